@@ -1,0 +1,3 @@
+export { ParleyError } from './errors.js';
+export { ParleyHttpClient, type HttpClientOptions } from './http-client.js';
+export type * from './types.js';

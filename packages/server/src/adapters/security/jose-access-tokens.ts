@@ -1,0 +1,107 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT } from 'jose';
+import { unauthenticated } from '../../domain/errors.js';
+import type { AccessClaims, AccessTokens } from '../../ports/security.js';
+
+const ISSUER = 'parley';
+const AUDIENCE = 'parley';
+
+export interface SigningKeySource {
+  /** An Ed25519 private key as PKCS#8 PEM; when absent, `keyFile` is used. */
+  readonly privateKeyPem?: string | undefined;
+  /** Where the generated key is kept, so that tokens survive a restart. */
+  readonly keyFile: string;
+}
+
+/** EdDSA (Ed25519) JWT access tokens, signed and verified with jose. */
+export class JoseAccessTokens implements AccessTokens {
+  readonly #privateKey: KeyObject;
+  readonly #publicKey: KeyObject;
+  readonly #keyId: string;
+
+  private constructor(privateKey: KeyObject, keyId: string) {
+    this.#privateKey = privateKey;
+    this.#publicKey = createPublicKey(privateKey);
+    this.#keyId = keyId;
+  }
+
+  /** Loads the configured key, or the one in the key file, or makes and saves a new one. */
+  static async load(source: SigningKeySource): Promise<JoseAccessTokens> {
+    const pem = source.privateKeyPem ?? (await readOrCreateKeyFile(source.keyFile));
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(pem);
+    } catch (err) {
+      throw new Error(`The access-token signing key is not a readable PKCS#8 PEM private key`, {
+        cause: err,
+      });
+    }
+    if (key.asymmetricKeyType !== 'ed25519') {
+      throw new Error(
+        `The access-token signing key must be an Ed25519 key, not ${key.asymmetricKeyType ?? 'unknown'}`,
+      );
+    }
+    const keyId = await calculateJwkThumbprint(await exportJWK(createPublicKey(key)));
+    return new JoseAccessTokens(key, keyId);
+  }
+
+  async sign(claims: Omit<AccessClaims, 'expiresAt'>, ttlSeconds: number): Promise<string> {
+    return new SignJWT({ sid: claims.sessionId, guest: claims.isGuest })
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.#keyId, typ: 'at+jwt' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.#privateKey);
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.#publicKey, {
+        algorithms: ['EdDSA'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        typ: 'at+jwt',
+        requiredClaims: ['sub', 'exp', 'sid'],
+      });
+      const { sub, sid, guest, exp } = payload;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
+        throw new Error('claims of the wrong type');
+      }
+      return { userId: sub, sessionId: sid, isGuest: guest === true, expiresAt: exp * 1000 };
+    } catch (err) {
+      const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
+      throw unauthenticated(
+        expired ? 'The access token has expired.' : 'The access token is invalid.',
+      );
+    }
+  }
+}
+
+async function readOrCreateKeyFile(keyFile: string): Promise<string> {
+  try {
+    return await readFile(keyFile, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
+  // 'wx' fails if another process created the file first; then that one's key wins.
+  try {
+    await writeFile(keyFile, pem, { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFile(keyFile, 'utf8');
+    throw err;
+  }
+  await chmod(keyFile, 0o600);
+  return pem;
+}

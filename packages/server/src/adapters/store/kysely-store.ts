@@ -1,0 +1,61 @@
+import { Migrator, sql, type Kysely } from 'kysely';
+import type { MigrationReport, Repositories, Store, StoreEngine } from '../../ports/store.js';
+import { ParleyMigrations } from './migrations/index.js';
+import { KyselyRefreshTokenRepository } from './refresh-token-repository.js';
+import type { Database } from './schema.js';
+import { KyselySessionRepository } from './session-repository.js';
+import { KyselyUserRepository, type UniqueViolationTest } from './user-repository.js';
+
+/** The Store over any kysely dialect; the engine files (sqlite.ts, postgres.ts) only open it. */
+export class KyselyStore implements Store {
+  readonly engine: StoreEngine;
+  readonly users;
+  readonly sessions;
+  readonly refreshTokens;
+  readonly #db: Kysely<Database>;
+  readonly #isUniqueViolation: UniqueViolationTest;
+
+  constructor(engine: StoreEngine, db: Kysely<Database>, isUniqueViolation: UniqueViolationTest) {
+    this.engine = engine;
+    this.#db = db;
+    this.#isUniqueViolation = isUniqueViolation;
+    const repos = this.#repositories(db);
+    this.users = repos.users;
+    this.sessions = repos.sessions;
+    this.refreshTokens = repos.refreshTokens;
+  }
+
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.#db.transaction().execute((trx) => fn(this.#repositories(trx)));
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    const migrator = new Migrator({ db: this.#db, provider: new ParleyMigrations(this.engine) });
+    const { error, results = [] } = await migrator.migrateToLatest();
+    if (error !== undefined) {
+      const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new Error(`Database migration ${failed} failed`, { cause: error });
+    }
+    const all = await migrator.getMigrations();
+    return {
+      applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName),
+      current: all.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+    };
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+
+  #repositories(db: Kysely<Database>): Repositories {
+    return {
+      users: new KyselyUserRepository(db, this.#isUniqueViolation),
+      sessions: new KyselySessionRepository(db),
+      refreshTokens: new KyselyRefreshTokenRepository(db),
+    };
+  }
+}

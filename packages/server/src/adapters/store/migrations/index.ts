@@ -1,0 +1,21 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreEngine } from '../../../ports/store.js';
+import { accountsMigration } from './0001-accounts.js';
+
+/**
+ * Versioned migrations, applied in name order and never edited once released: a change to the
+ * schema is a new migration appended here.
+ */
+export class ParleyMigrations implements MigrationProvider {
+  readonly #engine: StoreEngine;
+
+  constructor(engine: StoreEngine) {
+    this.#engine = engine;
+  }
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      '0001-accounts': accountsMigration(this.#engine),
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { KyselyStore } from './kysely-store.js';
+import type { Database } from './schema.js';
+
+const INT8_OID = 20;
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly poolSize?: number;
+}
+
+/** The cluster store: PostgreSQL through a pg pool. */
+export function openPostgresStore(options: PostgresOptions): KyselyStore {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    // Times are bigint milliseconds, well inside Number's exact range; parse them as numbers
+    // for this pool only (pg's global type table stays untouched).
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID && format !== 'binary'
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its connection emits here; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new KyselyStore('postgres', db, isPostgresUniqueViolation);
+}
+
+function isPostgresUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown }).code === '23505';
+}

@@ -1,0 +1,108 @@
+import type { Kysely, Selectable } from 'kysely';
+import { AppError } from '../../domain/errors.js';
+import { usernameKey, type UserRecord } from '../../domain/user.js';
+import type { UserProfilePatch, UserRepository, UserSearch } from '../../ports/store.js';
+import type { Database, UsersTable } from './schema.js';
+
+export type UniqueViolationTest = (err: unknown) => boolean;
+
+export class KyselyUserRepository implements UserRepository {
+  readonly #db: Kysely<Database>;
+  readonly #isUniqueViolation: UniqueViolationTest;
+
+  constructor(db: Kysely<Database>, isUniqueViolation: UniqueViolationTest) {
+    this.#db = db;
+    this.#isUniqueViolation = isUniqueViolation;
+  }
+
+  async insert(user: UserRecord): Promise<void> {
+    try {
+      await this.#db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          username: user.username,
+          username_key: usernameKey(user.username),
+          password_hash: user.passwordHash,
+          nickname: user.nickname,
+          avatar_url: user.avatarUrl,
+          bio: user.bio,
+          is_guest: user.isGuest ? 1 : 0,
+          created_at: user.createdAt,
+          updated_at: user.updatedAt,
+        })
+        .execute();
+    } catch (err) {
+      if (this.#isUniqueViolation(err)) {
+        throw new AppError('ALREADY_EXISTS', 'That username is taken.', { field: 'username' });
+      }
+      throw err;
+    }
+  }
+
+  async findById(id: string): Promise<UserRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('username_key', '=', usernameKey(username))
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async updateProfile(
+    id: string,
+    patch: UserProfilePatch,
+    at: number,
+  ): Promise<UserRecord | undefined> {
+    await this.#db
+      .updateTable('users')
+      .set({
+        ...(patch.nickname !== undefined && { nickname: patch.nickname }),
+        ...(patch.avatarUrl !== undefined && { avatar_url: patch.avatarUrl }),
+        ...(patch.bio !== undefined && { bio: patch.bio }),
+        updated_at: at,
+      })
+      .where('id', '=', id)
+      .execute();
+    return this.findById(id);
+  }
+
+  async search(query: UserSearch): Promise<UserRecord[]> {
+    // Allowed username characters all sort below '~', so [prefix, prefix + '~') is the prefix range.
+    const from = query.after !== undefined && query.after >= query.prefix ? query.after : undefined;
+    let select = this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('is_guest', '=', 0)
+      .where('username_key', '<', `${query.prefix}~`);
+    select =
+      from === undefined
+        ? select.where('username_key', '>=', query.prefix)
+        : select.where('username_key', '>', from);
+    const rows = await select.orderBy('username_key').limit(query.limit).execute();
+    return rows.map(toUser);
+  }
+}
+
+function toUser(row: Selectable<UsersTable>): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    nickname: row.nickname,
+    avatarUrl: row.avatar_url,
+    bio: row.bio,
+    isGuest: row.is_guest === 1,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}

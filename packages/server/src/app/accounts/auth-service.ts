@@ -1,0 +1,214 @@
+import { AppError, unauthenticated } from '../../domain/errors.js';
+import { isSessionActive, toPublicSession, type PublicSession } from '../../domain/session.js';
+import {
+  assertValidPassword,
+  assertValidUsername,
+  normalizeNickname,
+  toPublicUser,
+  usernameKey,
+  type PublicUser,
+  type UserRecord,
+} from '../../domain/user.js';
+import type { RateLimiter, RateRule } from '../../ports/rate-limiter.js';
+import type { AccessTokens, PasswordHasher, SecretTokens } from '../../ports/security.js';
+import type { Store } from '../../ports/store.js';
+import type { Clock, Ids } from '../../ports/system.js';
+import type { AuthContext, ClientInfo } from './auth-context.js';
+import { SessionIssuer, type IssuedTokens } from './session-issuer.js';
+
+export interface AuthOptions {
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  /** Failed logins per username. */
+  readonly loginFailures: RateRule;
+  /** Registrations and guest logins per client address. */
+  readonly signups: RateRule;
+}
+
+export interface AuthDeps {
+  readonly store: Store;
+  readonly hasher: PasswordHasher;
+  readonly accessTokens: AccessTokens;
+  readonly secrets: SecretTokens;
+  readonly limiter: RateLimiter;
+  readonly clock: Clock;
+  readonly ids: Ids;
+}
+
+export interface AuthResult extends IssuedTokens {
+  readonly user: PublicUser;
+}
+
+export interface RegisterInput {
+  readonly username: string;
+  readonly password: string;
+  readonly nickname?: string | undefined;
+  readonly deviceId?: string | undefined;
+}
+
+export interface TokenInfo {
+  readonly user_id: string;
+  readonly session_id: string;
+  readonly is_guest: boolean;
+  readonly expires_at: number;
+}
+
+/** Registration, login, guest login, refresh rotation, logout and the sessions of a user. */
+export class AuthService {
+  readonly #deps: AuthDeps;
+  readonly #options: AuthOptions;
+  readonly #sessions: SessionIssuer;
+  #decoyHash: Promise<string> | undefined;
+
+  constructor(deps: AuthDeps, options: AuthOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#sessions = new SessionIssuer(deps, options);
+  }
+
+  async register(input: RegisterInput, client: ClientInfo): Promise<AuthResult> {
+    assertValidUsername(input.username);
+    assertValidPassword(input.password);
+    const nickname = normalizeNickname(input.nickname, input.username);
+    this.#sessions.assertDeviceId(input.deviceId);
+    await this.#limitSignups(client);
+    const now = this.#deps.clock.now();
+    const user: UserRecord = {
+      id: this.#deps.ids.next(),
+      username: input.username,
+      passwordHash: await this.#deps.hasher.hash(input.password),
+      nickname,
+      avatarUrl: '',
+      bio: '',
+      isGuest: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const tokens = await this.#deps.store.transaction(async (tx) => {
+      await tx.users.insert(user);
+      return this.#sessions.open(tx, user, input.deviceId, client);
+    });
+    return { user: toPublicUser(user), ...tokens };
+  }
+
+  async login(
+    input: { username: string; password: string; deviceId?: string | undefined },
+    client: ClientInfo,
+  ): Promise<AuthResult> {
+    this.#sessions.assertDeviceId(input.deviceId);
+    const key = `login-failures:${usernameKey(input.username)}`;
+    const state = await this.#deps.limiter.peek(key, this.#options.loginFailures);
+    if (state.limited) {
+      throw new AppError('RESOURCE_EXHAUSTED', 'Too many failed logins; try again later.', {
+        retryAfterMs: state.retryAfterMs,
+      });
+    }
+    const user = await this.#deps.store.users.findByUsername(input.username);
+    // A missing user costs the same hashing work as a wrong password, so timing tells nothing.
+    const hash = user?.passwordHash ?? (await this.#decoy());
+    const matches = await this.#deps.hasher.verify(hash, input.password);
+    if (user === undefined || user.passwordHash === null || !matches) {
+      await this.#deps.limiter.hit(key, this.#options.loginFailures);
+      throw new AppError('UNAUTHENTICATED', 'Wrong username or password.');
+    }
+    const tokens = await this.#deps.store.transaction((tx) =>
+      this.#sessions.open(tx, user, input.deviceId, client),
+    );
+    return { user: toPublicUser(user), ...tokens };
+  }
+
+  async guest(
+    input: { nickname?: string | undefined; deviceId?: string | undefined },
+    client: ClientInfo,
+  ): Promise<AuthResult> {
+    this.#sessions.assertDeviceId(input.deviceId);
+    await this.#limitSignups(client);
+    const now = this.#deps.clock.now();
+    const id = this.#deps.ids.next();
+    const username = `guest-${id.toLowerCase()}`;
+    const user: UserRecord = {
+      id,
+      username,
+      passwordHash: null,
+      nickname: normalizeNickname(input.nickname, `Guest ${id.slice(-6)}`),
+      avatarUrl: '',
+      bio: '',
+      isGuest: true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const tokens = await this.#deps.store.transaction(async (tx) => {
+      await tx.users.insert(user);
+      return this.#sessions.open(tx, user, input.deviceId, client);
+    });
+    return { user: toPublicUser(user), ...tokens };
+  }
+
+  /** Rotates a refresh token; a token used twice ends its session. */
+  refresh(refreshToken: string): Promise<IssuedTokens> {
+    return this.#sessions.rotate(refreshToken);
+  }
+
+  /** Verifies an access token and that its session is still active. */
+  async authenticate(accessToken: string): Promise<AuthContext> {
+    const claims = await this.#deps.accessTokens.verify(accessToken);
+    const session = await this.#deps.store.sessions.findById(claims.sessionId);
+    if (
+      session === undefined ||
+      session.userId !== claims.userId ||
+      !isSessionActive(session, this.#deps.clock.now())
+    ) {
+      throw unauthenticated('The session of this access token has ended.');
+    }
+    return claims;
+  }
+
+  /** AuthService.VerifyToken of the seeds: what a valid token says, or UNAUTHENTICATED. */
+  async verify(accessToken: string): Promise<TokenInfo> {
+    const auth = await this.authenticate(accessToken);
+    return {
+      user_id: auth.userId,
+      session_id: auth.sessionId,
+      is_guest: auth.isGuest,
+      expires_at: auth.expiresAt,
+    };
+  }
+
+  async logout(auth: AuthContext): Promise<void> {
+    await this.#deps.store.sessions.revoke(auth.sessionId, 'logout', this.#deps.clock.now());
+  }
+
+  async listSessions(auth: AuthContext): Promise<PublicSession[]> {
+    const sessions = await this.#deps.store.sessions.listActive(
+      auth.userId,
+      this.#deps.clock.now(),
+    );
+    return sessions.map((s) => toPublicSession(s, auth.sessionId));
+  }
+
+  /** Logs out one of the caller's devices. Another user's session is as good as missing. */
+  async revokeSession(auth: AuthContext, sessionId: string): Promise<void> {
+    const now = this.#deps.clock.now();
+    const session = await this.#deps.store.sessions.findById(sessionId);
+    if (session === undefined || session.userId !== auth.userId || !isSessionActive(session, now)) {
+      throw new AppError('NOT_FOUND', 'No active session with that id.');
+    }
+    await this.#deps.store.sessions.revoke(sessionId, 'revoked_by_user', now);
+  }
+
+  async #limitSignups(client: ClientInfo): Promise<void> {
+    const state = await this.#deps.limiter.hit(`signups:${client.ip}`, this.#options.signups);
+    if (state.limited) {
+      throw new AppError(
+        'RESOURCE_EXHAUSTED',
+        'Too many registrations from this address; try again later.',
+        { retryAfterMs: state.retryAfterMs },
+      );
+    }
+  }
+
+  #decoy(): Promise<string> {
+    this.#decoyHash ??= this.#deps.hasher.hash(this.#deps.secrets.generate());
+    return this.#decoyHash;
+  }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/** The `parley` command: start the server, run migrations, or print help. */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/load.js';
+import { CONFIG_DOCS, type Config } from './config/schema.js';
+import { createParley, openStore } from './main.js';
+import { VERSION } from './version.js';
+
+const USAGE = `parley ${VERSION}: the Parley instant-messaging server
+
+Usage:
+  parley start [--config FILE]     serve HTTP on PARLEY_HOST:PARLEY_PORT (default 0.0.0.0:8080)
+  parley migrate [--config FILE]   apply pending database migrations, then exit
+  parley --help | --version
+
+Settings come from a JSON config file (--config or PARLEY_CONFIG) and from environment
+variables, which win. Each setting's variable is its name upper-cased with PARLEY_ in front:
+${Object.entries(CONFIG_DOCS)
+  .map(([key, doc]) => `  PARLEY_${key.toUpperCase().padEnd(22)} ${doc}`)
+  .join('\n')}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = positionals[0] ?? 'start';
+  if (positionals.length > 1 || (command !== 'start' && command !== 'migrate')) {
+    process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfig({ file: values.config });
+  return command === 'migrate' ? migrate(config) : start(config);
+}
+
+async function migrate(config: Config): Promise<number> {
+  const store = openStore(config);
+  try {
+    const { applied, current } = await store.migrate();
+    process.stdout.write(
+      applied.length === 0
+        ? `The ${store.engine} database is up to date (${current.length} migrations).\n`
+        : `Applied ${applied.join(', ')} to the ${store.engine} database.\n`,
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function start(config: Config): Promise<number> {
+  const server = await createParley(config);
+  process.on('unhandledRejection', (err) => {
+    server.logger.error({ err }, 'unhandled promise rejection');
+  });
+  process.on('uncaughtException', (err) => {
+    server.logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      server.logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    server.logger.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await server.start();
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (
+      err instanceof ConfigError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`Parley could not start: ${describe(err)}\n`);
+    process.exitCode = 1;
+  },
+);
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `${err.message}${cause}`;
+}

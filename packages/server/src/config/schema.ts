@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Booleans from env text or JSON: true/false/1/0 (zod's plain coercion reads "false" as true). */
+const flag = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+
+const databaseUrl = z
+  .string()
+  .refine((url) => /^postgres(ql)?:\/\//.test(url), {
+    message: 'must be a postgres:// or postgresql:// URL (leave unset for embedded SQLite)',
+  })
+  .optional();
+
+/**
+ * Every setting Parley reads. File keys are these names; environment variables are the same
+ * names upper-cased with the PARLEY_ prefix (`port` ← `PARLEY_PORT`). Unknown keys are errors.
+ */
+export const ConfigSchema = z
+  .object({
+    host: z.string().min(1).default('0.0.0.0'),
+    port: int(0, 65535).default(8080),
+    data_dir: z.string().min(1).default('./data'),
+    database_url: databaseUrl,
+    database_pool_size: int(1, 1000).default(10),
+    log_level: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    body_limit: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    access_token_ttl: int(30, 24 * 3600).default(900),
+    refresh_token_ttl: int(60, 365 * 24 * 3600).default(30 * 24 * 3600),
+    jwt_private_key: z.string().min(1).optional(),
+    login_failure_limit: int(1, 1_000_000).default(10),
+    signup_limit: int(1, 1_000_000).default(600),
+    rate_limit_window: int(1, 24 * 3600).default(60),
+    trust_proxy: flag.default(false),
+    shutdown_timeout: int(0, 600).default(10),
+    argon2_memory_kib: int(1024, 4 * 1024 * 1024).default(19_456),
+    argon2_iterations: int(1, 100).default(2),
+  })
+  .strict();
+
+export type Config = Readonly<z.output<typeof ConfigSchema>>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export const CONFIG_DOCS: Record<keyof Config, string> = {
+  host: 'Address to listen on.',
+  port: 'HTTP and WebSocket port (0 picks a free one).',
+  data_dir: 'Directory for the embedded database and the generated signing key.',
+  database_url: 'Unset: embedded SQLite in the data dir. postgres://… : PostgreSQL.',
+  database_pool_size: 'Connections in the PostgreSQL pool.',
+  log_level: 'fatal, error, warn, info, debug, trace or silent.',
+  body_limit: 'Largest accepted request body in bytes; larger gets 413.',
+  access_token_ttl: 'Lifetime of an access token in seconds.',
+  refresh_token_ttl: 'Lifetime of a session without use, in seconds (each refresh renews it).',
+  jwt_private_key:
+    'Ed25519 private key (PKCS#8 PEM) for access tokens; unset: generated once into the data dir.',
+  login_failure_limit: 'Failed logins per username per rate-limit window.',
+  signup_limit: 'Registrations and guest logins per client address per rate-limit window.',
+  rate_limit_window: 'Length of the rate-limit window in seconds.',
+  trust_proxy: 'Take the client address from X-Forwarded-For (only behind a trusted proxy).',
+  shutdown_timeout: 'Seconds to finish in-flight requests after SIGTERM before closing anyway.',
+  argon2_memory_kib: 'argon2id memory cost in KiB.',
+  argon2_iterations: 'argon2id time cost (passes).',
+};

@@ -1,0 +1,142 @@
+/**
+ * The composition root: the one place that knows every adapter. It reads the configuration,
+ * opens the store, builds the use cases and the transports, and owns start and stop.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { MemoryRateLimiter } from './adapters/rate-limit/rate-limiter-memory.js';
+import { Argon2Hasher } from './adapters/security/argon2-hasher.js';
+import { JoseAccessTokens } from './adapters/security/jose-access-tokens.js';
+import { RandomSecretTokens } from './adapters/security/secret-tokens.js';
+import { openPostgresStore } from './adapters/store/postgres.js';
+import { openSqliteStore } from './adapters/store/sqlite.js';
+import { SystemClock } from './adapters/system/system-clock.js';
+import { UlidIds } from './adapters/system/ulid-ids.js';
+import { AuthService } from './app/accounts/auth-service.js';
+import { UserService } from './app/accounts/user-service.js';
+import { HealthService } from './app/ops/health-service.js';
+import type { Config } from './config/schema.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import type { Store } from './ports/store.js';
+import { buildHttpServer } from './transports/http/http-server.js';
+import { VERSION } from './version.js';
+
+export const SIGNING_KEY_FILE = join('keys', 'access-token-ed25519.pem');
+const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface ParleyServer {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly http: FastifyInstance;
+  /** http://host:port once listening. */
+  url(): string;
+  start(): Promise<void>;
+  /** Stops taking work, finishes in-flight requests (up to the shutdown timeout), closes the store. */
+  stop(): Promise<void>;
+}
+
+export interface ParleyOptions {
+  /** Where log lines go (default stdout). */
+  readonly logStream?: DestinationStream;
+}
+
+export function openStore(config: Config): Store {
+  return config.database_url === undefined
+    ? openSqliteStore(config.data_dir)
+    : openPostgresStore({ url: config.database_url, poolSize: config.database_pool_size });
+}
+
+export async function createParley(
+  config: Config,
+  options: ParleyOptions = {},
+): Promise<ParleyServer> {
+  const logger = createLogger(config.log_level, options.logStream);
+  const store = openStore(config);
+  try {
+    const { applied } = await store.migrate();
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const clock = new SystemClock();
+  const ids = new UlidIds();
+  const secrets = new RandomSecretTokens();
+  const accessTokens = await JoseAccessTokens.load({
+    privateKeyPem: config.jwt_private_key,
+    keyFile: join(config.data_dir, SIGNING_KEY_FILE),
+  });
+  const windowMs = config.rate_limit_window * 1000;
+  const auth = new AuthService(
+    {
+      store,
+      hasher: new Argon2Hasher({
+        memoryCost: config.argon2_memory_kib,
+        timeCost: config.argon2_iterations,
+        parallelism: 1,
+      }),
+      accessTokens,
+      secrets,
+      limiter: new MemoryRateLimiter(clock),
+      clock,
+      ids,
+    },
+    {
+      accessTokenTtlSeconds: config.access_token_ttl,
+      refreshTokenTtlSeconds: config.refresh_token_ttl,
+      loginFailures: { limit: config.login_failure_limit, windowMs },
+      signups: { limit: config.signup_limit, windowMs },
+    },
+  );
+  const users = new UserService({ store, clock });
+  const health = new HealthService({ store, clock, connections: { count: () => 0 } });
+  const http = await buildHttpServer(
+    { auth, users, health, metrics: createMetrics(), logger },
+    { bodyLimit: config.body_limit, trustProxy: config.trust_proxy, version: VERSION },
+  );
+
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweepTokens = async () => {
+    try {
+      const deleted = await store.refreshTokens.deleteExpired(clock.now());
+      if (deleted > 0) logger.debug({ deleted }, 'expired refresh tokens removed');
+    } catch (err) {
+      logger.warn({ err }, 'could not remove expired refresh tokens');
+    }
+  };
+
+  let address = '';
+  return {
+    config,
+    logger,
+    store,
+    http,
+    url: () => address,
+    async start() {
+      address = await http.listen({ host: config.host, port: config.port });
+      sweeper = setInterval(() => void sweepTokens(), TOKEN_SWEEP_INTERVAL_MS).unref();
+      health.markReady();
+      logger.info(
+        { url: address, engine: store.engine, data_dir: config.data_dir, version: VERSION },
+        `Parley is listening on ${address}`,
+      );
+    },
+    async stop() {
+      health.markDraining();
+      clearInterval(sweeper);
+      const deadline = config.shutdown_timeout * 1000;
+      const timer = setTimeout(() => http.server.closeAllConnections(), deadline).unref();
+      try {
+        await http.close();
+      } finally {
+        clearTimeout(timer);
+        await store.close();
+        logger.info('Parley stopped');
+      }
+    },
+  };
+}

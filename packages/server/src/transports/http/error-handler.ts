@@ -1,0 +1,94 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { AppError} from '../../domain/errors.js';
+import { isAppError, type ErrorCode } from '../../domain/errors.js';
+import { codeForStatus, HTTP_STATUS } from '../../protocol/http-status.js';
+
+interface WireError {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly field?: string | undefined;
+  readonly retryAfterMs?: number | undefined;
+}
+
+/** Every error leaves in the protocol's shape: {"error": {code, message, trace_id}}. */
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const wire = toWireError(err, bodyLimit);
+    if (wire.status >= 500) {
+      request.log.error({ err }, 'request failed');
+    }
+    return sendError(request, reply, wire);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+    }),
+  );
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, wire: WireError) {
+  if (wire.retryAfterMs !== undefined) {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(wire.retryAfterMs / 1000))));
+  }
+  return reply.status(wire.status).send({
+    error: {
+      code: wire.code,
+      message: wire.message,
+      trace_id: request.id,
+      ...(wire.field !== undefined && { field: wire.field }),
+    },
+  });
+}
+
+function toWireError(err: FastifyError, bodyLimit: number): WireError {
+  if (isAppError(err)) return fromAppError(err);
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const first = err.validation[0];
+    const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || undefined;
+    const where = err.validationContext ?? 'request';
+    const messages = err.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      return path === '' ? `${where}: ${v.message}` : `${path}: ${v.message}`;
+    });
+    return { status: 400, code: 'INVALID_ARGUMENT', message: messages.join('; '), field };
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        code: 'RESOURCE_EXHAUSTED',
+        message: `The request body is larger than the ${bodyLimit}-byte limit.`,
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        code: 'INVALID_ARGUMENT',
+        message: 'Send request bodies as application/json.',
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'INVALID_ARGUMENT', message: 'The body is not valid JSON.' };
+  }
+  const status = err.statusCode ?? 500;
+  if (err instanceof SyntaxError && status === 400) {
+    return { status, code: 'INVALID_ARGUMENT', message: 'The body is not valid JSON.' };
+  }
+  if (status >= 500) {
+    return { status: 500, code: 'INTERNAL', message: 'Internal error; see the server log.' };
+  }
+  return { status, code: codeForStatus(status), message: err.message };
+}
+
+function fromAppError(err: AppError): WireError {
+  return {
+    status: HTTP_STATUS[err.code],
+    code: err.code,
+    message: err.message,
+    field: err.details.field,
+    retryAfterMs: err.details.retryAfterMs,
+  };
+}

@@ -1,0 +1,94 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { AuthService } from '../../app/accounts/auth-service.js';
+import type { UserService } from '../../app/accounts/user-service.js';
+import type { HealthService } from '../../app/ops/health-service.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { installErrorHandling } from './error-handler.js';
+import { registerOpenApi } from './openapi.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import { redactUrl, traceIdOf, traceparentFor } from './trace.js';
+
+export interface HttpServerDeps {
+  readonly auth: AuthService;
+  readonly users: UserService;
+  readonly health: HealthService;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+export interface HttpServerOptions {
+  readonly bodyLimit: number;
+  readonly trustProxy: boolean;
+  readonly version: string;
+}
+
+/** The REST edge: parse, authenticate, validate, call a use case, encode. */
+export async function buildHttpServer(
+  deps: HttpServerDeps,
+  options: HttpServerOptions,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // One line per request is written by observeRequests, with secrets stripped from the URL.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'trace_id',
+    }),
+    genReqId: traceIdOf,
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('auth', null);
+  acceptEmptyJsonBodies(app);
+  installErrorHandling(app, options.bodyLimit);
+  observeRequests(app, deps.metrics);
+
+  await registerOpenApi(app, options.version);
+  await app.register(opsRoutes, { health: deps.health, registry: deps.metrics.registry });
+  await app.register(authRoutes, { auth: deps.auth });
+  await app.register(userRoutes, { auth: deps.auth, users: deps.users });
+  return app;
+}
+
+/** `Content-Type: application/json` with no body reads as no body, not as a JSON error. */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+}
+
+function observeRequests(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('traceparent', traceparentFor(request.id));
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { method: request.method, route, status: String(reply.statusCode) };
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, seconds);
+    request.log.info(
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        ip: request.ip,
+      },
+      'request',
+    );
+  });
+}

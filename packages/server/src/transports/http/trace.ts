@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+/**
+ * The trace id of a request: the one in a valid W3C `traceparent` header, else a new one.
+ * Used as fastify's request id, so every log line and error of the request carries it.
+ */
+export function traceIdOf(req: IncomingMessage): string {
+  const header = req.headers.traceparent;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value !== undefined && value.length === 55) {
+    const match = TRACEPARENT.exec(value.toLowerCase());
+    if (match && match[1] !== 'ff' && match[2] !== ZERO_TRACE && match[3] !== ZERO_SPAN) {
+      return match[2] as string;
+    }
+  }
+  return randomBytes(16).toString('hex');
+}
+
+/** The `traceparent` to send back: the request's trace, a new span of ours. */
+export function traceparentFor(traceId: string): string {
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+}
+
+const SECRET_QUERY = /([?&](?:access_token|refresh_token|token)=)[^&#]*/gi;
+
+/** A URL fit for logs: token query parameters are replaced. */
+export const redactUrl = (url: string): string => url.replace(SECRET_QUERY, '$1[redacted]');

@@ -1,0 +1,31 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+/**
+ * Makes sure a Debian package is installed, installing it with apt-get when it is missing, so
+ * that the tests run on a fresh machine. `probe` says whether it is there already.
+ */
+export function ensureDebianPackage(pkg: string, probe: () => boolean): void {
+  if (probe()) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`${pkg} is not installed and installing it needs root: apt-get install ${pkg}`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore' });
+  if (update.status !== 0) throw new Error(`apt-get update failed (exit ${update.status})`);
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], {
+    env,
+    stdio: 'ignore',
+  });
+  if (!probe()) throw new Error(`apt-get installed ${pkg} but its programs are still missing`);
+}
+
+/** The bin directory of the newest PostgreSQL in /usr/lib/postgresql, if any. */
+export function postgresBinDir(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(`${root}/${v}/bin/postgres`))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : `${root}/${versions[0]}/bin`;
+}

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ensureDebianPackage, postgresBinDir } from './engines.js';
+import { freePort } from './ports.js';
+
+export interface PostgresServer {
+  /** A superuser URL of the server's `postgres` database. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real PostgreSQL from Debian's package, in a temp dir on a free loopback port. initdb refuses
+ * to run as root, so as root the cluster belongs to the `postgres` user.
+ */
+export async function startPostgres(): Promise<PostgresServer> {
+  ensureDebianPackage('postgresql', () => postgresBinDir() !== undefined);
+  const bin = postgresBinDir() as string;
+  const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+  }
+  const run = (program: string, args: string[]) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/${program}`, ...args], {
+          stdio: 'pipe',
+        })
+      : execFileSync(`${bin}/${program}`, args, { stdio: 'pipe' });
+
+  const data = join(dir, 'data');
+  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale']);
+  const port = await freePort();
+  const settings = [
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`,
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+    '-c max_connections=200',
+  ].join(' ');
+  run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    async stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** A fresh database on the server, so that test files never see each other's rows. */
+export async function createDatabase(adminUrl: string): Promise<string> {
+  const name = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
