@@ -88,7 +88,7 @@ export function assertValidAvatarUrl(url: string): void {
   } catch {
     throw invalidArgument('avatar_url must be an absolute http(s) URL.', 'avatar_url');
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+  if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || hasControlCharacters(url)) {
     throw invalidArgument('avatar_url must be an absolute http(s) URL.', 'avatar_url');
   }
 }
@@ -96,6 +96,12 @@ export function assertValidAvatarUrl(url: string): void {
 export function assertValidBio(bio: string): void {
   if (bio.length > BIO_MAX) {
     throw invalidArgument(`bio must be at most ${BIO_MAX} characters.`, 'bio');
+  }
+  if (hasControlCharacters(bio.replace(/[\n\t]/g, ''))) {
+    throw invalidArgument(
+      'bio must not contain control characters other than newlines and tabs.',
+      'bio',
+    );
   }
 }
 

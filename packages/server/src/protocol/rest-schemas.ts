@@ -1,6 +1,7 @@
 /** Wire schemas of the REST API: they validate requests and generate /openapi.json. */
 import { z } from 'zod';
 import { ERROR_CODES } from '../domain/errors.js';
+import { ID_PATTERN } from '../domain/ids.js';
 import { DEVICE_ID_PATTERN } from '../domain/session.js';
 import {
   AVATAR_URL_MAX,
@@ -68,8 +69,8 @@ export const LoginBody = z.object({
 
 export const GuestBody = z
   .object({ nickname: nickname.optional(), device_id: deviceId })
-  .optional()
-  .default({});
+  .nullish()
+  .describe('Optional: the whole body may be left out.');
 
 export const RefreshBody = z.object({ refresh_token: z.string().min(1).max(512) });
 
@@ -110,8 +111,9 @@ export const Session = named(
   'Session',
 );
 
-export const IdParams = z.object({ id: z.string().min(1).max(64) });
-export const UserIdParams = z.object({ user_id: z.string().min(1).max(64) });
+const id = z.string().regex(ID_PATTERN, 'is not a well-formed id');
+export const IdParams = z.object({ id });
+export const UserIdParams = z.object({ user_id: id });
 
 export const ProfilePatch = z
   .object({

@@ -5,6 +5,7 @@ import {
   assertValidUsername,
   normalizeNickname,
   toPublicUser,
+  USERNAME_PATTERN,
   usernameKey,
   type PublicUser,
   type UserRecord,
@@ -103,7 +104,10 @@ export class AuthService {
         retryAfterMs: state.retryAfterMs,
       });
     }
-    const user = await this.#deps.store.users.findByUsername(input.username);
+    // A name that breaks the username rules cannot belong to an account: no need to look it up.
+    const user = USERNAME_PATTERN.test(input.username)
+      ? await this.#deps.store.users.findByUsername(input.username)
+      : undefined;
     // A missing user costs the same hashing work as a wrong password, so timing tells nothing.
     const hash = user?.passwordHash ?? (await this.#decoy());
     const matches = await this.#deps.hasher.verify(hash, input.password);

@@ -27,6 +27,7 @@ export class HealthService {
   readonly #connections: ConnectionGauge;
   readonly #startedAt: number;
   #ready = false;
+  #draining = false;
 
   constructor(deps: { store: Store; clock: Clock; connections: ConnectionGauge }) {
     this.#store = deps.store;
@@ -42,10 +43,16 @@ export class HealthService {
   /** From the start of a shutdown: load balancers should stop sending new work. */
   markDraining(): void {
     this.#ready = false;
+    this.#draining = true;
   }
 
   isReady(): boolean {
     return this.#ready;
+  }
+
+  /** True once a shutdown has begun. */
+  isDraining(): boolean {
+    return this.#draining;
   }
 
   async check(): Promise<HealthReport> {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { AppError} from '../../domain/errors.js';
+import type { AppError } from '../../domain/errors.js';
 import { isAppError, type ErrorCode } from '../../domain/errors.js';
 import { codeForStatus, HTTP_STATUS } from '../../protocol/http-status.js';
 

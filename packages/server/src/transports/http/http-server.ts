@@ -49,6 +49,7 @@ export async function buildHttpServer(
   acceptEmptyJsonBodies(app);
   installErrorHandling(app, options.bodyLimit);
   observeRequests(app, deps.metrics);
+  closeConnectionsWhileDraining(app, deps.health);
 
   await registerOpenApi(app, options.version);
   await app.register(opsRoutes, { health: deps.health, registry: deps.metrics.registry });
@@ -59,6 +60,8 @@ export async function buildHttpServer(
 
 /** `Content-Type: application/json` with no body reads as no body, not as a JSON error. */
 function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  // Only JSON bodies are accepted: anything else is 415.
+  app.removeContentTypeParser('text/plain');
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
@@ -67,6 +70,13 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
       return;
     }
     parseJson(request, text, done);
+  });
+}
+
+/** During a shutdown, each answer closes its keep-alive connection, so the drain ends promptly. */
+function closeConnectionsWhileDraining(app: FastifyInstance, health: HealthService): void {
+  app.addHook('onSend', async (_request, reply) => {
+    if (health.isDraining()) reply.header('connection', 'close');
   });
 }
 

@@ -71,7 +71,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
       },
     },
     async (request, reply) => {
-      const { nickname, device_id } = request.body;
+      const { nickname, device_id } = request.body ?? {};
       const result = await auth.guest({ nickname, deviceId: device_id }, clientInfo(request));
       return reply.status(201).send(result);
     },

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  json,
+  startTestServer,
+  testStorage,
+  type TestServer,
+  type TestStorage,
+} from '../support/test-server.js';
+
+const PASSWORD = 'a secret nobody logs';
+
+describe('operations endpoints', () => {
+  let storage: TestStorage;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    storage = await testStorage('sqlite');
+    server = await startTestServer(storage);
+  });
+  afterAll(async () => {
+    await server.stop();
+    storage.dispose();
+  });
+
+  it('serves /health in the seed shape, with the store', async () => {
+    const res = await server.fetch('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'healthy',
+      connections: 0,
+      store: { engine: 'sqlite', status: 'up' },
+    });
+  });
+
+  it('serves /ready', async () => {
+    const res = await server.fetch('/ready');
+    expect(res).toMatchObject({ status: 200, body: { ready: true } });
+  });
+
+  it('counts requests by route in /metrics, with process metrics', async () => {
+    await server.fetch('/v1/users/me');
+    await server.fetch('/v1/users/me');
+    const res = await server.fetch('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = res.body as string;
+    const line = text
+      .split('\n')
+      .find(
+        (l) => l.startsWith('parley_http_requests_total{') && l.includes('route="/v1/users/me"'),
+      );
+    expect(line).toContain('status="401"');
+    expect(Number(line?.split(' ').at(-1))).toBeGreaterThanOrEqual(2);
+    expect(text).toContain('parley_http_request_duration_seconds_bucket{');
+    expect(text).toContain('parley_process_resident_memory_bytes');
+  });
+
+  it('publishes the OpenAPI document generated from the route schemas, and a docs page', async () => {
+    const res = await server.fetch('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/v1/auth/register',
+      '/v1/auth/login',
+      '/v1/auth/guest',
+      '/v1/auth/refresh',
+      '/v1/auth/logout',
+      '/v1/auth/verify',
+      '/v1/auth/sessions',
+      '/v1/auth/sessions/{id}',
+      '/v1/users/me',
+      '/v1/users/{user_id}',
+      '/v1/users',
+      '/health',
+    ]) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+    const register = doc.paths['/v1/auth/register'].post;
+    const body = register.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(expect.arrayContaining(['username', 'password']));
+    expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '409']));
+    const docs = await fetch(`${server.url}/docs`, { redirect: 'follow' });
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+
+  it('never writes passwords or tokens to the log', async () => {
+    const auth = await server.client().register({ username: 'logged', password: PASSWORD });
+    await server.client().login({ username: 'logged', password: PASSWORD });
+    await server.client().refresh(auth.refresh_token);
+    await server.fetch(`/v1/users/me?access_token=${auth.access_token}`);
+    await server.fetch('/v1/auth/verify', json({ access_token: auth.access_token }));
+    const logs = server.logs.join('');
+    expect(logs).toContain('"url":"/v1/auth/register"');
+    expect(logs).toContain('access_token=[redacted]');
+    expect(logs).not.toContain(PASSWORD);
+    expect(logs).not.toContain(auth.access_token);
+    expect(logs).not.toContain(auth.refresh_token);
+    const line = JSON.parse(server.logs.find((l) => l.includes('/v1/auth/register')) as string);
+    expect(line).toMatchObject({
+      level: 30,
+      trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      status: 201,
+    });
+  });
+});
