@@ -48,7 +48,7 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export const CONFIG_DOCS: Record<keyof Config, string> = {
   host: 'Address to listen on.',
-  port: 'HTTP and WebSocket port (0 picks a free one).',
+  port: 'HTTP port (0 picks a free one).',
   data_dir: 'Directory for the embedded database and the generated signing key.',
   database_url: 'Unset: embedded SQLite in the data dir. postgres://… : PostgreSQL.',
   database_pool_size: 'Connections in the PostgreSQL pool.',
