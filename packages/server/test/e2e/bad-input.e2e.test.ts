@@ -10,24 +10,12 @@ import {
   json,
   startTestServer,
   testStorage,
-  type RawResponse,
   type TestServer,
   type TestStorage,
 } from '../support/test-server.js';
+import { expectError } from '../support/expect-error.js';
 
 const PASSWORD = 'correct horse battery';
-
-function expectError(res: RawResponse, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual({
-    error: expect.objectContaining({
-      code,
-      message: expect.any(String),
-      trace_id: expect.any(String),
-    }),
-  });
-  expect(res.body.error.message.length).toBeGreaterThan(5);
-}
 
 describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
   let storage: TestStorage;
@@ -278,65 +266,5 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
     const res = await server.fetch('/health');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('healthy');
-  });
-});
-
-describe('auth rate limits', () => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await testStorage('sqlite');
-    server = await startTestServer(storage, { signup_limit: 5 });
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
-
-  it('allows 10 failed logins per username per minute, then answers 429 even for the right password', async () => {
-    const created = await server.fetch(
-      '/v1/auth/register',
-      json({ username: 'target', password: PASSWORD }),
-    );
-    expect(created.status).toBe(201);
-    for (let i = 0; i < 10; i++) {
-      const res = await server.fetch(
-        '/v1/auth/login',
-        json({ username: 'target', password: `wrong-pass-${i}` }),
-      );
-      expect(res.status).toBe(401);
-    }
-    const limited = await server.fetch(
-      '/v1/auth/login',
-      json({ username: 'TARGET', password: PASSWORD }),
-    );
-    expectError(limited, 429, 'RESOURCE_EXHAUSTED');
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Another username is not affected.
-    const other = await server.fetch(
-      '/v1/auth/login',
-      json({ username: 'someone-else', password: PASSWORD }),
-    );
-    expect(other.status).toBe(401);
-  });
-
-  it('limits registrations and guest logins per client address', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      // X-Forwarded-For is not trusted unless trust_proxy is set: changing it changes nothing.
-      const spoof = { 'x-forwarded-for': `10.0.0.${i}` };
-      const res =
-        i % 2 === 0
-          ? await server.fetch('/v1/auth/guest', { method: 'POST', headers: spoof })
-          : await server.fetch(
-              '/v1/auth/register',
-              json({ username: `many${i}`, password: PASSWORD }, spoof),
-            );
-      statuses.push(res.status);
-      if (res.status === 429) expectError(res, 429, 'RESOURCE_EXHAUSTED');
-    }
-    // Five per window: registering "target" above spent one, so four pass and the rest are refused.
-    expect(statuses).toEqual([201, 201, 201, 201, 429, 429, 429]);
   });
 });

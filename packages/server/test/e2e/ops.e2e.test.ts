@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ENGINES,
   json,
   startTestServer,
   testStorage,
@@ -9,12 +10,12 @@ import {
 
 const PASSWORD = 'a secret nobody logs';
 
-describe('operations endpoints', () => {
+describe.each(ENGINES)('operations endpoints (%s)', (engine) => {
   let storage: TestStorage;
   let server: TestServer;
 
   beforeAll(async () => {
-    storage = await testStorage('sqlite');
+    storage = await testStorage(engine);
     server = await startTestServer(storage);
   });
   afterAll(async () => {
@@ -28,7 +29,7 @@ describe('operations endpoints', () => {
     expect(res.body).toMatchObject({
       status: 'healthy',
       connections: 0,
-      store: { engine: 'sqlite', status: 'up' },
+      store: { engine, status: 'up' },
     });
   });
 
