@@ -43,10 +43,14 @@ export interface ParleyOptions {
   readonly logStream?: DestinationStream;
 }
 
-export function openStore(config: Config): Store {
+export function openStore(config: Config, logger?: Logger): Store {
   return config.database_url === undefined
     ? openSqliteStore(config.data_dir)
-    : openPostgresStore({ url: config.database_url, poolSize: config.database_pool_size });
+    : openPostgresStore({
+        url: config.database_url,
+        poolSize: config.database_pool_size,
+        onIdleError: (err) => logger?.warn({ err }, 'an idle PostgreSQL connection failed'),
+      });
 }
 
 export async function createParley(
@@ -54,7 +58,7 @@ export async function createParley(
   options: ParleyOptions = {},
 ): Promise<ParleyServer> {
   const logger = createLogger(config.log_level, options.logStream);
-  const store = openStore(config);
+  const store = openStore(config, logger);
   try {
     const { applied } = await store.migrate();
     if (applied.length > 0) logger.info({ applied }, 'database migrated');

@@ -8,6 +8,8 @@ const INT8_OID = 20;
 export interface PostgresOptions {
   readonly url: string;
   readonly poolSize?: number;
+  /** Told when an idle pooled connection fails (the pool replaces it). */
+  readonly onIdleError?: (err: Error) => void;
 }
 
 /** The cluster store: PostgreSQL through a pg pool. */
@@ -24,8 +26,8 @@ export function openPostgresStore(options: PostgresOptions): KyselyStore {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its connection emits here; the pool replaces it.
-  pool.on('error', () => {});
+  // An idle client that loses its connection emits here; unhandled, it would end the process.
+  pool.on('error', (err) => options.onIdleError?.(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return new KyselyStore('postgres', db, isPostgresUniqueViolation);
 }
