@@ -10,6 +10,7 @@
  */
 import type { SessionRecord, RevokeReason } from '../domain/session.js';
 import type { UserRecord } from '../domain/user.js';
+import type { ConversationRepository, MessageRepository } from './messaging-store.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -31,6 +32,7 @@ export interface UserRepository {
   /** Fails with ALREADY_EXISTS when the username (in any case) is taken. */
   insert(user: UserRecord): Promise<void>;
   findById(id: string): Promise<UserRecord | undefined>;
+  findByIds(ids: readonly string[]): Promise<UserRecord[]>;
   /** Case-insensitive. */
   findByUsername(username: string): Promise<UserRecord | undefined>;
   /** Returns the updated user, or undefined when there is none with that id. */
@@ -74,6 +76,8 @@ export interface Repositories {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly refreshTokens: RefreshTokenRepository;
+  readonly conversations: ConversationRepository;
+  readonly messages: MessageRepository;
 }
 
 export interface MigrationReport {

@@ -1,12 +1,16 @@
 import { inject } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/store/postgres.js';
 import { createDatabase } from '../support/postgres-server.js';
-import { describeStoreContract } from './store.contract.js';
+import { describeMessagingStoreContract } from './messaging-store.contract.js';
+import { describeStoreContract, type StoreHarness } from './store.contract.js';
 
-describeStoreContract('postgres', async () => {
+async function harness(): Promise<StoreHarness> {
   const url = await createDatabase(inject('postgresUrl'));
   return {
     open: async () => openPostgresStore({ url, poolSize: 10 }),
     dispose: async () => {},
   };
-});
+}
+
+describeStoreContract('postgres', harness);
+describeMessagingStoreContract('postgres', harness);

@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/adapters/store/sqlite.js';
-import { describeStoreContract } from './store.contract.js';
+import { describeMessagingStoreContract } from './messaging-store.contract.js';
+import { describeStoreContract, type StoreHarness } from './store.contract.js';
 
-describeStoreContract('sqlite', async () => {
+async function harness(): Promise<StoreHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
   return {
     open: async () => openSqliteStore(dir),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
-});
+}
+
+describeStoreContract('sqlite', harness);
+describeMessagingStoreContract('sqlite', harness);

@@ -1,6 +1,8 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { MigrationReport, Repositories, Store, StoreEngine } from '../../ports/store.js';
 import { ParleyMigrations } from './migrations/index.js';
+import { KyselyConversationRepository } from './conversation-repository.js';
+import { KyselyMessageRepository } from './message-repository.js';
 import { KyselyRefreshTokenRepository } from './refresh-token-repository.js';
 import type { Database } from './schema.js';
 import { KyselySessionRepository } from './session-repository.js';
@@ -12,6 +14,8 @@ export class KyselyStore implements Store {
   readonly users;
   readonly sessions;
   readonly refreshTokens;
+  readonly conversations;
+  readonly messages;
   readonly #db: Kysely<Database>;
   readonly #isUniqueViolation: UniqueViolationTest;
 
@@ -23,6 +27,8 @@ export class KyselyStore implements Store {
     this.users = repos.users;
     this.sessions = repos.sessions;
     this.refreshTokens = repos.refreshTokens;
+    this.conversations = repos.conversations;
+    this.messages = repos.messages;
   }
 
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -56,6 +62,8 @@ export class KyselyStore implements Store {
       users: new KyselyUserRepository(db, this.#isUniqueViolation),
       sessions: new KyselySessionRepository(db),
       refreshTokens: new KyselyRefreshTokenRepository(db),
+      conversations: new KyselyConversationRepository(db),
+      messages: new KyselyMessageRepository(db),
     };
   }
 }

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** The tables as kysely sees them. Times are integer milliseconds; flags are 0/1 integers. */
 
 export interface UsersTable {
@@ -34,7 +36,54 @@ export interface RefreshTokensTable {
   used_at: number | null;
 }
 
-export interface Database {
+export interface ConversationsTable {
+  id: string;
+  type: string;
+  name: string;
+  created_at: number;
+  max_seq: Generated<number>;
+  max_change_seq: Generated<number>;
+  member_count: Generated<number>;
+  last_activity_at: number;
+}
+
+export interface ConversationMembersTable {
+  conversation_id: string;
+  user_id: string;
+  read_seq: Generated<number>;
+  delivered_seq: Generated<number>;
+  joined_at: number;
+}
+
+export interface MessagesTable {
+  conversation_id: string;
+  seq: number;
+  id: string;
+  sender_id: string;
+  client_msg_id: string;
+  type: string;
+  content: string;
+  status: string;
+  created_at: number;
+  edited_at: number | null;
+}
+
+export interface MessageChangesTable {
+  conversation_id: string;
+  change_seq: number;
+  seq: number;
+  kind: string;
+  created_at: number;
+}
+
+export interface MessagingTables {
+  conversations: ConversationsTable;
+  conversation_members: ConversationMembersTable;
+  messages: MessagesTable;
+  message_changes: MessageChangesTable;
+}
+
+export interface Database extends MessagingTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

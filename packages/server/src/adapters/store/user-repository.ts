@@ -49,6 +49,12 @@ export class KyselyUserRepository implements UserRepository {
     return row && toUser(row);
   }
 
+  async findByIds(ids: readonly string[]): Promise<UserRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+    return rows.map(toUser);
+  }
+
   async findByUsername(username: string): Promise<UserRecord | undefined> {
     const row = await this.#db
       .selectFrom('users')

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreEngine } from '../../../ports/store.js';
 import { accountsMigration } from './0001-accounts.js';
+import { messagingMigration } from './0002-messaging.js';
 
 /**
  * Versioned migrations, applied in name order and never edited once released: a change to the
@@ -16,6 +17,7 @@ export class ParleyMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '0001-accounts': accountsMigration(this.#engine),
+      '0002-messaging': messagingMigration(),
     };
   }
 }

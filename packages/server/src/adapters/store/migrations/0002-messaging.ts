@@ -1,0 +1,89 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** Conversations, their members, messages (seq per conversation) and the change log. */
+export function messagingMigration(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('max_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('max_change_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('member_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_activity_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('conversation_members')
+        .addColumn('conversation_id', 'text', (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('joined_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('conversation_members_pk', ['conversation_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createIndex('conversation_members_user')
+        .on('conversation_members')
+        .column('user_id')
+        .execute();
+
+      await db.schema
+        .createTable('messages')
+        .addColumn('conversation_id', 'text', (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('sender_id', 'text', (c) => c.notNull())
+        .addColumn('client_msg_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('edited_at', 'bigint')
+        .addPrimaryKeyConstraint('messages_pk', ['conversation_id', 'seq'])
+        .addUniqueConstraint('messages_idempotency', ['sender_id', 'client_msg_id'])
+        .execute();
+
+      await db.schema
+        .createTable('message_changes')
+        .addColumn('conversation_id', 'text', (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('change_seq', 'bigint', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_changes_pk', ['conversation_id', 'change_seq'])
+        .execute();
+
+      const now = Date.now();
+      await (db as Kysely<{ conversations: Record<string, unknown> }>)
+        .insertInto('conversations')
+        .values({
+          id: 'w_lobby',
+          type: 'world',
+          name: 'Lobby',
+          created_at: now,
+          last_activity_at: now,
+        })
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of [
+        'message_changes',
+        'messages',
+        'conversation_members',
+        'conversations',
+      ]) {
+        await db.schema.dropTable(table).execute();
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** Row ↔ record mapping shared by the messaging repositories. */
+import type { Selectable } from 'kysely';
+import type {
+  ConversationRecord,
+  ConversationType,
+  MembershipRecord,
+} from '../../domain/conversation.js';
+import type {
+  ChangeKind,
+  ChangeRecord,
+  MessageRecord,
+  MessageStatus,
+} from '../../domain/message.js';
+import type {
+  ConversationMembersTable,
+  ConversationsTable,
+  MessageChangesTable,
+  MessagesTable,
+} from './schema.js';
+
+export const toConversation = (row: Selectable<ConversationsTable>): ConversationRecord => ({
+  id: row.id,
+  type: row.type as ConversationType,
+  name: row.name,
+  createdAt: Number(row.created_at),
+  maxSeq: Number(row.max_seq),
+  maxChangeSeq: Number(row.max_change_seq),
+  memberCount: Number(row.member_count),
+});
+
+export const toMembership = (row: Selectable<ConversationMembersTable>): MembershipRecord => ({
+  conversationId: row.conversation_id,
+  userId: row.user_id,
+  readSeq: Number(row.read_seq),
+  deliveredSeq: Number(row.delivered_seq),
+  joinedAt: Number(row.joined_at),
+});
+
+export const toMessage = (row: Selectable<MessagesTable>): MessageRecord => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  seq: Number(row.seq),
+  senderId: row.sender_id,
+  clientMsgId: row.client_msg_id,
+  type: row.type,
+  content: row.content,
+  status: row.status as MessageStatus,
+  createdAt: Number(row.created_at),
+  editedAt: row.edited_at === null ? null : Number(row.edited_at),
+});
+
+export const toChange = (row: Selectable<MessageChangesTable>): ChangeRecord => ({
+  conversationId: row.conversation_id,
+  changeSeq: Number(row.change_seq),
+  seq: Number(row.seq),
+  kind: row.kind as ChangeKind,
+  createdAt: Number(row.created_at),
+});
+
+/** Runs `fn` in a transaction, or directly when `db` already is one. */
+export function inTransaction<DB, T>(
+  db: import('kysely').Kysely<DB>,
+  fn: (trx: import('kysely').Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
