@@ -1,5 +1,5 @@
 /** Row ↔ record mapping shared by the messaging repositories. */
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type {
   ConversationRecord,
   ConversationType,
@@ -59,8 +59,8 @@ export const toChange = (row: Selectable<MessageChangesTable>): ChangeRecord => 
 
 /** Runs `fn` in a transaction, or directly when `db` already is one. */
 export function inTransaction<DB, T>(
-  db: import('kysely').Kysely<DB>,
-  fn: (trx: import('kysely').Kysely<DB>) => Promise<T>,
+  db: Kysely<DB>,
+  fn: (trx: Kysely<DB>) => Promise<T>,
 ): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
