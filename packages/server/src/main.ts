@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
+import { MemoryBus } from './adapters/bus/bus-memory.js';
+import { MemoryPresence } from './adapters/presence/presence-memory.js';
 import { MemoryRateLimiter } from './adapters/rate-limit/rate-limiter-memory.js';
 import { Argon2Hasher } from './adapters/security/argon2-hasher.js';
 import { JoseAccessTokens } from './adapters/security/jose-access-tokens.js';
@@ -18,6 +20,7 @@ import { UserService } from './app/accounts/user-service.js';
 import { HealthService } from './app/ops/health-service.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './observability/logger.js';
+import { composeMessaging } from './main-messaging.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Store } from './ports/store.js';
 import { buildHttpServer } from './transports/http/http-server.js';
@@ -31,6 +34,8 @@ export interface ParleyServer {
   readonly logger: Logger;
   readonly store: Store;
   readonly http: FastifyInstance;
+  /** Live WebSocket connections of this process. */
+  connectionCount(): number;
   /** http://host:port once listening. */
   url(): string;
   start(): Promise<void>;
@@ -75,6 +80,9 @@ export async function createParley(
     keyFile: join(config.data_dir, SIGNING_KEY_FILE),
   });
   const windowMs = config.rate_limit_window * 1000;
+  const bus = new MemoryBus({
+    onHandlerError: (err, topic) => logger.error({ err, topic }, 'bus handler failed'),
+  });
   const auth = new AuthService(
     {
       store,
@@ -88,6 +96,7 @@ export async function createParley(
       limiter: new MemoryRateLimiter(clock),
       clock,
       ids,
+      bus,
     },
     {
       accessTokenTtlSeconds: config.access_token_ttl,
@@ -97,9 +106,21 @@ export async function createParley(
     },
   );
   const users = new UserService({ store, clock });
-  const health = new HealthService({ store, clock, connections: { count: () => 0 } });
+  const metrics = createMetrics();
+  const messaging = composeMessaging({
+    config,
+    store,
+    bus,
+    presence: new MemoryPresence(),
+    clock,
+    ids,
+    logger,
+    authenticate: (token) => auth.authenticate(token),
+    onSlowConsumer: () => metrics.wsSlowConsumers.inc(),
+  });
+  const health = new HealthService({ store, clock, connections: messaging.hub });
   const http = await buildHttpServer(
-    { auth, users, health, metrics: createMetrics(), logger },
+    { auth, users, health, messaging: messaging.services, metrics, logger },
     { bodyLimit: config.body_limit, trustProxy: config.trust_proxy, version: VERSION },
   );
 
@@ -120,7 +141,9 @@ export async function createParley(
     store,
     http,
     url: () => address,
+    connectionCount: () => messaging.hub.count(),
     async start() {
+      messaging.gateway.attach(http.server);
       address = await http.listen({ host: config.host, port: config.port });
       sweeper = setInterval(() => void sweepTokens(), TOKEN_SWEEP_INTERVAL_MS).unref();
       health.markReady();
@@ -132,12 +155,14 @@ export async function createParley(
     async stop() {
       health.markDraining();
       clearInterval(sweeper);
+      messaging.gateway.close();
       const deadline = config.shutdown_timeout * 1000;
       const timer = setTimeout(() => http.server.closeAllConnections(), deadline).unref();
       try {
         await http.close();
       } finally {
         clearTimeout(timer);
+        await messaging.services.messaging.drain();
         await store.close();
         logger.info('Parley stopped');
       }

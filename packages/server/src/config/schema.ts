@@ -40,6 +40,17 @@ export const ConfigSchema = z
     shutdown_timeout: int(0, 600).default(10),
     argon2_memory_kib: int(1024, 4 * 1024 * 1024).default(19_456),
     argon2_iterations: int(1, 100).default(2),
+    max_content_bytes: int(16, 16 * 1024 * 1024).default(64 * 1024),
+    recall_window: int(0, 365 * 24 * 3600).default(120),
+    ws_max_frame_bytes: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    ws_send_queue_bytes: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+    ws_rate_per_second: int(1, 1_000_000).default(1000),
+    ws_rate_burst: int(1, 1_000_000).default(1000),
+    ws_max_inflight: int(1, 100_000).default(256),
+    ws_idle_timeout: int(1, 24 * 3600).default(60),
+    ws_ping_interval: int(1, 3600).default(25),
+    commit_max_batch: int(1, 10_000).default(256),
+    commit_max_pending: int(1, 10_000_000).default(50_000),
   })
   .strict();
 
@@ -65,4 +76,17 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   shutdown_timeout: 'Seconds to finish in-flight requests after SIGTERM before closing anyway.',
   argon2_memory_kib: 'argon2id memory cost in KiB.',
   argon2_iterations: 'argon2id time cost (passes).',
+  max_content_bytes: 'Largest message content, in bytes of JSON; more gets INVALID_ARGUMENT.',
+  recall_window: 'Seconds after sending during which the sender may recall a message.',
+  ws_max_frame_bytes: 'Largest WebSocket frame; more closes the connection with 1009.',
+  ws_send_queue_bytes:
+    'Bytes that may wait to be sent to one connection; more closes it with 4008.',
+  ws_rate_per_second: 'WebSocket requests per second per connection (sustained).',
+  ws_rate_burst: 'WebSocket requests per connection in a burst.',
+  ws_max_inflight: 'Requests one connection may have in progress at once.',
+  ws_idle_timeout:
+    'Seconds without any frame from a client (pongs count) before closing it with 4000.',
+  ws_ping_interval: 'Seconds between the WebSocket pings the server sends.',
+  commit_max_batch: 'Most messages written in one group commit.',
+  commit_max_pending: 'Most messages waiting for a commit; more gets UNAVAILABLE.',
 };

@@ -5,6 +5,7 @@ export interface Metrics {
   readonly registry: Registry;
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly wsSlowConsumers: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -23,6 +24,11 @@ export function createMetrics(): Metrics {
       help: 'HTTP request latency by route, method and status.',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    wsSlowConsumers: new Counter({
+      name: 'parley_ws_slow_consumer_closes_total',
+      help: 'WebSocket connections closed because their send queue passed its bound.',
       registers: [registry],
     }),
   };

@@ -14,7 +14,7 @@ import {
 
 /** The named schemas of the OpenAPI document (components.schemas). */
 export const restSchemaRegistry = z.registry<{ id: string }>();
-function named<T extends z.ZodType>(schema: T, id: string): T {
+export function named<T extends z.ZodType>(schema: T, id: string): T {
   restSchemaRegistry.add(schema, { id });
   return schema;
 }

@@ -12,9 +12,11 @@ import {
 } from '../../domain/user.js';
 import type { RateLimiter, RateRule } from '../../ports/rate-limiter.js';
 import type { AccessTokens, PasswordHasher, SecretTokens } from '../../ports/security.js';
+import type { Bus } from '../../ports/bus.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock, Ids } from '../../ports/system.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
+import { announceSessionEnded } from './session-events.js';
 import { SessionIssuer, type IssuedTokens } from './session-issuer.js';
 
 export interface AuthOptions {
@@ -34,6 +36,8 @@ export interface AuthDeps {
   readonly limiter: RateLimiter;
   readonly clock: Clock;
   readonly ids: Ids;
+  /** Where ended sessions are announced, so that their live connections close. */
+  readonly bus?: Bus;
 }
 
 export interface AuthResult extends IssuedTokens {
@@ -180,6 +184,7 @@ export class AuthService {
 
   async logout(auth: AuthContext): Promise<void> {
     await this.#deps.store.sessions.revoke(auth.sessionId, 'logout', this.#deps.clock.now());
+    announceSessionEnded(this.#deps.bus, auth.userId, auth.sessionId, 'logout');
   }
 
   async listSessions(auth: AuthContext): Promise<PublicSession[]> {
@@ -198,6 +203,7 @@ export class AuthService {
       throw new AppError('NOT_FOUND', 'No active session with that id.');
     }
     await this.#deps.store.sessions.revoke(sessionId, 'revoked_by_user', now);
+    announceSessionEnded(this.#deps.bus, auth.userId, sessionId, 'revoked_by_user');
   }
 
   async #limitSignups(client: ClientInfo): Promise<void> {

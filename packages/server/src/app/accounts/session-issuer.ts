@@ -4,6 +4,7 @@ import type { UserRecord } from '../../domain/user.js';
 import type { Repositories } from '../../ports/store.js';
 import type { AuthDeps, AuthOptions } from './auth-service.js';
 import type { ClientInfo } from './auth-context.js';
+import { announceSessionEnded } from './session-events.js';
 
 /** What a login, a registration or a refresh hands back to the client. */
 export interface IssuedTokens {
@@ -51,6 +52,9 @@ export class SessionIssuer {
     const device = deviceId ?? `device-${this.#deps.ids.next()}`;
     for (const old of await tx.sessions.listActiveForDevice(user.id, device, now)) {
       await tx.sessions.revoke(old.id, 'replaced', now);
+      // Announced before the commit: at worst a connection of a session that stays open
+      // closes and reconnects, which costs nothing.
+      announceSessionEnded(this.#deps.bus, user.id, old.id, 'replaced');
     }
     const session: SessionRecord = {
       id: this.#deps.ids.next(),
@@ -91,6 +95,7 @@ export class SessionIssuer {
     });
     if (next === undefined) {
       await store.sessions.revoke(session.id, 'refresh_token_reused', now);
+      announceSessionEnded(this.#deps.bus, session.userId, session.id, 'refresh_token_reused');
       throw new AppError(
         'UNAUTHENTICATED',
         'This refresh token was already used; its session has been ended. Log in again.',

@@ -5,6 +5,8 @@ import type { AuthService } from '../../app/accounts/auth-service.js';
 import type { UserService } from '../../app/accounts/user-service.js';
 import type { HealthService } from '../../app/ops/health-service.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { WsServices } from '../ws/ws-ops.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -16,6 +18,7 @@ export interface HttpServerDeps {
   readonly auth: AuthService;
   readonly users: UserService;
   readonly health: HealthService;
+  readonly messaging: WsServices;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
@@ -55,6 +58,19 @@ export async function buildHttpServer(
   await app.register(opsRoutes, { health: deps.health, registry: deps.metrics.registry });
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(userRoutes, { auth: deps.auth, users: deps.users });
+  await app.register(conversationRoutes, { auth: deps.auth, services: deps.messaging });
+  app.get('/v1/ws', { schema: { hide: true } }, async (request, reply) =>
+    reply
+      .status(426)
+      .header('upgrade', 'websocket')
+      .send({
+        error: {
+          code: 'FAILED_PRECONDITION',
+          message: 'This is the WebSocket endpoint: connect with a WebSocket client.',
+          trace_id: request.id,
+        },
+      }),
+  );
   return app;
 }
 

@@ -1,0 +1,56 @@
+import type { Presence, PresenceStatus } from '../../ports/presence.js';
+
+export interface MemoryPresenceOptions {
+  /** Most offline users whose last_seen is kept; the oldest are forgotten first. */
+  readonly maxLastSeen?: number;
+}
+
+/** The in-process Presence: a map of user → live connection ids. */
+export class MemoryPresence implements Presence {
+  readonly #connections = new Map<string, Set<string>>();
+  readonly #lastSeen = new Map<string, number>();
+  readonly #maxLastSeen: number;
+
+  constructor(options: MemoryPresenceOptions = {}) {
+    this.#maxLastSeen = options.maxLastSeen ?? 1_000_000;
+  }
+
+  async connect(userId: string, connectionId: string): Promise<{ first: boolean }> {
+    let set = this.#connections.get(userId);
+    const first = set === undefined;
+    if (set === undefined) {
+      set = new Set();
+      this.#connections.set(userId, set);
+    }
+    set.add(connectionId);
+    return { first };
+  }
+
+  async disconnect(userId: string, connectionId: string, at: number): Promise<{ last: boolean }> {
+    const set = this.#connections.get(userId);
+    if (set === undefined || !set.delete(connectionId)) return { last: false };
+    if (set.size > 0) return { last: false };
+    this.#connections.delete(userId);
+    this.#lastSeen.delete(userId);
+    this.#lastSeen.set(userId, at);
+    if (this.#lastSeen.size > this.#maxLastSeen) {
+      const oldest = this.#lastSeen.keys().next().value;
+      if (oldest !== undefined) this.#lastSeen.delete(oldest);
+    }
+    return { last: true };
+  }
+
+  async status(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> {
+    const result = new Map<string, PresenceStatus>();
+    for (const userId of userIds) {
+      const online = this.#connections.has(userId);
+      const lastSeen = this.#lastSeen.get(userId);
+      result.set(userId, online || lastSeen === undefined ? { online } : { online, lastSeen });
+    }
+    return result;
+  }
+
+  async connections(userId: string): Promise<string[]> {
+    return [...(this.#connections.get(userId) ?? [])];
+  }
+}

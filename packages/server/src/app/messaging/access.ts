@@ -1,0 +1,57 @@
+import { singleConversationMembers, type ConversationType } from '../../domain/conversation.js';
+import { AppError } from '../../domain/errors.js';
+import type { Store } from '../../ports/store.js';
+
+export interface ConversationRef {
+  readonly id: string;
+  readonly type: ConversationType;
+}
+
+const KNOWN_MAX = 100_000;
+
+/**
+ * Who may read and post where. Single conversations name their two members in their id, so
+ * their check needs no membership read; group and world conversations check membership.
+ * A conversation's type never changes, so known ones are remembered (bounded).
+ */
+export class ConversationAccess {
+  readonly #store: Store;
+  readonly #known = new Map<string, ConversationType>();
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** The conversation, when `userId` is a member; NOT_FOUND or PERMISSION_DENIED otherwise. */
+  async requireMember(userId: string, conversationId: string): Promise<ConversationRef> {
+    const ref = await this.find(conversationId);
+    if (ref.type === 'single') {
+      if (!singleConversationMembers(ref.id)?.includes(userId)) throw notAMember();
+      return ref;
+    }
+    const membership = await this.#store.conversations.membership(ref.id, userId);
+    if (membership === undefined) throw notAMember();
+    return ref;
+  }
+
+  async find(conversationId: string): Promise<ConversationRef> {
+    const type = this.#known.get(conversationId);
+    if (type !== undefined) return { id: conversationId, type };
+    const conversation = await this.#store.conversations.find(conversationId);
+    if (conversation === undefined)
+      throw new AppError('NOT_FOUND', 'No conversation with that id.');
+    this.remember(conversation);
+    return { id: conversation.id, type: conversation.type };
+  }
+
+  remember(ref: ConversationRef): void {
+    if (this.#known.size >= KNOWN_MAX) {
+      const oldest = this.#known.keys().next().value;
+      if (oldest !== undefined) this.#known.delete(oldest);
+    }
+    this.#known.set(ref.id, ref.type);
+  }
+}
+
+const notAMember = () =>
+  new AppError('PERMISSION_DENIED', 'You are not a member of this conversation.');

@@ -1,0 +1,88 @@
+import { AppError } from '../../domain/errors.js';
+import { toPublicMessage, type PublicMessage } from '../../domain/message.js';
+import type { MessageChange } from '../../ports/messaging-store.js';
+import type { Store } from '../../ports/store.js';
+import type { Clock } from '../../ports/system.js';
+import { encodeContent } from '../../protocol/message-content.js';
+import type { AuthContext } from '../accounts/auth-context.js';
+import type { ConversationAccess } from './access.js';
+import type { Fanout } from './fanout.js';
+import type { Origin } from './messaging-service.js';
+
+/** Recall and edit: the sender changes a message; the change log records it; members are told. */
+export class EditService {
+  readonly #deps: { store: Store; access: ConversationAccess; fanout: Fanout; clock: Clock };
+  readonly #options: { recallWindowMs: number; maxContentBytes: number };
+
+  constructor(
+    deps: { store: Store; access: ConversationAccess; fanout: Fanout; clock: Clock },
+    options: { recallWindowMs: number; maxContentBytes: number },
+  ) {
+    this.#deps = deps;
+    this.#options = options;
+  }
+
+  async recall(auth: AuthContext, conversationId: string, seq: number, origin: Origin = {}) {
+    const { message, now } = await this.#own(auth, conversationId, seq);
+    if (now - message.createdAt > this.#options.recallWindowMs) {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `Messages can be recalled only within ${Math.round(this.#options.recallWindowMs / 1000)} seconds of sending.`,
+      );
+    }
+    return this.#apply(
+      conversationId,
+      seq,
+      { kind: 'recall', content: '{}', status: 'recalled' },
+      now,
+      origin,
+    );
+  }
+
+  async edit(
+    auth: AuthContext,
+    conversationId: string,
+    seq: number,
+    content: unknown,
+    origin: Origin = {},
+  ) {
+    const { message, now } = await this.#own(auth, conversationId, seq);
+    const encoded = encodeContent(message.type, content, this.#options.maxContentBytes);
+    return this.#apply(
+      conversationId,
+      seq,
+      { kind: 'edit', content: encoded, editedAt: now },
+      now,
+      origin,
+    );
+  }
+
+  async #own(auth: AuthContext, conversationId: string, seq: number) {
+    await this.#deps.access.requireMember(auth.userId, conversationId);
+    const message = await this.#deps.store.messages.find(conversationId, seq);
+    if (message === undefined) throw new AppError('NOT_FOUND', 'No message with that seq.');
+    if (message.senderId !== auth.userId) {
+      throw new AppError('PERMISSION_DENIED', 'Only the sender may change a message.');
+    }
+    if (message.status === 'recalled') throw recalled();
+    return { message, now: this.#deps.clock.now() };
+  }
+
+  async #apply(
+    conversationId: string,
+    seq: number,
+    change: MessageChange,
+    now: number,
+    origin: Origin,
+  ): Promise<{ message: PublicMessage; change_seq: number }> {
+    const applied = await this.#deps.store.messages.applyChange(conversationId, seq, change, now);
+    if (applied === undefined) throw recalled();
+    const message = toPublicMessage(applied.message);
+    const data = { message, change_seq: applied.change.changeSeq };
+    const ref = await this.#deps.access.find(conversationId);
+    this.#deps.fanout.toConversation(ref, 'message.updated', data, origin);
+    return data;
+  }
+}
+
+const recalled = () => new AppError('FAILED_PRECONDITION', 'The message was recalled.');

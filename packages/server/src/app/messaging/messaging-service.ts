@@ -1,0 +1,122 @@
+import { groupConversationId } from '../../domain/conversation.js';
+import { AppError, invalidArgument } from '../../domain/errors.js';
+import {
+  CLIENT_MSG_ID_PATTERN,
+  toPublicMessage,
+  type NewMessage,
+  type PublicMessage,
+} from '../../domain/message.js';
+import type { AppendResult } from '../../ports/messaging-store.js';
+import type { Store } from '../../ports/store.js';
+import type { Clock, Ids } from '../../ports/system.js';
+import { encodeContent } from '../../protocol/message-content.js';
+import type { AuthContext } from '../accounts/auth-context.js';
+import type { ConversationAccess, ConversationRef } from './access.js';
+import type { ConversationService } from './conversation-service.js';
+import type { Fanout } from './fanout.js';
+import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
+
+export interface SendInput {
+  readonly conversationId?: string | undefined;
+  readonly toUserId?: string | undefined;
+  readonly groupId?: string | undefined;
+  readonly clientMsgId: string;
+  readonly type: string;
+  readonly content: unknown;
+}
+
+/** The connection a request came on, so its own events are not echoed back to it. */
+export interface Origin {
+  readonly connectionId?: string | undefined;
+}
+
+export interface MessagingOptions extends GroupCommitOptions {
+  readonly maxContentBytes: number;
+}
+
+export interface MessagingDeps {
+  readonly store: Store;
+  readonly access: ConversationAccess;
+  readonly conversations: ConversationService;
+  readonly fanout: Fanout;
+  readonly clock: Clock;
+  readonly ids: Ids;
+}
+
+/**
+ * The send path (docs/architecture.md, "The message path"): validate, authorise, group-commit
+ * (idempotency and seq in the store's transaction), then answer and fan out.
+ */
+export class MessagingService {
+  readonly #deps: MessagingDeps;
+  readonly #options: MessagingOptions;
+  readonly #committer: GroupCommitter<NewMessage, AppendResult>;
+
+  constructor(deps: MessagingDeps, options: MessagingOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#committer = new GroupCommitter(
+      (batch) => deps.store.messages.appendBatch(batch),
+      options,
+    );
+  }
+
+  async send(
+    auth: AuthContext,
+    input: SendInput,
+    origin: Origin = {},
+  ): Promise<{ message: PublicMessage; duplicate: boolean }> {
+    if (!CLIENT_MSG_ID_PATTERN.test(input.clientMsgId)) {
+      throw invalidArgument(
+        'client_msg_id must be 1–64 characters of letters, digits, "_", ".", ":" or "-".',
+        'client_msg_id',
+      );
+    }
+    const content = encodeContent(input.type, input.content, this.#options.maxContentBytes);
+    const conversation = await this.#target(auth, input);
+    const result = await this.#committer.submit({
+      id: this.#deps.ids.next(),
+      conversationId: conversation.id,
+      senderId: auth.userId,
+      clientMsgId: input.clientMsgId,
+      type: input.type,
+      content,
+      status: 'sent',
+      createdAt: this.#deps.clock.now(),
+    });
+    const message = toPublicMessage(result.message);
+    if (!result.duplicate) {
+      this.#deps.fanout.toConversation(conversation, 'message.new', { message }, origin);
+    }
+    return { message, duplicate: result.duplicate };
+  }
+
+  /** Resolves when every accepted send has been written (call before closing the store). */
+  drain(): Promise<void> {
+    return this.#committer.idle();
+  }
+
+  /** Messages waiting for the next group commit (for metrics and tests). */
+  get pendingCommits(): number {
+    return this.#committer.pending;
+  }
+
+  async #target(auth: AuthContext, input: SendInput): Promise<ConversationRef> {
+    const given = [input.conversationId, input.toUserId, input.groupId].filter(
+      (v) => v !== undefined,
+    );
+    if (given.length !== 1) {
+      throw invalidArgument('Give exactly one of conversation_id, to_user_id or group_id.');
+    }
+    if (input.toUserId !== undefined) {
+      const { id } = await this.#deps.conversations.ensureSingle(auth.userId, input.toUserId);
+      return { id, type: 'single' };
+    }
+    const id = input.conversationId ?? groupConversationId(input.groupId as string);
+    const ref = await this.#deps.access.requireMember(auth.userId, id);
+    if (input.groupId !== undefined && ref.type !== 'group') {
+      throw new AppError('NOT_FOUND', 'No group with that id.');
+    }
+    return ref;
+  }
+}

@@ -1,0 +1,38 @@
+import type { Presence } from '../../ports/presence.js';
+import type { Store } from '../../ports/store.js';
+import type { Clock } from '../../ports/system.js';
+import type { Fanout } from '../messaging/fanout.js';
+
+/**
+ * Online state: a user's contacts (the peers of their single conversations) hear `presence`
+ * when the user's first connection opens and when the last one closes.
+ */
+export class PresenceService {
+  readonly #presence: Presence;
+  readonly #store: Store;
+  readonly #fanout: Fanout;
+  readonly #clock: Clock;
+
+  constructor(deps: { presence: Presence; store: Store; fanout: Fanout; clock: Clock }) {
+    this.#presence = deps.presence;
+    this.#store = deps.store;
+    this.#fanout = deps.fanout;
+    this.#clock = deps.clock;
+  }
+
+  async connected(userId: string, connectionId: string): Promise<void> {
+    const { first } = await this.#presence.connect(userId, connectionId);
+    if (first) await this.#announce(userId, { user_id: userId, online: true });
+  }
+
+  async disconnected(userId: string, connectionId: string): Promise<void> {
+    const at = this.#clock.now();
+    const { last } = await this.#presence.disconnect(userId, connectionId, at);
+    if (last) await this.#announce(userId, { user_id: userId, online: false, last_seen: at });
+  }
+
+  async #announce(userId: string, data: Record<string, unknown>): Promise<void> {
+    const contacts = await this.#store.conversations.contactsOf(userId);
+    this.#fanout.toUsers(contacts, 'presence', data);
+  }
+}

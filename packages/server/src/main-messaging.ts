@@ -1,0 +1,85 @@
+/** Part of the composition root: the messaging use cases and the WebSocket gateway. */
+import type { Logger } from 'pino';
+import { ConversationAccess } from './app/messaging/access.js';
+import { ConversationService } from './app/messaging/conversation-service.js';
+import { EditService } from './app/messaging/edit-service.js';
+import { Fanout } from './app/messaging/fanout.js';
+import { HistoryService } from './app/messaging/history-service.js';
+import { MessagingService } from './app/messaging/messaging-service.js';
+import { ReceiptService } from './app/messaging/receipt-service.js';
+import type { AuthContext } from './app/accounts/auth-context.js';
+import { PresenceService } from './app/presence/presence-service.js';
+import type { Config } from './config/schema.js';
+import type { Bus } from './ports/bus.js';
+import type { Presence } from './ports/presence.js';
+import type { Store } from './ports/store.js';
+import type { Clock, Ids } from './ports/system.js';
+import { Hub } from './transports/ws/hub.js';
+import { RequestHandler } from './transports/ws/request-handler.js';
+import { WsGateway } from './transports/ws/ws-gateway.js';
+import { wsOps, type WsServices } from './transports/ws/ws-ops.js';
+
+export interface MessagingParts {
+  readonly services: WsServices;
+  readonly hub: Hub;
+  readonly gateway: WsGateway;
+}
+
+export function composeMessaging(deps: {
+  config: Config;
+  store: Store;
+  bus: Bus;
+  presence: Presence;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  authenticate: (token: string) => Promise<AuthContext>;
+  onSlowConsumer: () => void;
+}): MessagingParts {
+  const { config, store, bus, clock, ids, logger } = deps;
+  const access = new ConversationAccess(store);
+  const fanout = new Fanout(bus);
+  const conversations = new ConversationService({ store, access, bus, clock });
+  const services: WsServices = {
+    conversations,
+    messaging: new MessagingService(
+      { store, access, conversations, fanout, clock, ids },
+      {
+        maxContentBytes: config.max_content_bytes,
+        maxBatch: config.commit_max_batch,
+        maxPending: config.commit_max_pending,
+      },
+    ),
+    history: new HistoryService({ store, access }),
+    receipts: new ReceiptService({ store, access, fanout }),
+    edits: new EditService(
+      { store, access, fanout, clock },
+      { recallWindowMs: config.recall_window * 1000, maxContentBytes: config.max_content_bytes },
+    ),
+  };
+  const hub = new Hub(bus);
+  const gateway = new WsGateway(
+    {
+      authenticate: deps.authenticate,
+      store,
+      hub,
+      presence: new PresenceService({ presence: deps.presence, store, fanout, clock }),
+      requests: new RequestHandler(wsOps(services), clock, logger),
+      clock,
+      ids,
+      logger,
+      onSlowConsumer: deps.onSlowConsumer,
+    },
+    {
+      maxFrameBytes: config.ws_max_frame_bytes,
+      maxContentBytes: config.max_content_bytes,
+      sendQueueBytes: config.ws_send_queue_bytes,
+      ratePerSecond: config.ws_rate_per_second,
+      rateBurst: config.ws_rate_burst,
+      maxInflight: config.ws_max_inflight,
+      idleTimeoutMs: config.ws_idle_timeout * 1000,
+      pingIntervalMs: config.ws_ping_interval * 1000,
+    },
+  );
+  return { services, hub, gateway };
+}

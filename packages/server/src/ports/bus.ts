@@ -1,0 +1,50 @@
+/**
+ * Bus: delivers encoded frames to the connections of the gateways, by topic.
+ *
+ * Topics are `user:<user_id>` (every connection of a user) and `conv:<conversation_id>` (every
+ * connection subscribed to a group or world conversation). A gateway subscribes to a topic
+ * while it holds a connection that wants it, so in a cluster a frame travels only to gateways
+ * with interest (the NATS adapter maps topics to subjects).
+ *
+ * Guarantees:
+ * - At most once, no persistence: a subscriber that is not there when a message is published
+ *   never sees it. Nothing depends on the bus for durability; clients catch up by seq.
+ * - Messages one publisher sends to one topic arrive in the order they were published.
+ * - A failing handler never stops delivery to the others.
+ * - The frame is delivered byte for byte: the publisher encodes it once for everyone.
+ */
+
+export type BusControl =
+  /** The user's connections start receiving a conversation's topic (after a join). */
+  | { readonly kind: 'subscribe'; readonly conversationId: string }
+  /** …and stop (after a leave). */
+  | { readonly kind: 'unsubscribe'; readonly conversationId: string }
+  /** Close every connection of a session (logout, revocation). */
+  | {
+      readonly kind: 'close-session';
+      readonly sessionId: string;
+      readonly code: number;
+      readonly reason: string;
+    };
+
+export interface BusMessage {
+  /** A protocol frame, encoded once (UTF-8 JSON text). */
+  readonly frame?: Buffer;
+  /** Not delivered to this connection: the one that caused the event. */
+  readonly exceptConnection?: string;
+  /** Not delivered to any connection of this user. */
+  readonly exceptUser?: string;
+  readonly control?: BusControl;
+}
+
+export type BusHandler = (message: BusMessage) => void;
+
+export interface Bus {
+  publish(topic: string, message: BusMessage): void;
+  /** Returns the function that ends this subscription. */
+  subscribe(topic: string, handler: BusHandler): () => void;
+  close(): Promise<void>;
+}
+
+export const userTopic = (userId: string): string => `user:${userId}`;
+export const conversationTopic = (conversationId: string): string => `conv:${conversationId}`;

@@ -1,0 +1,33 @@
+/** WebSocket frames: request shape, close codes, and the encoders the gateway and fan-out share. */
+import { z } from 'zod';
+import type { ErrorCode } from '../domain/errors.js';
+
+/** Close codes (docs/protocol.md, "Limits and closes"). */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  tooBig: 1009,
+  internal: 1011,
+  idle: 4000,
+  sessionEnded: 4001,
+  slowConsumer: 4008,
+} as const;
+
+export const RequestFrame = z.object({
+  id: z.union([z.string().max(128), z.number()]).optional(),
+  op: z.string().min(1).max(64),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type RequestFrame = z.infer<typeof RequestFrame>;
+
+export type RequestId = string | number | null;
+
+/** `{"event": name, "data": data}` as bytes: encode once, send to every connection. */
+export const encodeEvent = (event: string, data: unknown): Buffer =>
+  Buffer.from(JSON.stringify({ event, data }));
+
+export const encodeReply = (id: RequestId, data: unknown): string =>
+  JSON.stringify({ id, ok: true, data });
+
+export const encodeError = (id: RequestId, code: ErrorCode, message: string): string =>
+  JSON.stringify({ id, ok: false, error: { code, message } });

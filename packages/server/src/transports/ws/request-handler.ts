@@ -1,0 +1,92 @@
+import type { Logger } from 'pino';
+import { ZodError, type z } from 'zod';
+import { isAppError, type ErrorCode } from '../../domain/errors.js';
+import type { Clock } from '../../ports/system.js';
+import {
+  encodeError,
+  encodeReply,
+  RequestFrame,
+  type RequestId,
+} from '../../protocol/ws-frames.js';
+import type { GatewayConnection } from './gateway-connection.js';
+import type { wsOps } from './ws-ops.js';
+
+/**
+ * Turns one text frame into a reply: parse, check the rate limit and the in-flight bound,
+ * validate the op's data, run it. Every failure is an error reply; the connection lives on.
+ */
+export class RequestHandler {
+  readonly #ops: ReturnType<typeof wsOps>;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+
+  constructor(ops: ReturnType<typeof wsOps>, clock: Clock, logger: Logger) {
+    this.#ops = ops;
+    this.#clock = clock;
+    this.#logger = logger;
+  }
+
+  async handle(conn: GatewayConnection, text: string): Promise<void> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      conn.send(encodeError(null, 'INVALID_ARGUMENT', 'The frame is not valid JSON.'));
+      return;
+    }
+    const frame = RequestFrame.safeParse(parsed);
+    if (!frame.success) {
+      const id = idOf(parsed);
+      conn.send(encodeError(id, 'INVALID_ARGUMENT', `Bad request frame: ${describe(frame.error)}`));
+      return;
+    }
+    const id = frame.data.id ?? null;
+    if (!conn.takeToken(this.#clock.now())) {
+      conn.send(encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests on this connection.'));
+      return;
+    }
+    const op = this.#ops.get(frame.data.op);
+    if (op === undefined) {
+      conn.send(encodeError(id, 'INVALID_ARGUMENT', `Unknown op "${frame.data.op}".`));
+      return;
+    }
+    if (!conn.canTakeRequest) {
+      conn.send(encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests in progress.'));
+      return;
+    }
+    const data = op.schema.safeParse(frame.data.data ?? {});
+    if (!data.success) {
+      conn.send(encodeError(id, 'INVALID_ARGUMENT', describe(data.error)));
+      return;
+    }
+    conn.inflight++;
+    try {
+      const result = await op.run(data.data, conn.auth, { connectionId: conn.id });
+      conn.send(encodeReply(id, result));
+    } catch (err) {
+      const { code, message } = this.#toError(err, frame.data.op);
+      conn.send(encodeError(id, code, message));
+    } finally {
+      conn.inflight--;
+    }
+  }
+
+  #toError(err: unknown, op: string): { code: ErrorCode; message: string } {
+    if (isAppError(err)) return { code: err.code, message: err.message };
+    if (err instanceof ZodError) return { code: 'INVALID_ARGUMENT', message: describe(err) };
+    this.#logger.error({ err, op }, 'websocket request failed');
+    return { code: 'INTERNAL', message: 'Internal error; see the server log.' };
+  }
+}
+
+function idOf(value: unknown): RequestId {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}

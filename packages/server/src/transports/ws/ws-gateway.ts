@@ -1,0 +1,202 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AuthContext } from '../../app/accounts/auth-context.js';
+import { toPublicUser } from '../../domain/user.js';
+import type { Store } from '../../ports/store.js';
+import type { Clock, Ids } from '../../ports/system.js';
+import { CLOSE, encodeEvent } from '../../protocol/ws-frames.js';
+import type { PresenceService } from '../../app/presence/presence-service.js';
+import { traceIdOf } from '../http/trace.js';
+import { GatewayConnection, type ConnectionLimits } from './gateway-connection.js';
+import type { Hub } from './hub.js';
+import type { RequestHandler } from './request-handler.js';
+
+export const WS_PATH = '/v1/ws';
+
+export interface GatewayOptions extends ConnectionLimits {
+  readonly maxFrameBytes: number;
+  readonly maxContentBytes: number;
+  readonly idleTimeoutMs: number;
+  readonly pingIntervalMs: number;
+}
+
+export interface GatewayDeps {
+  readonly authenticate: (token: string) => Promise<AuthContext>;
+  readonly store: Store;
+  readonly hub: Hub;
+  readonly presence: PresenceService;
+  readonly requests: RequestHandler;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly logger: Logger;
+  /** Told when a connection is cut off for not reading (for metrics). */
+  readonly onSlowConsumer?: () => void;
+}
+
+/** `GET /v1/ws`: authenticate before the upgrade, then run the connection's life. */
+export class WsGateway {
+  readonly #deps: GatewayDeps;
+  readonly #options: GatewayOptions;
+  readonly #wss: WebSocketServer;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #accepting = true;
+
+  constructor(deps: GatewayDeps, options: GatewayOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      void this.#upgrade(req, socket, head);
+    });
+    const sweepMs = Math.min(1_000, this.#options.pingIntervalMs, this.#options.idleTimeoutMs);
+    this.#heartbeat = setInterval(() => this.#sweep(), sweepMs).unref();
+  }
+
+  /** Stops taking connections and closes the open ones with 1001 (going away). */
+  close(): void {
+    this.#accepting = false;
+    clearInterval(this.#heartbeat);
+    for (const conn of [...this.#deps.hub.connections()]) {
+      conn.close(CLOSE.goingAway, 'server shutting down');
+    }
+  }
+
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== WS_PATH)
+      return reject(req, socket, 404, 'NOT_FOUND', 'No WebSocket here.');
+    if (!this.#accepting) return reject(req, socket, 503, 'UNAVAILABLE', 'Shutting down.');
+    const token = tokenOf(req, url);
+    if (token === undefined) {
+      return reject(
+        req,
+        socket,
+        401,
+        'UNAUTHENTICATED',
+        'Send the access token as "Authorization: Bearer <token>" or ?access_token=.',
+      );
+    }
+    let auth: AuthContext;
+    try {
+      auth = await this.#deps.authenticate(token);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : 'The access token is invalid.';
+      return reject(req, socket, 401, 'UNAUTHENTICATED', message);
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      void this.#open(ws, auth).catch((err: unknown) => {
+        this.#deps.logger.error({ err }, 'websocket setup failed');
+        ws.close(CLOSE.internal, 'internal error');
+      });
+    });
+  }
+
+  async #open(ws: WebSocket, auth: AuthContext): Promise<void> {
+    const { clock, hub, store } = this.#deps;
+    const conn = new GatewayConnection(
+      `c-${this.#deps.ids.next()}`,
+      ws,
+      auth,
+      this.#options,
+      clock.now(),
+      () => this.#deps.onSlowConsumer?.(),
+    );
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      conn.markClosed();
+      hub.remove(conn);
+      void this.#deps.presence
+        .disconnected(auth.userId, conn.id)
+        .catch((err: unknown) => this.#deps.logger.warn({ err }, 'presence update failed'));
+    });
+    ws.on('pong', () => (conn.lastActivity = clock.now()));
+    ws.on('message', (data, isBinary) => {
+      conn.lastActivity = clock.now();
+      if (isBinary) {
+        conn.send(
+          '{"id":null,"ok":false,"error":{"code":"INVALID_ARGUMENT","message":"Send text frames."}}',
+        );
+        return;
+      }
+      void this.#deps.requests.handle(conn, data.toString());
+    });
+
+    const [user, subscriptions] = await Promise.all([
+      store.users.findById(auth.userId),
+      store.conversations.idsForUser(auth.userId, ['group', 'world']),
+    ]);
+    if (user === undefined || !conn.isOpen) {
+      conn.close(CLOSE.sessionEnded, 'account not found');
+      return;
+    }
+    // Ready first, then subscriptions, in one synchronous step: nothing can slip between.
+    conn.send(
+      encodeEvent('ready', {
+        user: toPublicUser(user),
+        session_id: auth.sessionId,
+        connection_id: conn.id,
+        server_time: clock.now(),
+        limits: {
+          max_frame_bytes: this.#options.maxFrameBytes,
+          max_content_bytes: this.#options.maxContentBytes,
+          requests_per_second: this.#options.ratePerSecond,
+        },
+      }),
+    );
+    hub.add(conn, subscriptions);
+    await this.#deps.presence.connected(auth.userId, conn.id);
+  }
+
+  /** Closes idle connections and pings the others. */
+  #sweep(): void {
+    const now = this.#deps.clock.now();
+    for (const conn of this.#deps.hub.connections()) {
+      if (now - conn.lastActivity > this.#options.idleTimeoutMs) {
+        conn.close(CLOSE.idle, 'idle timeout');
+      } else if (now - conn.lastPing >= this.#options.pingIntervalMs) {
+        conn.ping(now);
+      }
+    }
+  }
+}
+
+function tokenOf(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers.authorization;
+  const match = header === undefined ? null : /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? url.searchParams.get('access_token') ?? undefined;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
+
+/** Answers an upgrade request with an HTTP error in the protocol's shape. */
+function reject(
+  req: IncomingMessage,
+  socket: Duplex,
+  status: number,
+  code: string,
+  message: string,
+): void {
+  const body = JSON.stringify({ error: { code, message, trace_id: traceIdOf(req) } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}

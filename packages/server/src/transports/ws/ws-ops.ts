@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import type { AuthContext } from '../../app/accounts/auth-context.js';
+import type { ConversationService } from '../../app/messaging/conversation-service.js';
+import type { EditService } from '../../app/messaging/edit-service.js';
+import type { HistoryService } from '../../app/messaging/history-service.js';
+import type { MessagingService, Origin } from '../../app/messaging/messaging-service.js';
+import type { ReceiptService } from '../../app/messaging/receipt-service.js';
+import {
+  ChangesData,
+  ConversationData,
+  CreateConversationData,
+  EditData,
+  EmptyData,
+  HistoryData,
+  MessageRefData,
+  ReadData,
+  SendData,
+} from '../../protocol/ws-schemas.js';
+
+export interface WsServices {
+  readonly messaging: MessagingService;
+  readonly conversations: ConversationService;
+  readonly history: HistoryService;
+  readonly receipts: ReceiptService;
+  readonly edits: EditService;
+}
+
+interface Op<S extends z.ZodType> {
+  readonly schema: S;
+  readonly run: (data: z.output<S>, auth: AuthContext, origin: Origin) => Promise<unknown>;
+}
+
+const op = <S extends z.ZodType>(schema: S, run: Op<S>['run']): Op<z.ZodType> =>
+  ({ schema, run }) as unknown as Op<z.ZodType>;
+
+const EMPTY = Object.freeze({});
+
+/** The table of WebSocket ops: each validates its data and calls one use case. */
+export function wsOps(s: WsServices): ReadonlyMap<string, Op<z.ZodType>> {
+  return new Map<string, Op<z.ZodType>>([
+    ['ping', op(EmptyData, async () => EMPTY)],
+    [
+      'message.send',
+      op(SendData, (d, auth, origin) =>
+        s.messaging.send(
+          auth,
+          {
+            conversationId: d.conversation_id,
+            toUserId: d.to_user_id,
+            groupId: d.group_id,
+            clientMsgId: d.client_msg_id,
+            type: d.type,
+            content: d.content,
+          },
+          origin,
+        ),
+      ),
+    ],
+    [
+      'message.history',
+      op(HistoryData, (d, auth) =>
+        s.history.history(auth, {
+          conversationId: d.conversation_id,
+          beforeSeq: d.before_seq,
+          afterSeq: d.after_seq,
+          limit: d.limit,
+        }),
+      ),
+    ],
+    [
+      'message.changes',
+      op(ChangesData, (d, auth) =>
+        s.history.changes(auth, {
+          conversationId: d.conversation_id,
+          afterChangeSeq: d.after_change_seq,
+          limit: d.limit,
+        }),
+      ),
+    ],
+    [
+      'message.recall',
+      op(MessageRefData, (d, auth, origin) =>
+        s.edits.recall(auth, d.conversation_id, d.seq, origin),
+      ),
+    ],
+    [
+      'message.edit',
+      op(EditData, (d, auth, origin) =>
+        s.edits.edit(auth, d.conversation_id, d.seq, d.content, origin),
+      ),
+    ],
+    [
+      'message.delivered',
+      op(MessageRefData, async (d, auth) => {
+        await s.receipts.markDelivered(auth, d.conversation_id, d.seq);
+        return EMPTY;
+      }),
+    ],
+    [
+      'conversation.list',
+      op(EmptyData, async (_d, auth) => ({ conversations: await s.conversations.list(auth) })),
+    ],
+    [
+      'conversation.get',
+      op(ConversationData, async (d, auth) => ({
+        conversation: await s.conversations.get(auth, d.conversation_id),
+      })),
+    ],
+    [
+      'conversation.create',
+      op(CreateConversationData, (d, auth) => s.conversations.openSingle(auth, d.user_id)),
+    ],
+    [
+      'conversation.join',
+      op(ConversationData, async (d, auth) => ({
+        conversation: await s.conversations.join(auth, d.conversation_id),
+      })),
+    ],
+    [
+      'conversation.read',
+      op(ReadData, async (d, auth, origin) => {
+        await s.receipts.markRead(auth, d.conversation_id, d.seq, origin);
+        return EMPTY;
+      }),
+    ],
+    [
+      'typing',
+      op(ConversationData, async (d, auth) => {
+        await s.receipts.typing(auth, d.conversation_id);
+        return EMPTY;
+      }),
+    ],
+  ]);
+}

@@ -1,0 +1,4 @@
+import { MemoryPresence } from '../../src/adapters/presence/presence-memory.js';
+import { describePresenceContract } from './presence.contract.js';
+
+describePresenceContract('memory', async () => new MemoryPresence());
