@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  startTestServer,
+  testStorage,
+  type TestServer,
+  type TestStorage,
+} from '../support/test-server.js';
+import { eventually, WsTestClient } from '../support/ws-test-client.js';
+
+const PASSWORD = 'correct horse battery';
+
+describe('the gateway under bad input and load', () => {
+  let storage: TestStorage;
+  let server: TestServer;
+  let n = 0;
+  const clients: WsTestClient[] = [];
+
+  const account = () => server.client().register({ username: `limits${n++}`, password: PASSWORD });
+  const connect = async (token: string) => {
+    const client = await WsTestClient.connect(server.url, token);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    storage = await testStorage('sqlite');
+    server = await startTestServer(storage, {
+      ws_rate_per_second: 50,
+      ws_rate_burst: 50,
+      ws_max_frame_bytes: 256 * 1024,
+      max_content_bytes: 8 * 1024,
+    });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server.stop();
+    storage.dispose();
+  });
+
+  it('answers malformed frames, unknown ops and invalid data with errors and stays open', async () => {
+    const alice = await account();
+    const a = await connect(alice.access_token);
+    const sendRaw = (text: string) => a.ws.send(text);
+    sendRaw('not json');
+    sendRaw('[1, 2, 3]');
+    sendRaw('{"id": 7}');
+    sendRaw('{"id": "x", "op": 42}');
+    a.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    await eventually(() => a.frames.filter((f) => f.ok === false).length === 5);
+    for (const frame of a.frames.filter((f) => f.ok === false)) {
+      expect(frame.error?.code).toBe('INVALID_ARGUMENT');
+    }
+    expect(a.frames.find((f) => f.id === 7)).toBeDefined();
+
+    expect((await a.request('no.such.op', {})).error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('no.such.op'),
+    });
+    expect((await a.request('message.send', { to_user_id: 42 })).error?.code).toBe(
+      'INVALID_ARGUMENT',
+    );
+    expect(
+      (await a.request('message.history', { conversation_id: 'x', limit: 1000 })).error?.code,
+    ).toBe('INVALID_ARGUMENT');
+    const bob = await account();
+    const unknownType = await a.request('message.send', {
+      to_user_id: bob.user.user_id,
+      client_msg_id: 'u',
+      type: 'red_packet',
+      content: { amount: 1 },
+    });
+    expect(unknownType.error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('red_packet'),
+    });
+    const badContent = await a.request('message.send', {
+      to_user_id: bob.user.user_id,
+      client_msg_id: 'b',
+      type: 'location',
+      content: { latitude: 91, longitude: 0 },
+    });
+    expect(badContent.error?.code).toBe('INVALID_ARGUMENT');
+    const tooMuch = await a.request('message.send', {
+      to_user_id: bob.user.user_id,
+      client_msg_id: 'big',
+      type: 'text',
+      content: { text: 'x'.repeat(9 * 1024) },
+    });
+    expect(tooMuch.error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('8192'),
+    });
+    expect(await a.call('ping')).toEqual({});
+  });
+
+  it('closes a connection that sends a frame over the limit with 1009, and only that one', async () => {
+    const alice = await account();
+    const a = await connect(alice.access_token);
+    const other = await connect((await account()).access_token);
+    a.ws.send(JSON.stringify({ id: 1, op: 'ping', data: { pad: 'x'.repeat(300 * 1024) } }));
+    expect((await a.closed).code).toBe(1009);
+    expect(await other.call('ping')).toEqual({});
+  });
+
+  it('answers a flood with RESOURCE_EXHAUSTED beyond the rate limit, then recovers', async () => {
+    const alice = await account();
+    const a = await connect(alice.access_token);
+    const replies = await Promise.all(Array.from({ length: 120 }, () => a.request('ping', {})));
+    const limited = replies.filter((r) => r.error?.code === 'RESOURCE_EXHAUSTED').length;
+    expect(limited).toBeGreaterThan(0);
+    expect(replies.filter((r) => r.ok).length).toBeGreaterThanOrEqual(50);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await a.call('ping')).toEqual({});
+  });
+});
+
+describe('slow consumers', () => {
+  let storage: TestStorage;
+  let server: TestServer;
+  const clients: WsTestClient[] = [];
+  let n = 0;
+  const account = () => server.client().register({ username: `slow${n++}`, password: PASSWORD });
+  const connect = async (token: string) => {
+    const client = await WsTestClient.connect(server.url, token);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    storage = await testStorage('sqlite');
+    server = await startTestServer(storage, { ws_send_queue_bytes: 64 * 1024 });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server.stop();
+    storage.dispose();
+  });
+
+  it('cuts off a consumer that stops reading, while a reading one gets everything', async () => {
+    const alice = await account();
+    const bob = await account();
+    const carol = await account();
+    const sender = await connect(alice.access_token);
+    await sender.call('conversation.join', { conversation_id: 'w_lobby' });
+    const slowAuth = bob.access_token;
+    await server.client(slowAuth).request('POST', '/v1/conversations/w_lobby/join');
+    await server.client(carol.access_token).request('POST', '/v1/conversations/w_lobby/join');
+    const reader = await connect(carol.access_token);
+
+    // A client that stops reading its socket: the kernel buffers fill, then the server's queue.
+    const slow = new WebSocket(`${server.url.replace('http', 'ws')}/v1/ws`, {
+      headers: { authorization: `Bearer ${slowAuth}` },
+    });
+    await new Promise((resolve) => slow.once('message', resolve));
+    (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+    const before = server.parley.connectionCount();
+
+    // 60 KiB messages until the server gives up on the reader that stopped (socket buffers
+    // on loopback can take tens of MiB first); capped at ~120 MiB.
+    const text = 'y'.repeat(60 * 1024);
+    let total = 0;
+    for (let i = 0; i < 2_000 && server.parley.connectionCount() === before; i += 50) {
+      total += 50;
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          sender.call('message.send', {
+            conversation_id: 'w_lobby',
+            client_msg_id: `flood-${i + j}`,
+            type: 'text',
+            content: { text },
+          }),
+        ),
+      );
+    }
+    await eventually(() => server.parley.connectionCount() === before - 1, 5_000);
+    const metrics = (await server.fetch('/metrics')).body as string;
+    expect(metrics).toMatch(/parley_ws_slow_consumer_closes_total 1\b/);
+    await eventually(() => reader.events('message.new').length === total, 10_000);
+    expect(await reader.call('ping')).toEqual({});
+    slow.terminate();
+  });
+});
+
+describe('idle connections', () => {
+  it('are closed with 4000 after the idle timeout', async () => {
+    const storage = await testStorage('sqlite');
+    const server = await startTestServer(storage, { ws_idle_timeout: 1, ws_ping_interval: 3600 });
+    try {
+      const alice = await server.client().register({ username: 'idler', password: PASSWORD });
+      const a = await WsTestClient.connect(server.url, alice.access_token);
+      const started = Date.now();
+      expect((await a.closed).code).toBe(4000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    } finally {
+      await server.stop();
+      storage.dispose();
+    }
+  });
+
+  it('stay open while they answer the server pings', async () => {
+    const storage = await testStorage('sqlite');
+    const server = await startTestServer(storage, { ws_idle_timeout: 2, ws_ping_interval: 1 });
+    try {
+      const alice = await server.client().register({ username: 'pinger', password: PASSWORD });
+      const a = await WsTestClient.connect(server.url, alice.access_token);
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect(await a.call('ping')).toEqual({});
+      a.close();
+    } finally {
+      await server.stop();
+      storage.dispose();
+    }
+  });
+});
