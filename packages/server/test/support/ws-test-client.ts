@@ -78,8 +78,8 @@ export class WsTestClient {
   }
 
   /** Like request, but fails unless the reply is ok; resolves with its data. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async call(op: string, data?: unknown): Promise<any> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const reply = await this.request(op, data);
     if (!reply.ok) throw new Error(`${op} failed: ${reply.error?.code} ${reply.error?.message}`);
     return reply.data;
