@@ -380,7 +380,7 @@ describe.each(ENGINES)('messaging over WebSocket (%s)', (engine) => {
   });
 
   it('refuses a bad token with 401 before the upgrade, and takes the token from the query', async () => {
-    for (const headers of [{}, { authorization: 'Bearer forged' }]) {
+    for (const headers of [{}, { authorization: 'Bearer forged' }] as Record<string, string>[]) {
       const refused = await upgradeRefusal(`${server.url.replace('http', 'ws')}/v1/ws`, headers);
       expect(refused.status).toBe(401);
       expect(refused.body).toMatchObject({
