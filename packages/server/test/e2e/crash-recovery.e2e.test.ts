@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ParleyHttpClient } from '@parley/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
