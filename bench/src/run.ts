@@ -1,0 +1,32 @@
+/**
+ * `npm run bench [-- --quick] [-- --rates 1000,5000] [-- --pairs 100] [-- --duration 10]`:
+ * runs the scenarios against a fresh Parley server process on the embedded store and prints
+ * one JSON line per run. The load runs in this process, on the same machine.
+ */
+import { parseArgs } from 'node:util';
+import { runDirect } from './direct.js';
+import { startServer } from './server.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rates: { type: 'string' },
+    pairs: { type: 'string' },
+    duration: { type: 'string' },
+  },
+});
+
+const quick = values.quick === true;
+const rates = (values.rates ?? (quick ? '1000' : '1000,5000,10000')).split(',').map(Number);
+const pairs = Number(values.pairs ?? (quick ? 10 : 100));
+const durationMs = Number(values.duration ?? (quick ? 3 : 10)) * 1000;
+
+const server = await startServer();
+try {
+  for (const rate of rates) {
+    const result = await runDirect(server, { pairs, rate, durationMs });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+} finally {
+  await server.stop();
+}

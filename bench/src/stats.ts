@@ -1,0 +1,51 @@
+/** Latency statistics for the benchmark: exact percentiles over recorded samples. */
+
+export interface Summary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** The nearest-rank percentile of ascending-sorted samples (p in 0..100). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const sum = sorted.reduce((a, b) => a + b, 0);
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return {
+    count: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? 0),
+    mean: round(sorted.length === 0 ? 0 : sum / sorted.length),
+  };
+}
+
+/**
+ * Open-loop schedule: the times (ms from start) at which `rate` messages per second are due
+ * over `durationMs`. Latency is measured from these times, not from when a send was actually
+ * made, so a stalled server cannot hide its stall (no coordinated omission).
+ */
+export function schedule(rate: number, durationMs: number): number[] {
+  const count = Math.floor((rate * durationMs) / 1000);
+  const interval = 1000 / rate;
+  return Array.from({ length: count }, (_, i) => i * interval);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+export function cpuSeconds(stat: string, ticksPerSecond = 100): number {
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / ticksPerSecond;
+}
