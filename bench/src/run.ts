@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --rates 1000,5000] [-- --pairs 100] [-- --duration 10]`:
+ * `npm run bench [-- --quick] [--rates 1000,5000] [--pairs 100] [--duration 10] [--cpu-prof DIR]`:
  * runs the scenarios against a fresh Parley server process on the embedded store and prints
  * one JSON line per run. The load runs in this process, on the same machine.
  */
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     rates: { type: 'string' },
     pairs: { type: 'string' },
     duration: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -21,7 +22,12 @@ const rates = (values.rates ?? (quick ? '1000' : '1000,5000,10000')).split(',').
 const pairs = Number(values.pairs ?? (quick ? 10 : 100));
 const durationMs = Number(values.duration ?? (quick ? 3 : 10)) * 1000;
 
-const server = await startServer();
+// --cpu-prof DIR: the server writes a V8 CPU profile into DIR when it stops.
+const profile = values['cpu-prof'];
+const server = await startServer(
+  {},
+  profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
+);
 try {
   for (const rate of rates) {
     const result = await runDirect(server, { pairs, rate, durationMs });

@@ -17,10 +17,13 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'start'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, CLI, 'start'], {
     env: {
       PATH: process.env.PATH ?? '',
       PARLEY_HOST: '127.0.0.1',

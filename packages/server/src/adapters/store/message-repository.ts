@@ -23,19 +23,27 @@ export class KyselyMessageRepository implements MessageRepository {
   appendBatch(messages: readonly NewMessage[]): Promise<AppendResult[]> {
     if (messages.length === 0) return Promise.resolve([]);
     return inTransaction(this.#db, async (trx) => {
+      // One read finds every key of the batch that is already stored (retries).
       const results = new Map<string, AppendResult>();
+      const existing = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('sender_id', 'in', [...new Set(messages.map((m) => m.senderId))])
+        .where('client_msg_id', 'in', [...new Set(messages.map((m) => m.clientMsgId))])
+        .execute();
+      for (const row of existing) {
+        results.set(keyOf(row.sender_id, row.client_msg_id), {
+          message: toMessage(row),
+          duplicate: true,
+        });
+      }
       const fresh: NewMessage[] = [];
+      const taken = new Set(results.keys());
       for (const message of messages) {
         const key = keyOf(message.senderId, message.clientMsgId);
-        if (results.has(key) || fresh.some((m) => keyOf(m.senderId, m.clientMsgId) === key)) {
-          continue;
-        }
-        const existing = await new KyselyMessageRepository(trx).findByClientMsgId(
-          message.senderId,
-          message.clientMsgId,
-        );
-        if (existing) results.set(key, { message: existing, duplicate: true });
-        else fresh.push(message);
+        if (taken.has(key)) continue;
+        taken.add(key);
+        fresh.push(message);
       }
 
       // One seq range per conversation, taken in the transaction that inserts the rows.

@@ -44,6 +44,11 @@ export class ConversationAccess {
     return { id: conversation.id, type: conversation.type };
   }
 
+  /** True when the conversation is known to exist (no read needed). */
+  knows(conversationId: string): boolean {
+    return this.#known.has(conversationId);
+  }
+
   remember(ref: ConversationRef): void {
     if (this.#known.size >= KNOWN_MAX) {
       const oldest = this.#known.keys().next().value;

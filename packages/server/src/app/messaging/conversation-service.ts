@@ -43,8 +43,11 @@ export class ConversationService {
   /** Makes sure the single conversation of two users exists; used by sends to `to_user_id`. */
   async ensureSingle(userId: string, peerId: string): Promise<{ id: string; created: boolean }> {
     const id = singleConversationId(userId, peerId);
-    const known = await this.#store.conversations.find(id);
-    if (known !== undefined) return { id, created: false };
+    if (this.#access.knows(id)) return { id, created: false };
+    if ((await this.#store.conversations.find(id)) !== undefined) {
+      this.#access.remember({ id, type: 'single' });
+      return { id, created: false };
+    }
     if ((await this.#store.users.findById(peerId)) === undefined) {
       throw new AppError('NOT_FOUND', 'No user with that id.');
     }
