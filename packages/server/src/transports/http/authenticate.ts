@@ -7,15 +7,20 @@ export type Authenticator = (accessToken: string) => Promise<AuthContext>;
 
 const BEARER = /^Bearer[ \t]+([^\s]+)\s*$/i;
 
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export const parseBearer = (header: string | undefined): string | undefined =>
+  header === undefined ? undefined : BEARER.exec(header)?.[1];
+
 /** The bearer token of a request, or UNAUTHENTICATED. */
 export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (header === undefined) {
     throw unauthenticated('Send the access token as "Authorization: Bearer <token>".');
   }
-  const match = BEARER.exec(header);
-  if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  return match[1];
+  const token = parseBearer(header);
+  if (token === undefined)
+    throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  return token;
 }
 
 declare module 'fastify' {

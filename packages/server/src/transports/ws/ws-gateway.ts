@@ -8,6 +8,7 @@ import type { Store } from '../../ports/store.js';
 import type { Clock, Ids } from '../../ports/system.js';
 import { CLOSE, encodeEvent } from '../../protocol/ws-frames.js';
 import type { PresenceService } from '../../app/presence/presence-service.js';
+import { parseBearer } from '../http/authenticate.js';
 import { traceIdOf } from '../http/trace.js';
 import { GatewayConnection, type ConnectionLimits } from './gateway-connection.js';
 import type { Hub } from './hub.js';
@@ -172,9 +173,9 @@ export class WsGateway {
 }
 
 function tokenOf(req: IncomingMessage, url: URL): string | undefined {
-  const header = req.headers.authorization;
-  const match = header === undefined ? null : /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
-  return match?.[1] ?? url.searchParams.get('access_token') ?? undefined;
+  return (
+    parseBearer(req.headers.authorization) ?? url.searchParams.get('access_token') ?? undefined
+  );
 }
 
 const STATUS_TEXT: Record<number, string> = {
