@@ -33,6 +33,7 @@ export async function startServer(
       PARLEY_ARGON2_MEMORY_KIB: '1024',
       PARLEY_ARGON2_ITERATIONS: '1',
       PARLEY_SIGNUP_LIMIT: '1000000',
+      PARLEY_DM_POLICY: 'anyone',
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -7,6 +7,7 @@ import { Fanout } from './app/messaging/fanout.js';
 import { HistoryService } from './app/messaging/history-service.js';
 import { MessagingService } from './app/messaging/messaging-service.js';
 import { ReceiptService } from './app/messaging/receipt-service.js';
+import type { SendPolicy } from './app/messaging/send-policy.js';
 import type { AuthContext } from './app/accounts/auth-context.js';
 import { PresenceService } from './app/presence/presence-service.js';
 import type { Config } from './config/schema.js';
@@ -35,15 +36,18 @@ export function composeMessaging(deps: {
   logger: Logger;
   authenticate: (token: string) => Promise<AuthContext>;
   onSlowConsumer: () => void;
+  /** Who may message whom one to one (friendships, blocks, guests). */
+  sendPolicy: SendPolicy;
 }): MessagingParts {
   const { config, store, bus, clock, ids, logger } = deps;
   const access = new ConversationAccess(store);
   const fanout = new Fanout(bus);
-  const conversations = new ConversationService({ store, access, bus, clock });
+  const policy = deps.sendPolicy;
+  const conversations = new ConversationService({ store, access, bus, clock, policy });
   const services: WsServices = {
     conversations,
     messaging: new MessagingService(
-      { store, access, conversations, fanout, clock, ids },
+      { store, access, conversations, fanout, clock, ids, policy },
       {
         maxContentBytes: config.max_content_bytes,
         maxBatch: config.commit_max_batch,

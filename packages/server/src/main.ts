@@ -17,6 +17,7 @@ import { SystemClock } from './adapters/system/system-clock.js';
 import { UlidIds } from './adapters/system/ulid-ids.js';
 import { AuthService } from './app/accounts/auth-service.js';
 import { UserService } from './app/accounts/user-service.js';
+import { OPEN_SEND_POLICY } from './app/messaging/send-policy.js';
 import { HealthService } from './app/ops/health-service.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './observability/logger.js';
@@ -117,6 +118,8 @@ export async function createParley(
     logger,
     authenticate: (token) => auth.authenticate(token),
     onSlowConsumer: () => metrics.wsSlowConsumers.inc(),
+    // Replaced by the social graph's policy (friendships, blocks, guests).
+    sendPolicy: OPEN_SEND_POLICY,
   });
   const health = new HealthService({ store, clock, connections: messaging.hub });
   const http = await buildHttpServer(

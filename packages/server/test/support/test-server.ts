@@ -68,6 +68,8 @@ export async function startTestServer(
       data_dir: storage.dataDir,
       ...(storage.databaseUrl !== undefined && { database_url: storage.databaseUrl }),
       log_level: 'info',
+      // Most tests message strangers; the DM-policy tests set 'friends' themselves.
+      dm_policy: 'anyone',
       argon2_memory_kib: 1024,
       argon2_iterations: 1,
       ...overrides,

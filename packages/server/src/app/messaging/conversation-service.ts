@@ -5,6 +5,7 @@ import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess } from './access.js';
+import type { SendPolicy } from './send-policy.js';
 import { toPublicConversations, type PublicConversation } from './views.js';
 
 /** Listing, reading, creating single conversations and joining world ones. */
@@ -13,12 +14,20 @@ export class ConversationService {
   readonly #access: ConversationAccess;
   readonly #bus: Bus;
   readonly #clock: Clock;
+  readonly #policy: SendPolicy;
 
-  constructor(deps: { store: Store; access: ConversationAccess; bus: Bus; clock: Clock }) {
+  constructor(deps: {
+    store: Store;
+    access: ConversationAccess;
+    bus: Bus;
+    clock: Clock;
+    policy: SendPolicy;
+  }) {
     this.#store = deps.store;
     this.#access = deps.access;
     this.#bus = deps.bus;
     this.#clock = deps.clock;
+    this.#policy = deps.policy;
   }
 
   async list(auth: AuthContext): Promise<PublicConversation[]> {
@@ -36,6 +45,7 @@ export class ConversationService {
     auth: AuthContext,
     peerId: string,
   ): Promise<{ conversation: PublicConversation; created: boolean }> {
+    await this.#policy.assertCanMessage(auth, peerId);
     const created = await this.ensureSingle(auth.userId, peerId);
     return { conversation: await this.#view(auth.userId, created.id), created: created.created };
   }

@@ -1,4 +1,4 @@
-import { groupConversationId } from '../../domain/conversation.js';
+import { groupConversationId, singleConversationMembers } from '../../domain/conversation.js';
 import { AppError, invalidArgument } from '../../domain/errors.js';
 import {
   CLIENT_MSG_ID_PATTERN,
@@ -14,6 +14,7 @@ import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess, ConversationRef } from './access.js';
 import type { ConversationService } from './conversation-service.js';
 import type { Fanout } from './fanout.js';
+import type { SendPolicy } from './send-policy.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 
 export interface SendInput {
@@ -41,6 +42,7 @@ export interface MessagingDeps {
   readonly fanout: Fanout;
   readonly clock: Clock;
   readonly ids: Ids;
+  readonly policy: SendPolicy;
 }
 
 /**
@@ -109,11 +111,16 @@ export class MessagingService {
       throw invalidArgument('Give exactly one of conversation_id, to_user_id or group_id.');
     }
     if (input.toUserId !== undefined) {
+      await this.#deps.policy.assertCanMessage(auth, input.toUserId);
       const { id } = await this.#deps.conversations.ensureSingle(auth.userId, input.toUserId);
       return { id, type: 'single' };
     }
     const id = input.conversationId ?? groupConversationId(input.groupId as string);
     const ref = await this.#deps.access.requireMember(auth.userId, id);
+    if (ref.type === 'single') {
+      const peer = singleConversationMembers(ref.id)?.find((member) => member !== auth.userId);
+      if (peer !== undefined) await this.#deps.policy.assertCanMessage(auth, peer);
+    }
     if (input.groupId !== undefined && ref.type !== 'group') {
       throw new AppError('NOT_FOUND', 'No group with that id.');
     }
