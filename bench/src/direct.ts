@@ -3,7 +3,7 @@
  * (open loop). Measures send → peer `message.new` latency, persisted-and-delivered msgs/s,
  * and the server's CPU seconds per 10,000 messages.
  */
-import WebSocket from 'ws';
+import { connectUser as connect, type BenchUser as Peer } from './clients.js';
 import type { BenchServer } from './server.js';
 import { schedule, summarize } from './stats.js';
 
@@ -12,11 +12,6 @@ export interface DirectOptions {
   /** Messages per second over all pairs. */
   readonly rate: number;
   readonly durationMs: number;
-}
-
-interface Peer {
-  readonly ws: WebSocket;
-  readonly userId: string;
 }
 
 export async function runDirect(server: BenchServer, options: DirectOptions) {
@@ -95,24 +90,4 @@ export async function runDirect(server: BenchServer, options: DirectOptions) {
       latencies.length === 0 ? null : Math.round((cpu / latencies.length) * 10_000 * 100) / 100,
     server_rss_mb: Math.round(server.rssBytes() / 1024 / 1024),
   };
-}
-
-async function connect(url: string, username: string): Promise<Peer> {
-  const res = await fetch(`${url}/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username: `${username}_${process.pid}`,
-      password: 'benchmark password',
-    }),
-  });
-  const auth = (await res.json()) as { access_token: string; user: { user_id: string } };
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/ws`, {
-    headers: { authorization: `Bearer ${auth.access_token}` },
-  });
-  await new Promise((resolve, reject) => {
-    ws.once('message', resolve);
-    ws.once('error', reject);
-  });
-  return { ws, userId: auth.user.user_id };
 }

@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--rates 1000,5000] [--pairs 100] [--duration 10] [--cpu-prof DIR]`:
+ * `npm run bench [-- --quick] [--scenario direct,group] [--rates 1000,5000] [--pairs 100]
+ *   [--members 1000] [--group-rate 50] [--duration 10] [--cpu-prof DIR]`:
  * runs the scenarios against a fresh Parley server process on the embedded store and prints
  * one JSON line per run. The load runs in this process, on the same machine.
  */
 import { parseArgs } from 'node:util';
 import { runDirect } from './direct.js';
+import { runGroup } from './group.js';
 import { startServer } from './server.js';
 
 const { values } = parseArgs({
@@ -14,6 +16,9 @@ const { values } = parseArgs({
     pairs: { type: 'string' },
     duration: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    scenario: { type: 'string' },
+    members: { type: 'string' },
+    'group-rate': { type: 'string' },
   },
 });
 
@@ -21,6 +26,9 @@ const quick = values.quick === true;
 const rates = (values.rates ?? (quick ? '1000' : '1000,5000,10000')).split(',').map(Number);
 const pairs = Number(values.pairs ?? (quick ? 10 : 100));
 const durationMs = Number(values.duration ?? (quick ? 3 : 10)) * 1000;
+const scenarios = (values.scenario ?? 'direct,group').split(',');
+const members = Number(values.members ?? (quick ? 100 : 1000));
+const groupRate = Number(values['group-rate'] ?? (quick ? 10 : 50));
 
 // --cpu-prof DIR: the server writes a V8 CPU profile into DIR when it stops.
 const profile = values['cpu-prof'];
@@ -29,8 +37,14 @@ const server = await startServer(
   profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
 );
 try {
-  for (const rate of rates) {
-    const result = await runDirect(server, { pairs, rate, durationMs });
+  if (scenarios.includes('direct')) {
+    for (const rate of rates) {
+      const result = await runDirect(server, { pairs, rate, durationMs });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    }
+  }
+  if (scenarios.includes('group')) {
+    const result = await runGroup(server, { members, rate: groupRate, durationMs });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
 } finally {
