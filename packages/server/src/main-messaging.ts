@@ -9,12 +9,18 @@ import { MessagingService } from './app/messaging/messaging-service.js';
 import { ReceiptService } from './app/messaging/receipt-service.js';
 import type { SendPolicy } from './app/messaging/send-policy.js';
 import type { AuthContext } from './app/accounts/auth-context.js';
+import { GroupEvents } from './app/groups/group-events.js';
+import { GroupService } from './app/groups/group-service.js';
+import { MembershipService } from './app/groups/membership-service.js';
+import { ModerationService } from './app/groups/moderation-service.js';
+import { WorldService } from './app/groups/world-service.js';
 import { PresenceService } from './app/presence/presence-service.js';
 import type { Config } from './config/schema.js';
 import type { Bus } from './ports/bus.js';
 import type { Presence } from './ports/presence.js';
 import type { Store } from './ports/store.js';
 import type { Clock, Ids } from './ports/system.js';
+import type { GroupServices } from './transports/http/routes/group-routes.js';
 import { Hub } from './transports/ws/hub.js';
 import { RequestHandler } from './transports/ws/request-handler.js';
 import { WsGateway } from './transports/ws/ws-gateway.js';
@@ -22,6 +28,8 @@ import { wsOps, type WsServices } from './transports/ws/ws-ops.js';
 
 export interface MessagingParts {
   readonly services: WsServices;
+  readonly groups: GroupServices;
+  readonly worlds: WorldService;
   readonly hub: Hub;
   readonly gateway: WsGateway;
 }
@@ -61,6 +69,25 @@ export function composeMessaging(deps: {
       { recallWindowMs: config.recall_window * 1000, maxContentBytes: config.max_content_bytes },
     ),
   };
+  const events = new GroupEvents(bus, fanout);
+  const guestsRestricted = config.guest_policy === 'restricted';
+  const maxMembers = config.group_max_members;
+  const groupService = new GroupService(
+    { store, access, events, clock, ids },
+    { maxMembers, guestsRestricted },
+  );
+  const groups: GroupServices = {
+    groups: groupService,
+    membership: new MembershipService(
+      { store, groups: groupService, events, clock },
+      { maxMembers },
+    ),
+    moderation: new ModerationService({ store, events, clock }),
+  };
+  const worlds = new WorldService(
+    { store, access, events, clock, ids },
+    { guestsRestricted, maxMembers },
+  );
   const hub = new Hub(bus);
   const gateway = new WsGateway(
     {
@@ -85,5 +112,5 @@ export function composeMessaging(deps: {
       pingIntervalMs: config.ws_ping_interval * 1000,
     },
   );
-  return { services, hub, gateway };
+  return { services, groups, worlds, hub, gateway };
 }

@@ -17,11 +17,11 @@ import { SystemClock } from './adapters/system/system-clock.js';
 import { UlidIds } from './adapters/system/ulid-ids.js';
 import { AuthService } from './app/accounts/auth-service.js';
 import { UserService } from './app/accounts/user-service.js';
-import { OPEN_SEND_POLICY } from './app/messaging/send-policy.js';
 import { HealthService } from './app/ops/health-service.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './observability/logger.js';
 import { composeMessaging } from './main-messaging.js';
+import { composeSocial } from './main-social.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Store } from './ports/store.js';
 import { buildHttpServer } from './transports/http/http-server.js';
@@ -108,6 +108,14 @@ export async function createParley(
   );
   const users = new UserService({ store, clock });
   const metrics = createMetrics();
+  const social = composeSocial({
+    store,
+    bus,
+    clock,
+    ids,
+    dmPolicy: config.dm_policy,
+    guestPolicy: config.guest_policy,
+  });
   const messaging = composeMessaging({
     config,
     store,
@@ -118,12 +126,21 @@ export async function createParley(
     logger,
     authenticate: (token) => auth.authenticate(token),
     onSlowConsumer: () => metrics.wsSlowConsumers.inc(),
-    // Replaced by the social graph's policy (friendships, blocks, guests).
-    sendPolicy: OPEN_SEND_POLICY,
+    sendPolicy: social.sendPolicy,
   });
   const health = new HealthService({ store, clock, connections: messaging.hub });
   const http = await buildHttpServer(
-    { auth, users, health, messaging: messaging.services, metrics, logger },
+    {
+      auth,
+      users,
+      health,
+      messaging: messaging.services,
+      social: social.services,
+      groups: messaging.groups,
+      worlds: messaging.worlds,
+      metrics,
+      logger,
+    },
     { bodyLimit: config.body_limit, trustProxy: config.trust_proxy, version: VERSION },
   );
 

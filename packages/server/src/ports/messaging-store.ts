@@ -51,6 +51,8 @@ export interface ConversationRepository {
   idsForUser(userId: string, types: readonly ConversationType[]): Promise<string[]>;
   /** The other users of the user's single conversations. */
   contactsOf(userId: string): Promise<string[]>;
+  /** World conversations, most members first. */
+  worlds(limit: number): Promise<ConversationRecord[]>;
 }
 
 export interface AppendResult {

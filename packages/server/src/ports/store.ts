@@ -10,7 +10,9 @@
  */
 import type { SessionRecord, RevokeReason } from '../domain/session.js';
 import type { UserRecord } from '../domain/user.js';
+import type { GroupRepository, MemberRepository } from './group-store.js';
 import type { ConversationRepository, MessageRepository } from './messaging-store.js';
+import type { BlockRepository, FriendRepository } from './social-store.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -78,6 +80,10 @@ export interface Repositories {
   readonly refreshTokens: RefreshTokenRepository;
   readonly conversations: ConversationRepository;
   readonly messages: MessageRepository;
+  readonly friends: FriendRepository;
+  readonly blocks: BlockRepository;
+  readonly groups: GroupRepository;
+  readonly members: MemberRepository;
 }
 
 export interface MigrationReport {

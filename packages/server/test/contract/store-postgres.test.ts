@@ -1,7 +1,9 @@
 import { inject } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/store/postgres.js';
 import { createDatabase } from '../support/postgres-server.js';
+import { describeGroupStoreContract } from './group-store.contract.js';
 import { describeMessagingStoreContract } from './messaging-store.contract.js';
+import { describeSocialStoreContract } from './social-store.contract.js';
 import { describeStoreContract, type StoreHarness } from './store.contract.js';
 
 async function harness(): Promise<StoreHarness> {
@@ -14,3 +16,5 @@ async function harness(): Promise<StoreHarness> {
 
 describeStoreContract('postgres', harness);
 describeMessagingStoreContract('postgres', harness);
+describeSocialStoreContract('postgres', harness);
+describeGroupStoreContract('postgres', harness);

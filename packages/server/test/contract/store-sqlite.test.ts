@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/adapters/store/sqlite.js';
+import { describeGroupStoreContract } from './group-store.contract.js';
 import { describeMessagingStoreContract } from './messaging-store.contract.js';
+import { describeSocialStoreContract } from './social-store.contract.js';
 import { describeStoreContract, type StoreHarness } from './store.contract.js';
 
 async function harness(): Promise<StoreHarness> {
@@ -15,3 +17,5 @@ async function harness(): Promise<StoreHarness> {
 
 describeStoreContract('sqlite', harness);
 describeMessagingStoreContract('sqlite', harness);
+describeSocialStoreContract('sqlite', harness);
+describeGroupStoreContract('sqlite', harness);

@@ -94,6 +94,8 @@ export class KyselyConversationRepository implements ConversationRepository {
         'm.read_seq',
         'm.delivered_seq',
         'm.joined_at',
+        'm.role',
+        'm.muted_until',
         'lm.id as lm_id',
         'lm.seq as lm_seq',
         'lm.sender_id as lm_sender_id',
@@ -124,6 +126,8 @@ export class KyselyConversationRepository implements ConversationRepository {
         read_seq: row.read_seq,
         delivered_seq: row.delivered_seq,
         joined_at: row.joined_at,
+        role: row.role,
+        muted_until: row.muted_until,
       }),
       unreadCount: Number(row.unread_count ?? 0),
       lastMessage:
@@ -185,6 +189,18 @@ export class KyselyConversationRepository implements ConversationRepository {
       .where('c.type', 'in', types)
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  async worlds(limit: number) {
+    const rows = await this.#db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('type', '=', 'world')
+      .orderBy('member_count', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toConversation);
   }
 
   async contactsOf(userId: string): Promise<string[]> {

@@ -1,7 +1,11 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { MigrationReport, Repositories, Store, StoreEngine } from '../../ports/store.js';
 import { ParleyMigrations } from './migrations/index.js';
+import { KyselyBlockRepository } from './block-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
+import { KyselyFriendRepository } from './friend-repository.js';
+import { KyselyGroupRepository } from './group-repository.js';
+import { KyselyMemberRepository } from './member-repository.js';
 import { KyselyMessageRepository } from './message-repository.js';
 import { KyselyRefreshTokenRepository } from './refresh-token-repository.js';
 import type { Database } from './schema.js';
@@ -16,6 +20,10 @@ export class KyselyStore implements Store {
   readonly refreshTokens;
   readonly conversations;
   readonly messages;
+  readonly friends;
+  readonly blocks;
+  readonly groups;
+  readonly members;
   readonly #db: Kysely<Database>;
   readonly #isUniqueViolation: UniqueViolationTest;
 
@@ -29,6 +37,10 @@ export class KyselyStore implements Store {
     this.refreshTokens = repos.refreshTokens;
     this.conversations = repos.conversations;
     this.messages = repos.messages;
+    this.friends = repos.friends;
+    this.blocks = repos.blocks;
+    this.groups = repos.groups;
+    this.members = repos.members;
   }
 
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -64,6 +76,10 @@ export class KyselyStore implements Store {
       refreshTokens: new KyselyRefreshTokenRepository(db),
       conversations: new KyselyConversationRepository(db),
       messages: new KyselyMessageRepository(db),
+      friends: new KyselyFriendRepository(db),
+      blocks: new KyselyBlockRepository(db),
+      groups: new KyselyGroupRepository(db),
+      members: new KyselyMemberRepository(db),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { SocialTables } from './social-schema.js';
 
 /** The tables as kysely sees them. Times are integer milliseconds; flags are 0/1 integers. */
 
@@ -45,6 +46,7 @@ export interface ConversationsTable {
   max_change_seq: Generated<number>;
   member_count: Generated<number>;
   last_activity_at: number;
+  muted_all: Generated<number>;
 }
 
 export interface ConversationMembersTable {
@@ -53,6 +55,8 @@ export interface ConversationMembersTable {
   read_seq: Generated<number>;
   delivered_seq: Generated<number>;
   joined_at: number;
+  role: Generated<string>;
+  muted_until: number | null;
 }
 
 export interface MessagesTable {
@@ -76,14 +80,38 @@ export interface MessageChangesTable {
   created_at: number;
 }
 
+export interface GroupsTable {
+  id: string;
+  conversation_id: string;
+  name: string;
+  avatar_url: string;
+  notice: string;
+  owner_id: string;
+  join_policy: string;
+  created_at: number;
+  updated_at: number;
+  dissolved_at: number | null;
+}
+
+export interface GroupJoinRequestsTable {
+  group_id: string;
+  user_id: string;
+  message: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface MessagingTables {
+  groups: GroupsTable;
+  group_join_requests: GroupJoinRequestsTable;
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
   message_changes: MessageChangesTable;
 }
 
-export interface Database extends MessagingTables {
+export interface Database extends MessagingTables, SocialTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -1,5 +1,6 @@
 import { singleConversationMembers, type ConversationType } from '../../domain/conversation.js';
 import { AppError } from '../../domain/errors.js';
+import { permissions } from '../../domain/group.js';
 import type { Store } from '../../ports/store.js';
 
 export interface ConversationRef {
@@ -31,6 +32,23 @@ export class ConversationAccess {
     }
     const membership = await this.#store.conversations.membership(ref.id, userId);
     if (membership === undefined) throw notAMember();
+    return ref;
+  }
+
+  /**
+   * Like requireMember, for posting: in group and world conversations one read returns the
+   * member's role and mute and the conversation's mute-all, and the send is checked against them.
+   */
+  async requirePoster(
+    userId: string,
+    conversationId: string,
+    now: number,
+  ): Promise<ConversationRef> {
+    const ref = await this.find(conversationId);
+    if (ref.type === 'single') return this.requireMember(userId, conversationId);
+    const state = await this.#store.members.posting(ref.id, userId);
+    if (state === undefined) throw notAMember();
+    permissions.post(state.role, state.mutedUntil, state.mutedAll, now);
     return ref;
   }
 

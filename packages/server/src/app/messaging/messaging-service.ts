@@ -116,7 +116,7 @@ export class MessagingService {
       return { id, type: 'single' };
     }
     const id = input.conversationId ?? groupConversationId(input.groupId as string);
-    const ref = await this.#deps.access.requireMember(auth.userId, id);
+    const ref = await this.#deps.access.requirePoster(auth.userId, id, this.#deps.clock.now());
     if (ref.type === 'single') {
       const peer = singleConversationMembers(ref.id)?.find((member) => member !== auth.userId);
       if (peer !== undefined) await this.#deps.policy.assertCanMessage(auth, peer);

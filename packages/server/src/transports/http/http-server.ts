@@ -6,11 +6,15 @@ import type { UserService } from '../../app/accounts/user-service.js';
 import type { HealthService } from '../../app/ops/health-service.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { WsServices } from '../ws/ws-ops.js';
+import type { WorldService } from '../../app/groups/world-service.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
+import { groupRoutes, type GroupServices } from './routes/group-routes.js';
+import { worldRoutes } from './routes/world-routes.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { socialRoutes, type SocialServices } from './routes/social-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { redactUrl, traceIdOf, traceparentFor } from './trace.js';
 
@@ -19,6 +23,9 @@ export interface HttpServerDeps {
   readonly users: UserService;
   readonly health: HealthService;
   readonly messaging: WsServices;
+  readonly groups: GroupServices;
+  readonly worlds: WorldService;
+  readonly social: SocialServices;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
@@ -59,6 +66,13 @@ export async function buildHttpServer(
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(userRoutes, { auth: deps.auth, users: deps.users });
   await app.register(conversationRoutes, { auth: deps.auth, services: deps.messaging });
+  await app.register(groupRoutes, { auth: deps.auth, services: deps.groups });
+  await app.register(worldRoutes, {
+    auth: deps.auth,
+    worlds: deps.worlds,
+    moderation: deps.groups.moderation,
+  });
+  await app.register(socialRoutes, { auth: deps.auth, social: deps.social });
   app.get('/v1/ws', { schema: { hide: true } }, async (request, reply) =>
     reply
       .status(426)

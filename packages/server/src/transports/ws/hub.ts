@@ -84,7 +84,13 @@ export class Hub {
   }
 
   #control(topic: string, connections: Set<GatewayConnection>, control: BusControl): void {
-    if (!topic.startsWith('user:')) return;
+    if (!topic.startsWith('user:')) {
+      // On a conversation's own topic only 'unsubscribe' means something: everyone leaves it.
+      if (control.kind === 'unsubscribe') {
+        for (const conn of [...connections]) this.#leave(topic, conn);
+      }
+      return;
+    }
     // Copy first: joining, leaving and closing change the sets being walked.
     for (const conn of [...connections]) {
       switch (control.kind) {

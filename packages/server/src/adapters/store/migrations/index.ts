@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreEngine } from '../../../ports/store.js';
 import { accountsMigration } from './0001-accounts.js';
 import { messagingMigration } from './0002-messaging.js';
+import { socialMigration } from './0003-social.js';
+import { groupsMigration } from './0004-groups.js';
 
 /**
  * Versioned migrations, applied in name order and never edited once released: a change to the
@@ -18,6 +20,8 @@ export class ParleyMigrations implements MigrationProvider {
     return {
       '0001-accounts': accountsMigration(this.#engine),
       '0002-messaging': messagingMigration(),
+      '0003-social': socialMigration(),
+      '0004-groups': groupsMigration(),
     };
   }
 }

@@ -1,0 +1,159 @@
+import type { Kysely, Selectable } from 'kysely';
+import { AppError } from '../../domain/errors.js';
+import type { MemberRecord, Role } from '../../domain/group.js';
+import type { MemberRepository, PostingState } from '../../ports/group-store.js';
+import { inTransaction } from './rows.js';
+import type { ConversationMembersTable, Database } from './schema.js';
+
+const CHUNK = 500;
+
+export const toMember = (row: Selectable<ConversationMembersTable>): MemberRecord => ({
+  userId: row.user_id,
+  role: row.role as Role,
+  joinedAt: Number(row.joined_at),
+  mutedUntil: row.muted_until === null ? null : Number(row.muted_until),
+});
+
+export class KyselyMemberRepository implements MemberRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async get(conversationId: string, userId: string) {
+    const row = await this.#db
+      .selectFrom('conversation_members')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && toMember(row);
+  }
+
+  async page(conversationId: string, afterUserId: string | undefined, limit: number) {
+    let query = this.#db
+      .selectFrom('conversation_members')
+      .selectAll()
+      .where('conversation_id', '=', conversationId);
+    if (afterUserId !== undefined) query = query.where('user_id', '>', afterUserId);
+    const rows = await query.orderBy('user_id').limit(limit).execute();
+    return rows.map(toMember);
+  }
+
+  add(
+    conversationId: string,
+    userIds: readonly string[],
+    role: Role,
+    at: number,
+    maxMembers: number,
+  ) {
+    return inTransaction(this.#db, async (trx) => {
+      const added: string[] = [];
+      const unique = [...new Set(userIds)];
+      for (let i = 0; i < unique.length; i += CHUNK) {
+        const chunk = unique.slice(i, i + CHUNK);
+        const rows = await trx
+          .insertInto('conversation_members')
+          .values(
+            chunk.map((userId) => ({
+              conversation_id: conversationId,
+              user_id: userId,
+              joined_at: at,
+              role,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+          .returning('user_id')
+          .execute();
+        added.push(...rows.map((r) => r.user_id));
+      }
+      if (added.length === 0) return added;
+      // The count moves in the same transaction, and only within the bound.
+      const counted = await trx
+        .updateTable('conversations')
+        .set((eb) => ({ member_count: eb('member_count', '+', added.length) }))
+        .where('id', '=', conversationId)
+        .where('member_count', '<=', maxMembers - added.length)
+        .executeTakeFirst();
+      if (Number(counted.numUpdatedRows) === 0) {
+        throw new AppError(
+          'FAILED_PRECONDITION',
+          `This conversation is full (${maxMembers} members).`,
+        );
+      }
+      return added;
+    });
+  }
+
+  remove(conversationId: string, userId: string): Promise<boolean> {
+    return inTransaction(this.#db, async (trx) => {
+      const deleted = await trx
+        .deleteFrom('conversation_members')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) return false;
+      await trx
+        .updateTable('conversations')
+        .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
+        .where('id', '=', conversationId)
+        .execute();
+      return true;
+    });
+  }
+
+  async setRole(conversationId: string, userId: string, role: Role) {
+    const result = await this.#db
+      .updateTable('conversation_members')
+      .set({ role })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async setMutedUntil(conversationId: string, userId: string, until: number | null) {
+    const result = await this.#db
+      .updateTable('conversation_members')
+      .set({ muted_until: until })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async setMutedAll(conversationId: string, mutedAll: boolean) {
+    await this.#db
+      .updateTable('conversations')
+      .set({ muted_all: mutedAll ? 1 : 0 })
+      .where('id', '=', conversationId)
+      .execute();
+  }
+
+  async posting(conversationId: string, userId: string): Promise<PostingState | undefined> {
+    const row = await this.#db
+      .selectFrom('conversation_members as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .select(['m.role', 'm.muted_until', 'c.muted_all'])
+      .where('m.conversation_id', '=', conversationId)
+      .where('m.user_id', '=', userId)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      role: row.role as Role,
+      mutedUntil: row.muted_until === null ? null : Number(row.muted_until),
+      mutedAll: Number(row.muted_all) === 1,
+    };
+  }
+
+  async managers(conversationId: string): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('conversation_members')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .where('role', 'in', ['owner', 'admin'])
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+}

@@ -1,0 +1,157 @@
+import { AppError } from '../../domain/errors.js';
+import { permissions, type GroupRecord } from '../../domain/group.js';
+import type { Store } from '../../ports/store.js';
+import type { Clock } from '../../ports/system.js';
+import type { AuthContext } from '../accounts/auth-context.js';
+import type { GroupEvents } from './group-events.js';
+import type { GroupService } from './group-service.js';
+import { toPublicGroup, toPublicJoinRequest, type PublicGroup } from './group-views.js';
+
+/** Joining (open, by approval or by invitation only), inviting, leaving and kicking. */
+export class MembershipService {
+  readonly #store: Store;
+  readonly #groups: GroupService;
+  readonly #events: GroupEvents;
+  readonly #clock: Clock;
+  readonly #maxMembers: number;
+
+  constructor(
+    deps: { store: Store; groups: GroupService; events: GroupEvents; clock: Clock },
+    options: { maxMembers: number },
+  ) {
+    this.#store = deps.store;
+    this.#groups = deps.groups;
+    this.#events = deps.events;
+    this.#clock = deps.clock;
+    this.#maxMembers = options.maxMembers;
+  }
+
+  /** Open: joined at once. Approval: a request the managers decide on. Invite: refused. */
+  async join(auth: AuthContext, groupId: string, message = '') {
+    const group = await this.#groups.find(groupId);
+    if (await this.#store.members.get(group.conversationId, auth.userId)) {
+      return { joined: true as const, group: toPublicGroup(group) };
+    }
+    switch (group.joinPolicy) {
+      case 'open':
+        await this.#add(group, [auth.userId], auth.userId);
+        return { joined: true as const, group: await this.#view(groupId) };
+      case 'approval': {
+        const request = await this.#store.groups.requestToJoin(
+          groupId,
+          auth.userId,
+          message.slice(0, 500),
+          this.#clock.now(),
+        );
+        const data = { request: toPublicJoinRequest(request) };
+        this.#events.toUsers(
+          await this.#store.members.managers(group.conversationId),
+          'group.join_requested',
+          data,
+        );
+        return { joined: false as const, ...data };
+      }
+      case 'invite':
+        throw new AppError('PERMISSION_DENIED', 'This group takes new members by invitation only.');
+    }
+  }
+
+  async joinRequests(auth: AuthContext, groupId: string) {
+    const group = await this.#groups.find(groupId);
+    permissions.manage((await this.#groups.requireMember(group, auth.userId)).role);
+    return (await this.#store.groups.joinRequests(groupId)).map(toPublicJoinRequest);
+  }
+
+  async decide(auth: AuthContext, groupId: string, userId: string, approve: boolean) {
+    const group = await this.#groups.find(groupId);
+    permissions.manage((await this.#groups.requireMember(group, auth.userId)).role);
+    const status = approve ? 'approved' : 'rejected';
+    const request = await this.#store.groups.resolveJoinRequest(
+      groupId,
+      userId,
+      status,
+      this.#clock.now(),
+    );
+    if (request === undefined)
+      throw new AppError('NOT_FOUND', 'No pending request from that user.');
+    if (approve) await this.#add(group, [userId], auth.userId);
+    const data = { request: toPublicJoinRequest(request) };
+    this.#events.toUsers([userId], approve ? 'group.join_approved' : 'group.join_rejected', data);
+    return data.request;
+  }
+
+  /** Adds users directly: managers always, members only in open groups. */
+  async invite(auth: AuthContext, groupId: string, userIds: readonly string[]): Promise<string[]> {
+    const group = await this.#groups.find(groupId);
+    permissions.invite(
+      (await this.#groups.requireMember(group, auth.userId)).role,
+      group.joinPolicy,
+    );
+    const found = await this.#store.users.findByIds([...new Set(userIds)]);
+    if (found.length !== new Set(userIds).size) {
+      throw new AppError('NOT_FOUND', 'Some of those users do not exist.');
+    }
+    return this.#add(
+      group,
+      found.map((u) => u.id),
+      auth.userId,
+    );
+  }
+
+  async leave(auth: AuthContext, groupId: string): Promise<void> {
+    const group = await this.#groups.find(groupId);
+    const member = await this.#groups.requireMember(group, auth.userId);
+    if (member.role === 'owner') {
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        'The owner cannot leave: transfer ownership first, or dissolve the group.',
+      );
+    }
+    await this.#remove(group, auth.userId, 'left', auth.userId);
+  }
+
+  async kick(auth: AuthContext, groupId: string, userId: string): Promise<void> {
+    const group = await this.#groups.find(groupId);
+    const actor = await this.#groups.requireMember(group, auth.userId);
+    const target = await this.#store.members.get(group.conversationId, userId);
+    if (target === undefined) throw new AppError('NOT_FOUND', 'That user is not a member.');
+    permissions.moderate(actor.role, target.role);
+    await this.#remove(group, userId, 'kicked', auth.userId);
+  }
+
+  async #add(group: GroupRecord, userIds: string[], by: string): Promise<string[]> {
+    const added = await this.#store.members.add(
+      group.conversationId,
+      userIds,
+      'member',
+      this.#clock.now(),
+      this.#maxMembers,
+    );
+    if (added.length > 0) {
+      this.#events.joined(group.conversationId, added, {
+        group_id: group.id,
+        conversation_id: group.conversationId,
+        user_ids: added,
+        count: added.length,
+        by,
+      });
+    }
+    return added;
+  }
+
+  async #remove(group: GroupRecord, userId: string, reason: 'left' | 'kicked', by: string) {
+    if (await this.#store.members.remove(group.conversationId, userId)) {
+      this.#events.left(group.conversationId, userId, {
+        group_id: group.id,
+        conversation_id: group.conversationId,
+        user_id: userId,
+        reason,
+        by,
+      });
+    }
+  }
+
+  async #view(groupId: string): Promise<PublicGroup> {
+    return toPublicGroup(await this.#groups.find(groupId));
+  }
+}
