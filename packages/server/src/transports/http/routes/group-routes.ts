@@ -15,10 +15,6 @@ import {
   JoinRequest,
   Member,
   MembersQuery,
-  MuteAllBody,
-  MuteBody,
-  RoleBody,
-  TransferBody,
   UpdateGroupBody,
 } from '../../../protocol/rest-group-schemas.js';
 import { ErrorBody } from '../../../protocol/rest-schemas.js';
@@ -269,91 +265,6 @@ export const groupRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       await s.membership.leave(callerOf(request), request.params.group_id);
-      return noContent(reply);
-    },
-  );
-
-  app.post(
-    '/v1/groups/:group_id/transfer',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Hand the group to another member (owner); the old owner becomes an admin.',
-        params: GroupParams,
-        body: TransferBody,
-        response: done,
-      },
-    },
-    async (request, reply) => {
-      await s.moderation.transfer(callerOf(request), request.params.group_id, request.body.user_id);
-      return noContent(reply);
-    },
-  );
-
-  app.post(
-    '/v1/groups/:group_id/members/:user_id/role',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Make a member an admin, or an admin a member (owner).',
-        params: GroupMemberParams,
-        body: RoleBody,
-        response: done,
-      },
-    },
-    async (request, reply) => {
-      const group = await s.groups.find(request.params.group_id);
-      await s.moderation.setRole(
-        callerOf(request),
-        group.conversationId,
-        request.params.user_id,
-        request.body.role,
-      );
-      return noContent(reply);
-    },
-  );
-
-  app.post(
-    '/v1/groups/:group_id/members/:user_id/mute',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Mute a member for duration_s seconds; 0 lifts it.',
-        params: GroupMemberParams,
-        body: MuteBody,
-        response: done,
-      },
-    },
-    async (request, reply) => {
-      const group = await s.groups.find(request.params.group_id);
-      await s.moderation.mute(
-        callerOf(request),
-        group.conversationId,
-        request.params.user_id,
-        request.body.duration_s,
-      );
-      return noContent(reply);
-    },
-  );
-
-  app.post(
-    '/v1/groups/:group_id/mute',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Mute everyone but the owner and admins, or lift it.',
-        params: GroupParams,
-        body: MuteAllBody,
-        response: done,
-      },
-    },
-    async (request, reply) => {
-      const group = await s.groups.find(request.params.group_id);
-      await s.moderation.muteAll(callerOf(request), group.conversationId, request.body.muted);
       return noContent(reply);
     },
   );
