@@ -428,6 +428,21 @@ describe.each(ENGINES)('groups (%s)', (engine) => {
     expectError(await post(`/v1/conversations/${id}/leave`, creator), 409, 'FAILED_PRECONDITION');
   });
 
+  it('keeps guests from creating groups and worlds under the restricted guest policy', async () => {
+    const guest = await server.client().guest();
+    const member = await account();
+    expectError(
+      await post('/v1/groups', guest, { name: 'Guests', member_ids: [member.user.user_id] }),
+      403,
+      'PERMISSION_DENIED',
+    );
+    expectError(await post('/v1/worlds', guest, { name: 'Guests' }), 403, 'PERMISSION_DENIED');
+    // Guests may still join open groups and world conversations.
+    const { group } = await makeGroup([member], member);
+    expect((await post(`/v1/groups/${group.group_id}/join`, guest)).status).toBe(200);
+    expect((await post('/v1/conversations/w_lobby/join', guest)).status).toBe(200);
+  });
+
   it('refuses bad group input', async () => {
     const owner = await account();
     expectError(
