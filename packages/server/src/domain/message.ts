@@ -44,7 +44,8 @@ export const toPublicMessage = (m: MessageRecord): PublicMessage => ({
   edited_at: m.editedAt,
 });
 
-export type ChangeKind = 'recall' | 'edit';
+/** recall and edit by the sender; status when an extension settles a message. */
+export type ChangeKind = 'recall' | 'edit' | 'status';
 
 export interface ChangeRecord {
   readonly conversationId: string;

@@ -90,6 +90,12 @@ export interface MessageRepository {
   /** One transaction for the whole batch; results in input order. */
   appendBatch(messages: readonly NewMessage[]): Promise<AppendResult[]>;
   find(conversationId: string, seq: number): Promise<MessageRecord | undefined>;
+  findById(messageId: string): Promise<MessageRecord | undefined>;
+  /**
+   * Replaces the content of a message that is still pending, without a change-log entry:
+   * the partial results an extension streams. Undefined when it is not pending.
+   */
+  updatePendingContent(messageId: string, content: string): Promise<MessageRecord | undefined>;
   findByClientMsgId(senderId: string, clientMsgId: string): Promise<MessageRecord | undefined>;
   history(query: HistoryQuery): Promise<HistoryPage>;
   /** Applies a change to a message that is not recalled; undefined when there was none to change. */

@@ -43,7 +43,7 @@ export const Change = named(
     change_seq: z.number().int(),
     conversation_id: z.string(),
     seq: z.number().int(),
-    kind: z.enum(['recall', 'edit']),
+    kind: z.enum(['recall', 'edit', 'status']),
     message: Message,
     created_at: z.number().int(),
   }),

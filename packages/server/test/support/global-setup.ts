@@ -1,17 +1,23 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { startEtcd } from './etcd-server.js';
 import { startPostgres } from './postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser URL of the PostgreSQL server that the whole run shares. */
     postgresUrl: string;
+    /** Client endpoint of the etcd server that the whole run shares. */
+    etcdEndpoint: string;
   }
 }
 
-/** Starts one real PostgreSQL for the run and stops it afterwards. */
+/** Starts one real PostgreSQL and one etcd for the run and stops them afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const postgres = await startPostgres();
+  const [postgres, etcd] = await Promise.all([startPostgres(), startEtcd()]);
   project.provide('postgresUrl', postgres.url);
-  return () => postgres.stop();
+  project.provide('etcdEndpoint', etcd.endpoint);
+  return async () => {
+    await Promise.all([postgres.stop(), etcd.stop()]);
+  };
 }

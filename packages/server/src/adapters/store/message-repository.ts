@@ -113,6 +113,26 @@ export class KyselyMessageRepository implements MessageRepository {
     return row && toMessage(row);
   }
 
+  async findById(messageId: string) {
+    const row = await this.#db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    return row && toMessage(row);
+  }
+
+  async updatePendingContent(messageId: string, content: string) {
+    const row = await this.#db
+      .updateTable('messages')
+      .set({ content })
+      .where('id', '=', messageId)
+      .where('status', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
+    return row && toMessage(row);
+  }
+
   async findByClientMsgId(senderId: string, clientMsgId: string) {
     const row = await this.#db
       .selectFrom('messages')

@@ -1,0 +1,2 @@
+/** @parley/ext: write an extension service (in progress). */
+export {};

@@ -1,0 +1,24 @@
+/** Parley's gRPC contracts, generated from proto/ by `npm run proto` (buf + ts-proto). */
+export {
+  ExtHeader,
+  ExtMessage,
+  MsgScene,
+  MsgStatus,
+  msgSceneFromJSON,
+  msgSceneToJSON,
+  msgStatusFromJSON,
+  msgStatusToJSON,
+} from './gen/im/ext/ext_message.js';
+export {
+  ExtCallbackServiceClient,
+  ExtCallbackServiceService,
+  ExtCompleteRequest,
+  ExtCompleteResponse,
+  ExtHandleAck,
+  ExtHandleRequest,
+  ExtHandleResponse,
+  ExtMessageServiceClient,
+  ExtMessageServiceService,
+  type ExtCallbackServiceServer,
+  type ExtMessageServiceServer,
+} from './gen/im/ext/ext_service.js';

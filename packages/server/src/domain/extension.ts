@@ -1,0 +1,73 @@
+/** Extension messages (seed 000): instances, per-type policy and the call envelope. */
+
+export type ExtMode = 'sync' | 'async';
+export type DegradePolicy = 'reject' | 'skip' | 'passthrough';
+
+/** One registered instance of an extension service for one message type. */
+export interface ExtInstance {
+  readonly msgType: string;
+  readonly instanceId: string;
+  readonly addr: string;
+  readonly mode: ExtMode;
+  /** The instance's own deadline per call, if it set one. */
+  readonly timeoutMs?: number | undefined;
+  readonly weight: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Per-type policy (`/parley/ext/config/<msg_type>` or the config file). */
+export interface ExtTypeConfig {
+  readonly timeoutMs?: number | undefined;
+  readonly degrade: DegradePolicy;
+  /** Instances carrying all of these tags are preferred (gray releases). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_TYPE_CONFIG: ExtTypeConfig = { degrade: 'reject', tags: {} };
+
+/** Extension statuses as the proto numbers them. */
+export const EXT_STATUS = { unknown: 0, pending: 1, success: 2, failed: 3, rejected: 4 } as const;
+
+/** What Parley sends an extension: the ExtMessage envelope, transport-neutral. */
+export interface ExtEnvelope {
+  readonly msgId: string;
+  readonly conversation: string;
+  readonly fromUid: string;
+  readonly toUid: string;
+  readonly groupId: string;
+  readonly msgType: string;
+  readonly scene: number;
+  readonly clientTs: number;
+  readonly serverTs: number;
+  readonly seq: number;
+  readonly requestId: string;
+  readonly async: boolean;
+  readonly timeoutMs: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** UTF-8 JSON of the content. */
+  readonly payload: string;
+  readonly status: number;
+}
+
+/** A message an extension generated. */
+export interface GeneratedMessage {
+  readonly msgType: string;
+  readonly fromUid: string;
+  /** UTF-8 JSON of its content. */
+  readonly payload: string;
+}
+
+export interface HandleResult {
+  readonly accept: boolean;
+  readonly reason: string;
+  readonly generated: readonly GeneratedMessage[];
+  readonly status: number;
+}
+
+/** Ids of generated messages derive from the parent's, so a replay stores nothing twice. */
+export const generatedMessageId = (parentId: string, index: number): string =>
+  `${parentId}-g${index}`;
+export const generatedClientMsgId = (parentId: string, index: number): string =>
+  `${parentId}:g${index}`;
+
+export const CALLBACK_TAG = 'x-parley-callback';
