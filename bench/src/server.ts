@@ -34,6 +34,7 @@ export async function startServer(
       PARLEY_ARGON2_ITERATIONS: '1',
       PARLEY_SIGNUP_LIMIT: '1000000',
       PARLEY_DM_POLICY: 'anyone',
+      PARLEY_GRPC_PORT: '0',
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

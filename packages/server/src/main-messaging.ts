@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import { ConversationAccess } from './app/messaging/access.js';
 import { ConversationService } from './app/messaging/conversation-service.js';
 import { EditService } from './app/messaging/edit-service.js';
+import { ExtensionFlow } from './app/messaging/extension-flow.js';
+import type { ExtensionGateway } from './app/messaging/extension-gateway.js';
+import { ExtensionResults } from './app/messaging/extension-results.js';
 import { Fanout } from './app/messaging/fanout.js';
 import { HistoryService } from './app/messaging/history-service.js';
 import { MessagingService } from './app/messaging/messaging-service.js';
@@ -28,6 +31,7 @@ import { wsOps, type WsServices } from './transports/ws/ws-ops.js';
 
 export interface MessagingParts {
   readonly services: WsServices;
+  readonly extensionFlow: ExtensionFlow;
   readonly groups: GroupServices;
   readonly worlds: WorldService;
   readonly hub: Hub;
@@ -46,16 +50,39 @@ export function composeMessaging(deps: {
   onSlowConsumer: () => void;
   /** Who may message whom one to one (friendships, blocks, guests). */
   sendPolicy: SendPolicy;
+  /** Extension services for the types that are not built in. */
+  extensions: ExtensionGateway;
+  /** host:port of the extension callback service. */
+  callbackAddr: () => string;
 }): MessagingParts {
   const { config, store, bus, clock, ids, logger } = deps;
   const access = new ConversationAccess(store);
   const fanout = new Fanout(bus);
   const policy = deps.sendPolicy;
   const conversations = new ConversationService({ store, access, bus, clock, policy });
+  const extensionFlow = new ExtensionFlow({
+    store,
+    access,
+    gateway: deps.extensions,
+    results: new ExtensionResults(
+      {
+        store,
+        access,
+        fanout,
+        clock,
+        onInvalid: (reason) => logger.warn({ reason }, 'ignoring an invalid generated message'),
+      },
+      config.max_content_bytes,
+    ),
+    clock,
+    ids,
+    callbackAddr: deps.callbackAddr,
+    onError: (err, context) => logger.warn({ err, context }, 'extension call failed'),
+  });
   const services: WsServices = {
     conversations,
     messaging: new MessagingService(
-      { store, access, conversations, fanout, clock, ids, policy },
+      { store, access, conversations, fanout, clock, ids, policy, extensions: extensionFlow },
       {
         maxContentBytes: config.max_content_bytes,
         maxBatch: config.commit_max_batch,
@@ -112,5 +139,5 @@ export function composeMessaging(deps: {
       pingIntervalMs: config.ws_ping_interval * 1000,
     },
   );
-  return { services, groups, worlds, hub, gateway };
+  return { services, extensionFlow, groups, worlds, hub, gateway };
 }

@@ -20,15 +20,18 @@ import { UserService } from './app/accounts/user-service.js';
 import { HealthService } from './app/ops/health-service.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './observability/logger.js';
+import { composeExtensions } from './main-extensions.js';
 import { composeMessaging } from './main-messaging.js';
 import { composeSocial } from './main-social.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Store } from './ports/store.js';
+import { ExtCallbackServer } from './transports/grpc/ext-callback-server.js';
 import { buildHttpServer } from './transports/http/http-server.js';
 import { VERSION } from './version.js';
 
 export const SIGNING_KEY_FILE = join('keys', 'access-token-ed25519.pem');
 const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+const EXT_RETRY_INTERVAL_MS = 1_000;
 
 export interface ParleyServer {
   readonly config: Config;
@@ -39,6 +42,8 @@ export interface ParleyServer {
   connectionCount(): number;
   /** http://host:port once listening. */
   url(): string;
+  /** The port of the gRPC callback service once listening. */
+  grpcPort(): number;
   start(): Promise<void>;
   /** Stops taking work, finishes in-flight requests (up to the shutdown timeout), closes the store. */
   stop(): Promise<void>;
@@ -108,6 +113,8 @@ export async function createParley(
   );
   const users = new UserService({ store, clock });
   const metrics = createMetrics();
+  const extensions = composeExtensions(config, logger, metrics.registry);
+  let callbackPort = 0;
   const social = composeSocial({
     store,
     bus,
@@ -127,7 +134,10 @@ export async function createParley(
     authenticate: (token) => auth.authenticate(token),
     onSlowConsumer: () => metrics.wsSlowConsumers.inc(),
     sendPolicy: social.sendPolicy,
+    extensions: extensions.router,
+    callbackAddr: () => config.grpc_advertise_addr ?? `127.0.0.1:${callbackPort}`,
   });
+  const callbacks = new ExtCallbackServer(messaging.extensionFlow, logger);
   const health = new HealthService({ store, clock, connections: messaging.hub });
   const http = await buildHttpServer(
     {
@@ -154,27 +164,52 @@ export async function createParley(
     }
   };
 
+  let retrying = false;
+  const retryExtensions = async () => {
+    if (retrying) return;
+    retrying = true;
+    try {
+      await messaging.extensionFlow.retryWaiting();
+    } catch (err) {
+      logger.warn({ err }, 'could not retry waiting extension messages');
+    } finally {
+      retrying = false;
+    }
+  };
+
   let address = '';
+  let extTimer: NodeJS.Timeout | undefined;
   return {
     config,
     logger,
     store,
     http,
     url: () => address,
+    grpcPort: () => callbackPort,
     connectionCount: () => messaging.hub.count(),
     async start() {
+      await extensions.registry.start();
+      callbackPort = await callbacks.listen(config.host, config.grpc_port);
+      extTimer = setInterval(() => void retryExtensions(), EXT_RETRY_INTERVAL_MS).unref();
       messaging.gateway.attach(http.server);
       address = await http.listen({ host: config.host, port: config.port });
       sweeper = setInterval(() => void sweepTokens(), TOKEN_SWEEP_INTERVAL_MS).unref();
       health.markReady();
       logger.info(
-        { url: address, engine: store.engine, data_dir: config.data_dir, version: VERSION },
+        {
+          url: address,
+          grpc_port: callbackPort,
+          engine: store.engine,
+          data_dir: config.data_dir,
+          version: VERSION,
+        },
         `Parley is listening on ${address}`,
       );
     },
     async stop() {
       health.markDraining();
       clearInterval(sweeper);
+      clearInterval(extTimer);
       messaging.gateway.close();
       const deadline = config.shutdown_timeout * 1000;
       const timer = setTimeout(() => http.server.closeAllConnections(), deadline).unref();
@@ -183,6 +218,9 @@ export async function createParley(
       } finally {
         clearTimeout(timer);
         await messaging.services.messaging.drain();
+        await callbacks.close();
+        await extensions.registry.close();
+        extensions.invoker.close();
         await store.close();
         logger.info('Parley stopped');
       }

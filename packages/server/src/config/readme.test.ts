@@ -8,7 +8,8 @@ describe('the README configuration table', () => {
     const defaults = ConfigSchema.parse({});
     for (const key of Object.keys(CONFIG_DOCS) as (keyof typeof CONFIG_DOCS)[]) {
       const value = defaults[key];
-      const shown = value === undefined ? 'unset' : `\`${String(value)}\``;
+      const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      const shown = value === undefined ? 'unset' : `\`${text}\``;
       expect(readme, key).toContain(`| \`PARLEY_${key.toUpperCase()}\` | \`${key}\` | ${shown} |`);
     }
   });

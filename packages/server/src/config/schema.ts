@@ -8,6 +8,45 @@ const flag = z.union([
   z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
 ]);
 
+const extTags = z.record(z.string(), z.string()).default({});
+/** The extension table without etcd (docs/extensions.md): the same records as in etcd. */
+const extStatic = z.preprocess(
+  (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+  z
+    .object({
+      services: z
+        .record(
+          z.string(),
+          z.array(
+            z
+              .object({
+                instance_id: z.string().min(1).max(128),
+                addr: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port'),
+                mode: z.enum(['sync', 'async']),
+                timeout_ms: z.number().int().min(1).max(600_000).optional(),
+                weight: z.number().int().min(0).max(10_000).default(1),
+                tags: extTags,
+              })
+              .strict(),
+          ),
+        )
+        .default({}),
+      types: z
+        .record(
+          z.string(),
+          z
+            .object({
+              timeout_ms: z.number().int().min(1).max(600_000).optional(),
+              degrade: z.enum(['reject', 'skip', 'passthrough']).default('reject'),
+              tags: extTags,
+            })
+            .strict(),
+        )
+        .default({}),
+    })
+    .strict(),
+);
+
 const databaseUrl = z
   .string()
   .refine((url) => /^postgres(ql)?:\/\//.test(url), {
@@ -54,6 +93,18 @@ export const ConfigSchema = z
     dm_policy: z.enum(['friends', 'anyone']).default('friends'),
     guest_policy: z.enum(['restricted', 'full']).default('restricted'),
     group_max_members: int(2, 1_000_000).default(100_000),
+    grpc_port: int(0, 65535).default(9090),
+    grpc_advertise_addr: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
+      .optional(),
+    etcd_endpoints: z.string().min(1).optional(),
+    ext: extStatic.default({ services: {}, types: {} }),
+    ext_timeout_ms: int(1, 600_000).default(50),
+    ext_concurrency: int(1, 100_000).default(64),
+    ext_queue: int(0, 1_000_000).default(256),
+    ext_breaker_failures: int(1, 1_000).default(5),
+    ext_breaker_open_ms: int(10, 600_000).default(1_000),
   })
   .strict();
 
@@ -96,4 +147,15 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   guest_policy:
     'restricted: guests cannot send friend requests, open single conversations or create groups; full: like registered users.',
   group_max_members: 'Most members a group may have.',
+  grpc_port: 'gRPC port (the extension callback service); 0 picks a free one.',
+  grpc_advertise_addr:
+    'host:port extension services use to reach the callback service; unset: 127.0.0.1 and the gRPC port.',
+  etcd_endpoints:
+    'Comma-separated etcd URLs: extension services are discovered there. Unset: from the ext setting.',
+  ext: 'Extension services and per-type policy without etcd (JSON; see docs/extensions.md).',
+  ext_timeout_ms: 'Deadline of an extension call when neither the instance nor the type sets one.',
+  ext_concurrency: 'Extension calls in flight per message type.',
+  ext_queue: 'Extension calls waiting per message type beyond those in flight; more degrade.',
+  ext_breaker_failures: "Consecutive failures that open an extension instance's circuit breaker.",
+  ext_breaker_open_ms: 'How long an open breaker keeps traffic away before a trial call.',
 };

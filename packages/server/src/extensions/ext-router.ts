@@ -51,6 +51,8 @@ export class ExtRouter {
   readonly #metrics: ExtMetrics;
   readonly #options: ExtRouterOptions;
   readonly #breakers = new Map<string, CircuitBreakerPolicy>();
+  /** When each open breaker opened: after breakerOpenMs it may take a trial call. */
+  readonly #openedAt = new Map<string, number>();
   readonly #bulkheads = new Map<string, BulkheadPolicy>();
 
   constructor(
@@ -163,8 +165,11 @@ export class ExtRouter {
   }
 
   #usable(instance: ExtInstance): boolean {
-    const state = this.#breakers.get(keyOf(instance))?.state;
-    return state !== CircuitState.Open && state !== CircuitState.Isolated;
+    const key = keyOf(instance);
+    const state = this.#breakers.get(key)?.state;
+    if (state !== CircuitState.Open) return state !== CircuitState.Isolated;
+    // cockatiel moves to half-open on the next call after the wait: let that call through.
+    return Date.now() - (this.#openedAt.get(key) ?? 0) >= this.#options.breakerOpenMs;
   }
 
   #breaker(instance: ExtInstance): CircuitBreakerPolicy {
@@ -178,9 +183,10 @@ export class ExtRouter {
           breaker: new ConsecutiveBreaker(this.#options.breakerFailures),
         },
       );
-      breaker.onStateChange((state) =>
-        this.#metrics.breaker(instance.msgType, instance.instanceId, stateName(state)),
-      );
+      breaker.onStateChange((state) => {
+        if (state === CircuitState.Open) this.#openedAt.set(key, Date.now());
+        this.#metrics.breaker(instance.msgType, instance.instanceId, stateName(state));
+      });
       this.#breakers.set(key, breaker);
     }
     return breaker;
@@ -199,7 +205,11 @@ export class ExtRouter {
     // Breakers and connections of instances no longer registered are dropped.
     const live = this.#registry.all();
     const keys = new Set(live.map(keyOf));
-    for (const key of [...this.#breakers.keys()]) if (!keys.has(key)) this.#breakers.delete(key);
+    for (const key of [...this.#breakers.keys()]) {
+      if (keys.has(key)) continue;
+      this.#breakers.delete(key);
+      this.#openedAt.delete(key);
+    }
     this.#invoker.retain(new Set(live.map((i) => i.addr)));
   }
 }

@@ -107,3 +107,20 @@ export interface MessageRepository {
   ): Promise<{ message: MessageRecord; change: ChangeRecord } | undefined>;
   changes(conversationId: string, afterChangeSeq: number, limit: number): Promise<ChangePage>;
 }
+
+export interface ExtJob {
+  readonly messageId: string;
+  readonly msgType: string;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+}
+
+/** Extension messages waiting for their service to come back (passthrough). */
+export interface ExtJobRepository {
+  /** Adds the job unless the message already has one. */
+  add(messageId: string, msgType: string, at: number): Promise<void>;
+  /** Jobs due at `now`, oldest first. */
+  due(now: number, limit: number): Promise<ExtJob[]>;
+  reschedule(messageId: string, attempts: number, nextAttemptAt: number): Promise<void>;
+  remove(messageId: string): Promise<void>;
+}

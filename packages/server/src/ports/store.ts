@@ -11,7 +11,11 @@
 import type { SessionRecord, RevokeReason } from '../domain/session.js';
 import type { UserRecord } from '../domain/user.js';
 import type { GroupRepository, MemberRepository } from './group-store.js';
-import type { ConversationRepository, MessageRepository } from './messaging-store.js';
+import type {
+  ConversationRepository,
+  ExtJobRepository,
+  MessageRepository,
+} from './messaging-store.js';
 import type { BlockRepository, FriendRepository } from './social-store.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -84,6 +88,7 @@ export interface Repositories {
   readonly blocks: BlockRepository;
   readonly groups: GroupRepository;
   readonly members: MemberRepository;
+  readonly extJobs: ExtJobRepository;
 }
 
 export interface MigrationReport {

@@ -70,16 +70,7 @@ export const isBuiltInType = (type: string): type is BuiltInType =>
  * service handles it.
  */
 export function encodeContent(type: string, content: unknown, maxBytes: number): string {
-  if (!MESSAGE_TYPE_PATTERN.test(type)) {
-    throw invalidArgument('type must match ^[a-z][a-z0-9_.-]{0,63}$.', 'type');
-  }
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
-    throw invalidArgument('content must be a JSON object.', 'content');
-  }
-  const text = JSON.stringify(content);
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
-    throw invalidArgument(`content is larger than ${maxBytes} bytes as JSON.`, 'content');
-  }
+  const text = encodeAnyContent(type, content, maxBytes);
   if (!isBuiltInType(type)) {
     throw invalidArgument(`Unknown message type "${type}": no service handles it.`, 'type');
   }
@@ -90,6 +81,24 @@ export function encodeContent(type: string, content: unknown, maxBytes: number):
     throw invalidArgument(`${path}: ${issue?.message ?? 'invalid'}`, path);
   }
   if (hasNul(text)) throw invalidArgument('content must not contain NUL characters.', 'content');
+  return text;
+}
+
+/**
+ * The checks every type's content gets, built in or not: a well-formed type name and a JSON
+ * object within the size bound. Returns the JSON text.
+ */
+export function encodeAnyContent(type: string, content: unknown, maxBytes: number): string {
+  if (!MESSAGE_TYPE_PATTERN.test(type)) {
+    throw invalidArgument('type must match ^[a-z][a-z0-9_.-]{0,63}$.', 'type');
+  }
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    throw invalidArgument('content must be a JSON object.', 'content');
+  }
+  const text = JSON.stringify(content);
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    throw invalidArgument(`content is larger than ${maxBytes} bytes as JSON.`, 'content');
+  }
   return text;
 }
 

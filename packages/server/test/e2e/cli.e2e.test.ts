@@ -28,6 +28,7 @@ describe('the parley command', () => {
       run('npm', ['start'], {
         PARLEY_HOST: '127.0.0.1',
         PARLEY_PORT: '0',
+        PARLEY_GRPC_PORT: '0',
         PARLEY_DATA_DIR: dataDir,
       }),
     );
@@ -51,6 +52,7 @@ describe('the parley command', () => {
       run('node', [CLI, 'start'], {
         PARLEY_HOST: '127.0.0.1',
         PARLEY_PORT: '0',
+        PARLEY_GRPC_PORT: '0',
         PARLEY_DATA_DIR: dataDir,
       }),
     );

@@ -25,6 +25,7 @@ describe.each(ENGINES)('a server killed with SIGKILL mid-traffic (%s)', (engine)
       PARLEY_ARGON2_MEMORY_KIB: '1024',
       PARLEY_ARGON2_ITERATIONS: '1',
       PARLEY_DM_POLICY: 'anyone',
+      PARLEY_GRPC_PORT: '0',
       ...(storage.databaseUrl !== undefined && { PARLEY_DATABASE_URL: storage.databaseUrl }),
     };
     const start = async (): Promise<RunningProcess> => {

@@ -68,6 +68,7 @@ describe('@parley/client against a real server', () => {
       PARLEY_ARGON2_MEMORY_KIB: '1024',
       PARLEY_ARGON2_ITERATIONS: '1',
       PARLEY_DM_POLICY: 'anyone',
+      PARLEY_GRPC_PORT: '0',
     };
     const start = async (): Promise<RunningProcess> => {
       const proc = run('node', [CLI, 'start'], env);

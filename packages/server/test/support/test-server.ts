@@ -65,6 +65,7 @@ export async function startTestServer(
     overrides: {
       host: '127.0.0.1',
       port: 0,
+      grpc_port: 0,
       data_dir: storage.dataDir,
       ...(storage.databaseUrl !== undefined && { database_url: storage.databaseUrl }),
       log_level: 'info',

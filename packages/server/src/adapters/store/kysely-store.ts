@@ -4,6 +4,7 @@ import { ParleyMigrations } from './migrations/index.js';
 import { KyselyBlockRepository } from './block-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
 import { KyselyFriendRepository } from './friend-repository.js';
+import { KyselyExtJobRepository } from './ext-job-repository.js';
 import { KyselyGroupRepository } from './group-repository.js';
 import { KyselyMemberRepository } from './member-repository.js';
 import { KyselyMessageRepository } from './message-repository.js';
@@ -24,6 +25,7 @@ export class KyselyStore implements Store {
   readonly blocks;
   readonly groups;
   readonly members;
+  readonly extJobs;
   readonly #db: Kysely<Database>;
   readonly #isUniqueViolation: UniqueViolationTest;
 
@@ -41,6 +43,7 @@ export class KyselyStore implements Store {
     this.blocks = repos.blocks;
     this.groups = repos.groups;
     this.members = repos.members;
+    this.extJobs = repos.extJobs;
   }
 
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -80,6 +83,7 @@ export class KyselyStore implements Store {
       blocks: new KyselyBlockRepository(db),
       groups: new KyselyGroupRepository(db),
       members: new KyselyMemberRepository(db),
+      extJobs: new KyselyExtJobRepository(db),
     };
   }
 }

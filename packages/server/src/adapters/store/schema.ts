@@ -102,7 +102,16 @@ export interface GroupJoinRequestsTable {
   updated_at: number;
 }
 
+export interface ExtJobsTable {
+  message_id: string;
+  msg_type: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  created_at: number;
+}
+
 export interface MessagingTables {
+  ext_jobs: ExtJobsTable;
   groups: GroupsTable;
   group_join_requests: GroupJoinRequestsTable;
   conversations: ConversationsTable;

@@ -9,10 +9,11 @@ import {
 import type { AppendResult } from '../../ports/messaging-store.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock, Ids } from '../../ports/system.js';
-import { encodeContent } from '../../protocol/message-content.js';
+import { encodeAnyContent, encodeContent, isBuiltInType } from '../../protocol/message-content.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess, ConversationRef } from './access.js';
 import type { ConversationService } from './conversation-service.js';
+import type { ExtensionFlow } from './extension-flow.js';
 import type { Fanout } from './fanout.js';
 import type { SendPolicy } from './send-policy.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
@@ -43,6 +44,8 @@ export interface MessagingDeps {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly policy: SendPolicy;
+  /** Types that are not built in go to extension services through this. */
+  readonly extensions: ExtensionFlow;
 }
 
 /**
@@ -74,6 +77,7 @@ export class MessagingService {
         'client_msg_id',
       );
     }
+    if (!isBuiltInType(input.type)) return this.#sendExtension(auth, input, origin);
     const content = encodeContent(input.type, input.content, this.#options.maxContentBytes);
     const conversation = await this.#target(auth, input);
     const result = await this.#committer.submit({
@@ -91,6 +95,19 @@ export class MessagingService {
       this.#deps.fanout.toConversation(conversation, 'message.new', { message }, origin);
     }
     return { message, duplicate: result.duplicate };
+  }
+
+  async #sendExtension(auth: AuthContext, input: SendInput, origin: Origin) {
+    const content = encodeAnyContent(input.type, input.content, this.#options.maxContentBytes);
+    this.#deps.extensions.assertKnown(input.type);
+    const conversation = await this.#target(auth, input);
+    return this.#deps.extensions.send(auth, {
+      conversation,
+      clientMsgId: input.clientMsgId,
+      type: input.type,
+      content,
+      origin: origin.connectionId,
+    });
   }
 
   /** Resolves when every accepted send has been written (call before closing the store). */

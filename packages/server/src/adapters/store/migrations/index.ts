@@ -4,6 +4,7 @@ import { accountsMigration } from './0001-accounts.js';
 import { messagingMigration } from './0002-messaging.js';
 import { socialMigration } from './0003-social.js';
 import { groupsMigration } from './0004-groups.js';
+import { extensionsMigration } from './0005-extensions.js';
 
 /**
  * Versioned migrations, applied in name order and never edited once released: a change to the
@@ -22,6 +23,7 @@ export class ParleyMigrations implements MigrationProvider {
       '0002-messaging': messagingMigration(),
       '0003-social': socialMigration(),
       '0004-groups': groupsMigration(),
+      '0005-extensions': extensionsMigration(),
     };
   }
 }

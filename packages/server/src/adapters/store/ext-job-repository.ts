@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { ExtJob, ExtJobRepository } from '../../ports/messaging-store.js';
+import type { Database } from './schema.js';
+
+export class KyselyExtJobRepository implements ExtJobRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async add(messageId: string, msgType: string, at: number): Promise<void> {
+    await this.#db
+      .insertInto('ext_jobs')
+      .values({ message_id: messageId, msg_type: msgType, next_attempt_at: at, created_at: at })
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
+  }
+
+  async due(now: number, limit: number): Promise<ExtJob[]> {
+    const rows = await this.#db
+      .selectFrom('ext_jobs')
+      .selectAll()
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      msgType: r.msg_type,
+      attempts: Number(r.attempts),
+      nextAttemptAt: Number(r.next_attempt_at),
+    }));
+  }
+
+  async reschedule(messageId: string, attempts: number, nextAttemptAt: number): Promise<void> {
+    await this.#db
+      .updateTable('ext_jobs')
+      .set({ attempts, next_attempt_at: nextAttemptAt })
+      .where('message_id', '=', messageId)
+      .execute();
+  }
+
+  async remove(messageId: string): Promise<void> {
+    await this.#db.deleteFrom('ext_jobs').where('message_id', '=', messageId).execute();
+  }
+}

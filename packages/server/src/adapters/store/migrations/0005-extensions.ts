@@ -1,0 +1,25 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** Extension messages waiting for their service (the passthrough degrade policy). */
+export function extensionsMigration(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('ext_jobs')
+        .addColumn('message_id', 'text', (c) => c.primaryKey())
+        .addColumn('msg_type', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('ext_jobs_due')
+        .on('ext_jobs')
+        .column('next_attempt_at')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('ext_jobs').execute();
+    },
+  };
+}

@@ -1,0 +1,316 @@
+import { MsgStatus } from '@parley/proto';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  complete,
+  generated,
+  payloadOf,
+  startTestExtension,
+  type TestExtension,
+} from '../support/test-extension.js';
+import {
+  startTestServer,
+  testStorage,
+  type TestServer,
+  type TestStorage,
+} from '../support/test-server.js';
+import { eventually, WsTestClient } from '../support/ws-test-client.js';
+
+const PASSWORD = 'correct horse battery';
+
+interface Setup {
+  storage: TestStorage;
+  server: TestServer;
+  alice: WsTestClient;
+  bob: WsTestClient;
+  bobId: string;
+  aliceId: string;
+}
+
+describe('extension messages with services from the config file', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function setup(
+    ext: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+    storage?: TestStorage,
+  ): Promise<Setup> {
+    const store = storage ?? (await testStorage('sqlite'));
+    if (!storage) cleanups.push(() => store.dispose());
+    const server = await startTestServer(store, { ext, ext_breaker_open_ms: 300, ...extra });
+    cleanups.push(() => server.stop());
+    const a = await server
+      .client()
+      .register({ username: `alice${cleanups.length}`, password: PASSWORD });
+    const b = await server
+      .client()
+      .register({ username: `bob${cleanups.length}`, password: PASSWORD });
+    const alice = await WsTestClient.connect(server.url, a.access_token);
+    const bob = await WsTestClient.connect(server.url, b.access_token);
+    cleanups.push(
+      () => alice.close(),
+      () => bob.close(),
+    );
+    return { storage: store, server, alice, bob, bobId: b.user.user_id, aliceId: a.user.user_id };
+  }
+
+  const extension = async (handle?: Parameters<typeof startTestExtension>[0]) => {
+    const ext = await startTestExtension(handle);
+    cleanups.push(() => ext.close());
+    return ext;
+  };
+
+  const service = (
+    type: string,
+    ext: { addr: string },
+    mode: 'sync' | 'async' = 'sync',
+    more: Record<string, unknown> = {},
+  ) => ({
+    services: { [type]: [{ instance_id: `${type}-1`, addr: ext.addr, mode, ...more }] },
+  });
+
+  const send = (s: Setup, type: string, content: unknown, clientMsgId: string) =>
+    s.alice.request('message.send', {
+      to_user_id: s.bobId,
+      client_msg_id: clientMsgId,
+      type,
+      content,
+    });
+
+  it('refuses a type that no service handles', async () => {
+    const s = await setup({});
+    const reply = await send(s, 'redpacket', { amount: 1 }, 'r1');
+    expect(reply.error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('redpacket'),
+    });
+  });
+
+  it('sync: Handle before storing; accepted messages are stored with their generated ones, each with its seq', async () => {
+    const ext = await extension((m) => ({
+      accept: true,
+      status: MsgStatus.MSG_SUCCESS,
+      generated: [generated('text', { text: `${m.fromUid} sent a red packet` })],
+    }));
+    const s = await setup(service('redpacket', ext));
+    const reply = await send(s, 'redpacket', { amount: 500, count: 3 }, 'rp-1');
+    expect(reply.ok).toBe(true);
+    expect(reply.data.message).toMatchObject({
+      type: 'redpacket',
+      seq: 1,
+      status: 'sent',
+      content: { amount: 500, count: 3 },
+    });
+    const call = ext.calls[0]!;
+    expect(call).toMatchObject({
+      msgType: 'redpacket',
+      fromUid: s.aliceId,
+      toUid: s.bobId,
+      msgId: reply.data.message.message_id,
+      conversation: reply.data.message.conversation_id,
+      seq: 0,
+    });
+    expect(call.serverTs).toBeGreaterThan(0);
+    expect(payloadOf(call)).toEqual({ amount: 500, count: 3 });
+    await eventually(() => s.bob.events('message.new').length === 2);
+    const [parent, notice] = s.bob.events('message.new').map((f) => f.data.message);
+    expect(parent).toEqual(reply.data.message);
+    expect(notice).toMatchObject({
+      seq: 2,
+      type: 'text',
+      content: { text: `${s.aliceId} sent a red packet` },
+      message_id: `${parent.message_id}-g0`,
+    });
+
+    // A retry returns the original and never calls Handle again.
+    const retry = await send(s, 'redpacket', { amount: 500, count: 3 }, 'rp-1');
+    expect(retry.data).toMatchObject({ duplicate: true, message: reply.data.message });
+    expect(ext.calls).toHaveLength(1);
+  });
+
+  it('sync: a refusal reaches the sender as FAILED_PRECONDITION and stores nothing', async () => {
+    const ext = await extension(() => ({
+      accept: false,
+      reason: 'The red packet is empty.',
+      status: MsgStatus.MSG_REJECTED,
+    }));
+    const s = await setup(service('redpacket', ext));
+    const reply = await send(s, 'redpacket', { amount: 0 }, 'rp-0');
+    expect(reply.error).toEqual({
+      code: 'FAILED_PRECONDITION',
+      message: 'The red packet is empty.',
+    });
+    const { conversations } = await s.bob.call('conversation.list');
+    expect(
+      conversations.map((c: { max_seq: number; last_message: unknown }) => [
+        c.max_seq,
+        c.last_message,
+      ]),
+    ).toEqual([[0, null]]);
+    await s.bob.call('ping');
+    expect(s.bob.events('message.new')).toEqual([]);
+  });
+
+  it('degrades per policy when the service is down: reject, skip, passthrough', async () => {
+    const dead = { addr: '127.0.0.1:1' };
+    const s = await setup({
+      services: {
+        'x.reject': [{ instance_id: 'r', addr: dead.addr, mode: 'sync' }],
+        'x.skip': [{ instance_id: 's', addr: dead.addr, mode: 'sync' }],
+        'x.pass': [{ instance_id: 'p', addr: dead.addr, mode: 'sync' }],
+      },
+      types: {
+        'x.reject': { degrade: 'reject' },
+        'x.skip': { degrade: 'skip' },
+        'x.pass': { degrade: 'passthrough' },
+      },
+    });
+    expect((await send(s, 'x.reject', { a: 1 }, 'd1')).error?.code).toBe('UNAVAILABLE');
+    expect((await send(s, 'x.skip', { a: 2 }, 'd2')).data.message).toMatchObject({
+      type: 'x.skip',
+      status: 'sent',
+      seq: 1,
+    });
+    expect((await send(s, 'x.pass', { a: 3 }, 'd3')).data.message).toMatchObject({
+      type: 'x.pass',
+      status: 'pending',
+      seq: 2,
+    });
+    // Text is untouched by a dead extension.
+    expect((await send(s, 'text', { text: 'still fine' }, 'd4')).data.message.seq).toBe(3);
+  });
+
+  it('gives a hung service its deadline, opens the breaker, and recovers through half-open', async () => {
+    const ext = await extension(() => 'hang');
+    const s = await setup({
+      ...service('x.slow', ext, 'sync', { timeout_ms: 40 }),
+      types: { 'x.slow': { degrade: 'reject' } },
+    });
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now();
+      expect((await send(s, 'x.slow', { i }, `h${i}`)).error?.code).toBe('UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(2_000);
+    }
+    const callsWhenOpen = ext.calls.length;
+    expect((await send(s, 'x.slow', { i: 5 }, 'h5')).error?.code).toBe('UNAVAILABLE');
+    expect(ext.calls.length).toBe(callsWhenOpen); // the open breaker kept the call away
+    const metrics = (await s.server.fetch('/metrics')).body as string;
+    expect(metrics).toMatch(/parley_ext_breaker_state\{type="x.slow",instance="x.slow-1"\} 2/);
+    expect(metrics).toMatch(
+      /parley_ext_calls_total\{type="x.slow",instance="x.slow-1",method="handle",outcome="timeout"\} \d/,
+    );
+
+    ext.handle = () => ({ accept: true, status: MsgStatus.MSG_SUCCESS });
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await send(s, 'x.slow', { i: 6 }, 'h6')).ok).toBe(true);
+    const after = (await s.server.fetch('/metrics')).body as string;
+    expect(after).toMatch(/parley_ext_breaker_state\{type="x.slow",instance="x.slow-1"\} 0/);
+  });
+
+  it('async: stored pending and delivered at once; Complete settles it and adds generated messages, idempotently', async () => {
+    const ext = await extension();
+    const s = await setup(service('image.meta', ext, 'async'));
+    const reply = await send(s, 'image.meta', { url: 'https://cdn.example/cat.png' }, 'img-1');
+    expect(reply.data.message).toMatchObject({ status: 'pending', seq: 1 });
+    await eventually(() => ext.calls.length === 1);
+    const call = ext.calls[0]!;
+    expect(call.header?.async).toBe(true);
+    const callback = call.header?.tags['x-parley-callback'] as string;
+    expect(callback).toBe(`127.0.0.1:${s.server.parley.grpcPort()}`);
+
+    const done = {
+      msgId: call.msgId,
+      status: MsgStatus.MSG_SUCCESS,
+      generated: [generated('custom', { custom_type: 'image.meta', data: { width: 640 } })],
+    };
+    expect(await complete(callback, done)).toEqual({ ok: true });
+    expect(await complete(callback, done)).toEqual({ ok: true });
+    const updated = await s.bob.next((f) => f.event === 'message.updated');
+    expect(updated.data).toMatchObject({ message: { seq: 1, status: 'sent' }, change_seq: 1 });
+    await eventually(() => s.bob.events('message.new').length === 2);
+    const history = await s.bob.call('message.history', {
+      conversation_id: reply.data.message.conversation_id,
+    });
+    expect(history.messages.map((m: { seq: number; status: string }) => [m.seq, m.status])).toEqual(
+      [
+        [1, 'sent'],
+        [2, 'sent'],
+      ],
+    );
+    await expect(
+      complete(callback, { msgId: 'NOSUCHMESSAGE', status: MsgStatus.MSG_SUCCESS }),
+    ).rejects.toThrow();
+  });
+
+  it('streams an AI reply as message.updated deltas and commits one message with one seq', async () => {
+    const ext = await extension();
+    const s = await setup(service('ai', ext, 'async'));
+    const reply = await send(s, 'ai', { prompt: 'hello' }, 'ai-1');
+    await eventually(() => ext.calls.length === 1);
+    const callback = ext.calls[0]!.header?.tags['x-parley-callback'] as string;
+    const msgId = reply.data.message.message_id;
+    let text = '';
+    for (const word of ['Hello', 'there,', 'friend.']) {
+      text = text ? `${text} ${word}` : word;
+      await complete(callback, {
+        msgId,
+        status: MsgStatus.MSG_PENDING,
+        generated: [generated('text', { text }, 'bot')],
+      });
+    }
+    await complete(callback, {
+      msgId,
+      status: MsgStatus.MSG_SUCCESS,
+      generated: [generated('text', { text }, 'bot')],
+    });
+    await eventually(() => s.bob.events('message.updated').length >= 4);
+    const newOnes = s.bob.events('message.new').map((f) => f.data.message);
+    expect(newOnes.map((m) => [m.seq, m.status])).toEqual([
+      [1, 'pending'],
+      [2, 'pending'],
+    ]);
+    const deltas = s.bob
+      .events('message.updated')
+      .filter((f) => f.data.partial)
+      .map((f) => f.data.message.content.text);
+    expect(deltas).toEqual(['Hello there,', 'Hello there, friend.']);
+    const history = await s.bob.call('message.history', {
+      conversation_id: reply.data.message.conversation_id,
+    });
+    expect(
+      history.messages.map((m: { seq: number; status: string; content: unknown }) => [
+        m.seq,
+        m.status,
+        m.content,
+      ]),
+    ).toEqual([
+      [1, 'sent', { prompt: 'hello' }],
+      [2, 'sent', { text: 'Hello there, friend.' }],
+    ]);
+  });
+
+  it('async results survive a Parley restart between HandleAsync and Complete', async () => {
+    const ext = await extension();
+    const storage = await testStorage('sqlite');
+    cleanups.push(() => storage.dispose());
+    const first = await setup(service('slowjob', ext, 'async'), {}, storage);
+    const reply = await send(first, 'slowjob', { n: 1 }, 'job-1');
+    await eventually(() => ext.calls.length === 1);
+    await first.server.stop();
+    const server = await startTestServer(storage, { ext: service('slowjob', ext, 'async') });
+    cleanups.push(() => server.stop());
+    const callback = `127.0.0.1:${server.parley.grpcPort()}`;
+    expect(
+      await complete(callback, {
+        msgId: reply.data.message.message_id,
+        status: MsgStatus.MSG_SUCCESS,
+      }),
+    ).toEqual({ ok: true });
+    const stored = await server.parley.store.messages.findById(reply.data.message.message_id);
+    expect(stored?.status).toBe('sent');
+  });
+});
+
+export type { TestExtension };
