@@ -1,7 +1,7 @@
 import { MsgStatus } from '@parley/proto';
 import { Etcd3 } from 'etcd3';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { startTestExtension } from '../support/test-extension.js';
+import { generated, startTestExtension } from '../support/test-extension.js';
 import { startTestServer, testStorage } from '../support/test-server.js';
 import { eventually, WsTestClient } from '../support/ws-test-client.js';
 
@@ -61,6 +61,39 @@ describe('extension services discovered in etcd', () => {
     const expired = Date.now();
     await eventually(async () => (await send(type)).error?.code === 'INVALID_ARGUMENT', 2_000);
     expect(Date.now() - expired).toBeLessThan(2_000);
+  });
+
+  it('passthrough: delivers pending while the service is away, then handles it when it is back, once', async () => {
+    const { etcd, server, send } = await setup();
+    const type = `disc.p${run}`;
+    await etcd.put(`/parley/ext/config/${type}`).value(JSON.stringify({ degrade: 'passthrough' }));
+    cleanups.push(async () => {
+      await etcd.delete().key(`/parley/ext/config/${type}`);
+    });
+    await eventually(async () => (await send(type)).error?.code !== 'INVALID_ARGUMENT', 2_000);
+    const pending = await send(type);
+    expect(pending.data.message.status).toBe('pending');
+
+    const ext = await startTestExtension((m) => ({
+      accept: true,
+      status: MsgStatus.MSG_SUCCESS,
+      generated: [generated('text', { text: `done ${m.msgId}` })],
+    }));
+    cleanups.push(() => ext.close());
+    const lease = etcd.lease(10);
+    cleanups.push(async () => {
+      await lease.revoke();
+    });
+    await lease.put(`/parley/ext/services/${type}/one`).value(record(ext.addr));
+    const id = pending.data.message.message_id as string;
+    await eventually(
+      async () => (await server.parley.store.messages.findById(id))?.status === 'sent',
+      10_000,
+    );
+    const notice = await server.parley.store.messages.findById(`${id}-g0`);
+    expect(notice?.content).toBe(JSON.stringify({ text: `done ${id}` }));
+    // Handled once for this message, however many retry rounds ran.
+    expect(ext.calls.filter((c) => c.msgId === id)).toHaveLength(1);
   });
 
   it('deregistration is reflected within 2 s', async () => {

@@ -244,6 +244,24 @@ describe('extension messages with services from the config file', () => {
     ).rejects.toThrow();
   });
 
+  it('async: a refusal settles the message rejected and passes the reason on', async () => {
+    const ext = await extension();
+    const s = await setup(service('image.scan', ext, 'async'));
+    const reply = await send(s, 'image.scan', { url: 'https://cdn.example/x.png' }, 'scan-1');
+    await eventually(() => ext.calls.length === 1);
+    const callback = ext.calls[0]!.header?.tags['x-parley-callback'] as string;
+    await complete(callback, {
+      msgId: reply.data.message.message_id,
+      status: MsgStatus.MSG_REJECTED,
+      reason: 'The image is not allowed.',
+    });
+    const updated = await s.alice.next((f) => f.event === 'message.updated');
+    expect(updated.data).toMatchObject({
+      message: { status: 'rejected' },
+      reason: 'The image is not allowed.',
+    });
+  });
+
   it('streams an AI reply as message.updated deltas and commits one message with one seq', async () => {
     const ext = await extension();
     const s = await setup(service('ai', ext, 'async'));

@@ -32,6 +32,8 @@ export interface ExtensionSend {
 export interface Completion {
   readonly msgId: string;
   readonly status: number;
+  /** Why the service failed or refused it (passed on to the members). */
+  readonly reason?: string | undefined;
   readonly generated: readonly GeneratedMessage[];
 }
 
@@ -170,7 +172,12 @@ export class ExtensionFlow {
         await this.#deps.results.stream(parent, completion.generated);
       return true;
     }
-    await this.#deps.results.settle(parent, settledStatus(completion.status), completion.generated);
+    await this.#deps.results.settle(
+      parent,
+      settledStatus(completion.status),
+      completion.generated,
+      completion.reason,
+    );
     await this.#deps.store.extJobs.remove(parent.id);
     return true;
   }

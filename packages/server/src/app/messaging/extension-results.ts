@@ -136,6 +136,7 @@ export class ExtensionResults {
     parent: MessageRecord,
     status: MessageStatus,
     generated: readonly GeneratedMessage[],
+    reason?: string,
   ): Promise<void> {
     const ref = await this.#deps.access.find(parent.conversationId);
     const rows = status === 'sent' ? this.generatedRows(parent, generated, 'sent') : [];
@@ -146,7 +147,7 @@ export class ExtensionResults {
         await this.#change(ref, existing, 'sent', row.content);
     }
     const current = await this.#deps.store.messages.findById(parent.id);
-    if (current?.status === 'pending') await this.#change(ref, current, status);
+    if (current?.status === 'pending') await this.#change(ref, current, status, undefined, reason);
   }
 
   async #change(
@@ -154,6 +155,7 @@ export class ExtensionResults {
     message: MessageRecord,
     status: MessageStatus,
     content?: string,
+    reason?: string,
   ) {
     const applied = await this.#deps.store.messages.applyChange(
       message.conversationId,
@@ -165,6 +167,7 @@ export class ExtensionResults {
       this.#deps.fanout.toConversation(ref, 'message.updated', {
         message: toPublicMessage(applied.message),
         change_seq: applied.change.changeSeq,
+        ...(reason && { reason: reason.slice(0, 500) }),
       });
     }
   }

@@ -77,6 +77,7 @@ export class ExtCallbackServer {
       const found = await this.#flow.complete({
         msgId: request.msgId,
         status: request.status,
+        reason: request.reason,
         generated: request.generated.map((g) => ({
           msgType: g.msgType,
           fromUid: g.fromUid,
