@@ -7,6 +7,9 @@ export interface BenchUser {
   readonly token: string;
 }
 
+let signUps = 0;
+
+/** Registers a fresh user; names are unique within a run, so scenarios can repeat. */
 export async function signUp(
   url: string,
   username: string,
@@ -15,7 +18,7 @@ export async function signUp(
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      username: `${username}_${process.pid}`,
+      username: `${username}_${process.pid}_${signUps++}`,
       password: 'benchmark password',
     }),
   });

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runDirect } from './direct.js';
+import { DEAD_EXTENSION_ENV, runExt } from './ext.js';
 import { runGroup } from './group.js';
 import { startServer } from './server.js';
 
@@ -26,14 +27,15 @@ const quick = values.quick === true;
 const rates = (values.rates ?? (quick ? '1000' : '1000,5000,10000')).split(',').map(Number);
 const pairs = Number(values.pairs ?? (quick ? 10 : 100));
 const durationMs = Number(values.duration ?? (quick ? 3 : 10)) * 1000;
-const scenarios = (values.scenario ?? 'direct,group').split(',');
+const scenarios = (values.scenario ?? 'direct,group,ext').split(',');
 const members = Number(values.members ?? (quick ? 100 : 1000));
 const groupRate = Number(values['group-rate'] ?? (quick ? 10 : 50));
 
 // --cpu-prof DIR: the server writes a V8 CPU profile into DIR when it stops.
 const profile = values['cpu-prof'];
+// The ext scenario needs a type whose service is dead; the others never send it.
 const server = await startServer(
-  {},
+  DEAD_EXTENSION_ENV,
   profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
 );
 try {
@@ -42,6 +44,16 @@ try {
       const result = await runDirect(server, { pairs, rate, durationMs });
       process.stdout.write(`${JSON.stringify(result)}\n`);
     }
+  }
+  if (scenarios.includes('ext')) {
+    // Text at the first rate while a dead extension's type is sent 100 times a second.
+    const result = await runExt(server, {
+      pairs,
+      rate: rates[0] ?? 1000,
+      durationMs,
+      extRate: 100,
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   }
   if (scenarios.includes('group')) {
     const result = await runGroup(server, { members, rate: groupRate, durationMs });
