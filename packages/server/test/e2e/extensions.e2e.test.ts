@@ -209,6 +209,26 @@ describe('extension messages with services from the config file', () => {
     expect(after).toMatch(/parley_ext_breaker_state\{type="x.slow",instance="x.slow-1"\} 0/);
   });
 
+  it('bounds the calls in flight per type: past the bulkhead a call degrades at once', async () => {
+    const ext = await extension(() => 'hang');
+    const s = await setup(
+      {
+        ...service('x.narrow', ext, 'sync', { timeout_ms: 1_000 }),
+        types: { 'x.narrow': { degrade: 'reject' } },
+      },
+      { ext_concurrency: 1, ext_queue: 0 },
+    );
+    const first = send(s, 'x.narrow', { i: 1 }, 'b1');
+    let firstAnswered = false;
+    void first.then(() => (firstAnswered = true));
+    await eventually(() => ext.calls.length === 1);
+    expect((await send(s, 'x.narrow', { i: 2 }, 'b2')).error?.code).toBe('UNAVAILABLE');
+    // Refused by the bulkhead while the first call still waits out its deadline.
+    expect(firstAnswered).toBe(false);
+    expect(ext.calls).toHaveLength(1);
+    expect((await first).error?.code).toBe('UNAVAILABLE');
+  });
+
   it('async: stored pending and delivered at once; Complete settles it and adds generated messages, idempotently', async () => {
     const ext = await extension();
     const s = await setup(service('image.meta', ext, 'async'));
