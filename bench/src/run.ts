@@ -1,64 +1,211 @@
 /**
- * `npm run bench [-- --quick] [--scenario direct,group] [--rates 1000,5000] [--pairs 100]
- *   [--members 1000] [--group-rate 50] [--duration 10] [--cpu-prof DIR]`:
- * runs the scenarios against a fresh Parley server process on the embedded store and prints
- * one JSON line per run. The load runs in this process, on the same machine.
+ * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext]
+ *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR]`
+ *
+ * Starts the server under test in its own process (Parley on a fresh embedded store unless
+ * --database-url; the bare ws relay for the floors), drives it from a forked load process
+ * over real WebSocket connections, and prints a table and one JSON line per scenario, also
+ * appended to the results file. Everything targets loopback and is bounded in count and time.
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runDirect } from './direct.js';
-import { DEAD_EXTENSION_ENV, runExt } from './ext.js';
-import { runGroup } from './group.js';
-import { startServer } from './server.js';
+import { DEAD_EXTENSION_ENV } from './load/ext.js';
+import { LoadProcess } from './pool.js';
+import { report, withServer, type Line } from './report.js';
+import { startParley, startRelay, type BenchServer } from './server.js';
+import { nextRate } from './stats.js';
+import type { Job } from './worker.js';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    rates: { type: 'string' },
-    pairs: { type: 'string' },
-    duration: { type: 'string' },
-    'cpu-prof': { type: 'string' },
     scenario: { type: 'string' },
-    members: { type: 'string' },
-    'group-rate': { type: 'string' },
+    'database-url': { type: 'string' },
+    results: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 
 const quick = values.quick === true;
-const rates = (values.rates ?? (quick ? '1000' : '1000,5000,10000')).split(',').map(Number);
-const pairs = Number(values.pairs ?? (quick ? 10 : 100));
-const durationMs = Number(values.duration ?? (quick ? 3 : 10)) * 1000;
-const scenarios = (values.scenario ?? 'direct,group,ext').split(',');
-const members = Number(values.members ?? (quick ? 100 : 1000));
-const groupRate = Number(values['group-rate'] ?? (quick ? 10 : 50));
-
-// --cpu-prof DIR: the server writes a V8 CPU profile into DIR when it stops.
+const plan = {
+  connections: quick ? 500 : 10_000,
+  pairs: quick ? 10 : 100,
+  rates: quick ? [1_000] : [1_000, 10_000],
+  durationMs: quick ? 2_000 : 8_000,
+  kneeStartRate: 2_000,
+  kneeCap: 40_000,
+  kneeDurationMs: 4_000,
+  members: quick ? 100 : 1_000,
+  groupRate: quick ? 20 : 100,
+  reconnectClients: quick ? 200 : 5_000,
+  missed: quick ? 20 : 50,
+  readers: quick ? 5 : 20,
+};
+const all = ['connect', 'direct', 'knee', 'group', 'reconnect', 'history', 'ext'];
+const scenarios = (
+  values.scenario ?? (quick ? all.filter((s) => s !== 'knee') : all).join(',')
+).split(',');
+const resultsFile =
+  values.results ?? fileURLToPath(new URL('../results/results.jsonl', import.meta.url));
 const profile = values['cpu-prof'];
-// The ext scenario needs a type whose service is dead; the others never send it.
-const server = await startServer(
-  DEAD_EXTENSION_ENV,
-  profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
-);
+
+const load = new LoadProcess();
+const emit = (line: Line) => report(line, resultsFile);
+
+async function withParley<T>(
+  fn: (server: BenchServer) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
+  const server = await startParley({
+    env,
+    databaseUrl: values['database-url'],
+    nodeArgs: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
+  });
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function withRelay<T>(fn: (server: BenchServer) => Promise<T>): Promise<T> {
+  const relay = await startRelay();
+  try {
+    return await fn(relay);
+  } finally {
+    await relay.stop();
+  }
+}
+
+async function measure(server: BenchServer, job: Job): Promise<Line> {
+  const line = withServer(server.name, await load.run(server, job));
+  emit(line);
+  return line;
+}
+
 try {
+  if (scenarios.includes('connect')) {
+    await withParley((s) =>
+      measure(s, {
+        kind: 'connect',
+        url: s.url,
+        params: { connections: plan.connections, concurrency: 100 },
+      }),
+    );
+  }
   if (scenarios.includes('direct')) {
-    for (const rate of rates) {
-      const result = await runDirect(server, { pairs, rate, durationMs });
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+    for (const rate of plan.rates) {
+      const params = { pairs: plan.pairs, rate, durationMs: plan.durationMs };
+      const parley = await withParley((s) =>
+        measure(s, { kind: 'direct', url: s.url, params: { ...params, target: 'parley' } }),
+      );
+      const floor = await withRelay((s) =>
+        measure(s, { kind: 'direct', url: s.url, params: { ...params, target: 'relay' } }),
+      );
+      emit({
+        scenario: 'direct-ratio',
+        server: 'parley/relay',
+        target_rate: rate,
+        cpu_ratio: ratio(parley.server_cpu_s_per_10k, floor.server_cpu_s_per_10k),
+        p99_ms: parley.p99_ms,
+        floor_p99_ms: floor.p99_ms,
+      });
     }
   }
-  if (scenarios.includes('ext')) {
-    // Text at the first rate while a dead extension's type is sent 100 times a second.
-    const result = await runExt(server, {
-      pairs,
-      rate: rates[0] ?? 1000,
-      durationMs,
-      extRate: 100,
+  if (scenarios.includes('knee')) {
+    // Step the rate up until p99 passes 50 ms: the knee.
+    let rate: number | undefined = plan.kneeStartRate;
+    let best: Line | undefined;
+    while (rate !== undefined) {
+      const line: Line = await withParley((s) =>
+        measure(s, {
+          kind: 'direct',
+          url: s.url,
+          params: {
+            pairs: plan.pairs,
+            rate: rate as number,
+            durationMs: plan.kneeDurationMs,
+            target: 'parley',
+          },
+        }),
+      );
+      if (Number(line.p99_ms) > 50 || Number(line.failed) > 0) break;
+      best = line;
+      rate = nextRate(rate, plan.kneeCap);
+    }
+    emit({
+      scenario: 'knee',
+      server: 'parley',
+      max_rate_p99_under_50ms: best?.target_rate ?? 0,
+      msgs_per_s: best?.msgs_per_s ?? 0,
+      p99_ms: best?.p99_ms ?? 0,
     });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
   }
   if (scenarios.includes('group')) {
-    const result = await runGroup(server, { members, rate: groupRate, durationMs });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    const params = { members: plan.members, rate: plan.groupRate, durationMs: plan.durationMs };
+    const parley = await withParley((s) =>
+      measure(s, { kind: 'group', url: s.url, params: { ...params, target: 'parley' } }),
+    );
+    const floor = await withRelay((s) =>
+      measure(s, { kind: 'group', url: s.url, params: { ...params, target: 'relay' } }),
+    );
+    emit({
+      scenario: 'group-ratio',
+      server: 'parley/relay',
+      cpu_per_delivery_ratio: ratio(
+        parley.server_cpu_us_per_delivery,
+        floor.server_cpu_us_per_delivery,
+      ),
+      deliveries_per_s: parley.deliveries_per_s,
+      floor_deliveries_per_s: floor.deliveries_per_s,
+    });
+  }
+  if (scenarios.includes('reconnect')) {
+    await withParley((s) =>
+      measure(s, {
+        kind: 'reconnect',
+        url: s.url,
+        params: { clients: plan.reconnectClients, missed: plan.missed },
+      }),
+    );
+  }
+  if (scenarios.includes('history')) {
+    await withParley((s) =>
+      measure(s, {
+        kind: 'history',
+        url: s.url,
+        params: {
+          readers: plan.readers,
+          writeRate: 200,
+          prefill: 1_000,
+          durationMs: plan.durationMs,
+        },
+      }),
+    );
+  }
+  if (scenarios.includes('ext')) {
+    await withParley(
+      (s) =>
+        measure(s, {
+          kind: 'ext',
+          url: s.url,
+          params: {
+            pairs: plan.pairs,
+            rate: plan.rates[0] ?? 1_000,
+            durationMs: plan.durationMs,
+            target: 'parley',
+            extRate: 100,
+          },
+        }),
+      DEAD_EXTENSION_ENV,
+    );
   }
 } finally {
-  await server.stop();
+  load.close();
+}
+
+function ratio(a: unknown, b: unknown): number | null {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) && y > 0 ? Math.round((x / y) * 100) / 100 : null;
 }

@@ -1,4 +1,4 @@
-/** Starts a Parley server process for a benchmark run and reads its CPU and memory. */
+/** The processes under test: a Parley server, or the bare ws relay (the floor). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { cpuSeconds } from './stats.js';
 
 const CLI = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
+const RELAY = fileURLToPath(new URL('./relay.js', import.meta.url));
 
 export interface BenchServer {
+  readonly name: string;
   readonly url: string;
   readonly pid: number;
   cpuSeconds(): number;
@@ -17,25 +19,29 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(
-  extraEnv: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): Promise<BenchServer> {
+export interface ParleyOptions {
+  readonly env?: Record<string, string>;
+  readonly nodeArgs?: readonly string[];
+  /** postgres://… instead of the embedded store. */
+  readonly databaseUrl?: string | undefined;
+}
+
+export async function startParley(options: ParleyOptions = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, CLI, 'start'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, 'start'], {
     env: {
       PATH: process.env.PATH ?? '',
       PARLEY_HOST: '127.0.0.1',
       PARLEY_PORT: String(port),
       PARLEY_DATA_DIR: dataDir,
       PARLEY_LOG_LEVEL: 'warn',
-      PARLEY_ARGON2_MEMORY_KIB: '1024',
-      PARLEY_ARGON2_ITERATIONS: '1',
       PARLEY_SIGNUP_LIMIT: '1000000',
       PARLEY_DM_POLICY: 'anyone',
+      PARLEY_GUEST_POLICY: 'full',
       PARLEY_GRPC_PORT: '0',
-      ...extraEnv,
+      ...(options.databaseUrl !== undefined && { PARLEY_DATABASE_URL: options.databaseUrl }),
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -46,28 +52,47 @@ export async function startServer(
     } catch {
       // not listening yet
     }
-    if (i > 200 || child.exitCode !== null) throw new Error('The Parley server did not start');
+    if (i > 300 || child.exitCode !== null) throw new Error('The Parley server did not start');
     await new Promise((r) => setTimeout(r, 50));
   }
+  return handle('parley', url, child, () => rmSync(dataDir, { recursive: true, force: true }));
+}
+
+/** The bare relay, in its own process like Parley. */
+export async function startRelay(): Promise<BenchServer> {
+  const child = spawn(process.execPath, [RELAY, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /RELAY (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', () => reject(new Error('the relay did not start')));
+  });
+  return handle('relay', `http://127.0.0.1:${port}`, child, () => {});
+}
+
+function handle(name: string, url: string, child: ChildProcess, cleanup: () => void): BenchServer {
   const pid = child.pid as number;
   return {
+    name,
     url,
     pid,
     cpuSeconds: () => cpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')),
-    rssBytes: () => {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    },
+    rssBytes: () =>
+      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) *
+      1024,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      cleanup();
     },
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const tryPort = (attempt: number) => {
       const port = 15_000 + Math.floor(Math.random() * 17_000);

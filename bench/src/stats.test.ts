@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuSeconds, percentile, schedule, summarize } from './stats.js';
+import { cpuSeconds, nextRate, percentile, schedule, summarize } from './stats.js';
 
 describe('benchmark statistics', () => {
   it('takes nearest-rank percentiles', () => {
@@ -11,15 +11,18 @@ describe('benchmark statistics', () => {
     expect(percentile([], 50)).toBe(0);
   });
 
-  it('summarizes unsorted samples', () => {
+  it('summarizes unsorted samples numerically', () => {
     expect(summarize([5, 1, 3, 2, 4])).toEqual({
       count: 5,
       p50: 3,
       p90: 5,
+      p95: 5,
       p99: 5,
       max: 5,
       mean: 3,
     });
+    // Numeric, not lexicographic, order.
+    expect(summarize([10, 9, 100]).max).toBe(100);
   });
 
   it('schedules an open loop at the given rate', () => {
@@ -31,5 +34,10 @@ describe('benchmark statistics', () => {
   it('reads CPU seconds from /proc/<pid>/stat, even with spaces in the command', () => {
     const stat = '1234 (node server) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0';
     expect(cpuSeconds(stat)).toBe(3);
+  });
+
+  it('steps a knee search by doubling up to a cap', () => {
+    expect(nextRate(1000, 40_000)).toBe(2000);
+    expect(nextRate(32_000, 40_000)).toBeUndefined();
   });
 });

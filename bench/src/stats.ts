@@ -4,6 +4,7 @@ export interface Summary {
   readonly count: number;
   readonly p50: number;
   readonly p90: number;
+  readonly p95: number;
   readonly p99: number;
   readonly max: number;
   readonly mean: number;
@@ -17,16 +18,18 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const sum = sorted.reduce((a, b) => a + b, 0);
+  const sorted = Float64Array.from(samples).sort();
+  const list = Array.from(sorted);
+  const sum = list.reduce((a, b) => a + b, 0);
   const round = (v: number) => Math.round(v * 100) / 100;
   return {
-    count: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p90: round(percentile(sorted, 90)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? 0),
-    mean: round(sorted.length === 0 ? 0 : sum / sorted.length),
+    count: list.length,
+    p50: round(percentile(list, 50)),
+    p90: round(percentile(list, 90)),
+    p95: round(percentile(list, 95)),
+    p99: round(percentile(list, 99)),
+    max: round(list.at(-1) ?? 0),
+    mean: round(list.length === 0 ? 0 : sum / list.length),
   };
 }
 
@@ -48,4 +51,10 @@ export function cpuSeconds(stat: string, ticksPerSecond = 100): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return (utime + stime) / ticksPerSecond;
+}
+
+/** The next rate of a knee search: double, capped; undefined when the cap is passed. */
+export function nextRate(rate: number, cap: number): number | undefined {
+  const next = rate * 2;
+  return next > cap ? undefined : next;
 }

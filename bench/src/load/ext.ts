@@ -1,11 +1,11 @@
 /**
- * The `ext` scenario: text traffic (as in `direct`) while another user keeps sending a type
- * whose extension service is dead (or hung). Text latency here against the `direct` line of
- * the same run shows whether a failing extension slows text: it must not.
+ * `ext`: the `direct` text load while another user keeps sending a type whose extension
+ * service is dead. Compare its text latency with the `direct` line: a failing extension must
+ * not slow text.
  */
 import { connectUser } from './clients.js';
-import { runDirect, type DirectOptions } from './direct.js';
-import type { BenchServer } from './server.js';
+import type { LoadContext, ScenarioResult } from './context.js';
+import { runDirect, type DirectParams } from './direct.js';
 
 /** Env for a server whose `bench.dead` type points at a port nothing listens on. */
 export const DEAD_EXTENSION_ENV = {
@@ -15,14 +15,21 @@ export const DEAD_EXTENSION_ENV = {
   }),
 };
 
-export async function runExt(server: BenchServer, options: DirectOptions & { extRate: number }) {
-  const sender = await connectUser(server.url, 'extsender');
-  const peer = await connectUser(server.url, 'extpeer');
+export async function runExt(
+  ctx: LoadContext,
+  p: DirectParams & { extRate: number },
+): Promise<ScenarioResult> {
+  const sender = await connectUser(ctx.url);
+  const peer = await connectUser(ctx.url);
   const outcomes: Record<string, number> = {};
   sender.ws.on('message', (raw) => {
-    const frame = JSON.parse(raw.toString());
+    const frame = JSON.parse(raw.toString()) as {
+      id?: unknown;
+      ok?: boolean;
+      error?: { code: string };
+    };
     if (frame.id === undefined) return;
-    const key = frame.ok ? 'ok' : `${frame.error.code}: ${frame.error.message}`;
+    const key = frame.ok ? 'ok' : (frame.error?.code ?? 'error');
     outcomes[key] = (outcomes[key] ?? 0) + 1;
   });
   let running = true;
@@ -41,19 +48,13 @@ export async function runExt(server: BenchServer, options: DirectOptions & { ext
           },
         }),
       );
-      await new Promise((r) => setTimeout(r, 1000 / options.extRate));
+      await new Promise((r) => setTimeout(r, 1000 / p.extRate));
     }
   })();
-  const text = await runDirect(server, options);
+  const text = await runDirect(ctx, p);
   running = false;
   await loop;
   sender.ws.close();
   peer.ws.close();
-  return {
-    ...text,
-    scenario: 'ext',
-    ext_rate: options.extRate,
-    ext_sent: i,
-    ext_outcomes: outcomes,
-  };
+  return { ...text, scenario: 'ext', ext_rate: p.extRate, ext_sent: i, ext_outcomes: outcomes };
 }

@@ -1,0 +1,22 @@
+/** What a load scenario gets from the worker it runs in. */
+
+export interface LoadContext {
+  /** Base URL of the server under test (http://127.0.0.1:port). */
+  readonly url: string;
+  /** Marks the start and end of the measured phase: the harness samples server CPU there. */
+  mark(name: 'start' | 'end'): Promise<void>;
+}
+
+/** The common fields every scenario's JSON line carries. */
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly clients: number;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly msgs_per_s: number;
+  readonly p50_ms: number;
+  readonly p95_ms: number;
+  readonly p99_ms: number;
+  readonly max_ms: number;
+  readonly [extra: string]: unknown;
+}
