@@ -18,6 +18,8 @@ export function withServer(server: string, m: Measured): Line {
   if (r.delivered > 0) {
     line.server_cpu_s_per_10k = round((m.cpuSeconds / r.delivered) * 10_000, 3);
     line.server_cpu_us_per_delivery = round((m.cpuSeconds / r.delivered) * 1e6, 2);
+    if (typeof r.client_cpu_s === 'number')
+      line.client_cpu_s_per_10k = round((r.client_cpu_s / r.delivered) * 10_000, 3);
   }
   if (r.scenario === 'connect' && r.clients > 0) {
     line.rss_per_connection_kib = round((m.rssAfterBytes - m.rssBeforeBytes) / r.clients / 1024, 2);

@@ -1,15 +1,18 @@
 /**
  * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext]
- *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR]`
+ *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]`
  *
  * Starts the server under test in its own process (Parley on a fresh embedded store unless
  * --database-url; the bare ws relay for the floors), drives it from a forked load process
  * over real WebSocket connections, and prints a table and one JSON line per scenario, also
  * appended to the results file. Everything targets loopback and is bounded in count and time.
+ * `--peer ejabberd` runs connect and direct against ejabberd too (peer/compare.ts) and prints
+ * Parley/ejabberd ratio lines; without --scenario it runs only those two.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEAD_EXTENSION_ENV } from './load/ext.js';
+import { comparePeerConnect, comparePeerDirect } from './peer/compare.js';
 import { LoadProcess } from './pool.js';
 import { report, withServer, type Line } from './report.js';
 import { startParley, startRelay, type BenchServer } from './server.js';
@@ -23,10 +26,13 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     results: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    peer: { type: 'string' },
   },
 });
 
 const quick = values.quick === true;
+const peer = values.peer;
+if (peer !== undefined && peer !== 'ejabberd') throw new Error(`--peer ${peer}: only ejabberd`);
 const plan = {
   connections: quick ? 500 : 10_000,
   pairs: quick ? 10 : 100,
@@ -40,10 +46,20 @@ const plan = {
   reconnectClients: quick ? 200 : 5_000,
   missed: quick ? 20 : 50,
   readers: quick ? 5 : 20,
+  peer: {
+    connections: quick ? 500 : 10_000,
+    pairs: quick ? 10 : 100,
+    fromRate: 1_000,
+    capRate: quick ? 4_000 : 16_000,
+    durationMs: quick ? 2_000 : 4_000,
+  },
 };
 const all = ['connect', 'direct', 'knee', 'group', 'reconnect', 'history', 'ext'];
 const scenarios = (
-  values.scenario ?? (quick ? all.filter((s) => s !== 'knee') : all).join(',')
+  values.scenario ??
+  (peer !== undefined
+    ? 'connect,direct'
+    : (quick ? all.filter((s) => s !== 'knee') : all).join(','))
 ).split(',');
 const resultsFile =
   values.results ?? fileURLToPath(new URL('../results/results.jsonl', import.meta.url));
@@ -84,8 +100,9 @@ async function measure(server: BenchServer, job: Job): Promise<Line> {
 }
 
 try {
+  let parleyConnect: Line | undefined;
   if (scenarios.includes('connect')) {
-    await withParley((s) =>
+    parleyConnect = await withParley((s) =>
       measure(s, {
         kind: 'connect',
         url: s.url,
@@ -111,6 +128,11 @@ try {
         floor_p99_ms: floor.p99_ms,
       });
     }
+  }
+  if (peer === 'ejabberd') {
+    const deps = { load, emit, withParley };
+    if (scenarios.includes('connect')) await comparePeerConnect(deps, plan.peer, parleyConnect);
+    if (scenarios.includes('direct')) await comparePeerDirect(deps, plan.peer);
   }
   if (scenarios.includes('knee')) {
     // Step the rate up until p99 passes 50 ms: the knee.

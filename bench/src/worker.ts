@@ -10,6 +10,12 @@ import { runExt } from './load/ext.js';
 import { runGroup, type GroupParams } from './load/group.js';
 import { runHistory, type HistoryParams } from './load/history.js';
 import { runReconnect, type ReconnectParams } from './load/reconnect.js';
+import {
+  runXmppConnect,
+  runXmppDirect,
+  type XmppConnectParams,
+  type XmppDirectParams,
+} from './load/xmpp.js';
 
 export type Job =
   | { readonly kind: 'direct'; readonly url: string; readonly params: DirectParams }
@@ -21,7 +27,9 @@ export type Job =
   | { readonly kind: 'group'; readonly url: string; readonly params: GroupParams }
   | { readonly kind: 'connect'; readonly url: string; readonly params: ConnectParams }
   | { readonly kind: 'reconnect'; readonly url: string; readonly params: ReconnectParams }
-  | { readonly kind: 'history'; readonly url: string; readonly params: HistoryParams };
+  | { readonly kind: 'history'; readonly url: string; readonly params: HistoryParams }
+  | { readonly kind: 'xmpp-connect'; readonly url: string; readonly params: XmppConnectParams }
+  | { readonly kind: 'xmpp-direct'; readonly url: string; readonly params: XmppDirectParams };
 
 export type WorkerMessage =
   | { readonly type: 'mark'; readonly name: 'start' | 'end'; readonly seq: number }
@@ -30,11 +38,20 @@ export type WorkerMessage =
 
 const send = (message: WorkerMessage) => process.send?.(message);
 
+/** CPU seconds this load process used between its marks: the client side's cost. */
+let clientCpuS = 0;
+
 function context(url: string): LoadContext {
   let seq = 0;
+  let cpuAtStart = process.cpuUsage();
   return {
     url,
     mark(name) {
+      if (name === 'start') cpuAtStart = process.cpuUsage();
+      else {
+        const used = process.cpuUsage(cpuAtStart);
+        clientCpuS = (used.user + used.system) / 1e6;
+      }
       const mine = seq++;
       send({ type: 'mark', name, seq: mine });
       // Wait for the harness to have sampled, so the measured window is exact.
@@ -51,6 +68,12 @@ function context(url: string): LoadContext {
 }
 
 async function run(job: Job): Promise<ScenarioResult> {
+  clientCpuS = 0;
+  const result = await scenario(job);
+  return { ...result, client_cpu_s: Math.round(clientCpuS * 1000) / 1000 };
+}
+
+function scenario(job: Job): Promise<ScenarioResult> {
   const ctx = context(job.url);
   switch (job.kind) {
     case 'direct':
@@ -65,6 +88,10 @@ async function run(job: Job): Promise<ScenarioResult> {
       return runReconnect(ctx, job.params);
     case 'history':
       return runHistory(ctx, job.params);
+    case 'xmpp-connect':
+      return runXmppConnect(ctx, job.params);
+    case 'xmpp-direct':
+      return runXmppDirect(ctx, job.params);
   }
 }
 
