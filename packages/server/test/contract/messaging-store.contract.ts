@@ -117,6 +117,29 @@ export function describeMessagingStoreContract(
       ]);
     });
 
+    it('keeps a batch appended while another transaction is open when that one rolls back', async () => {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let begun = () => {};
+      const started = new Promise<void>((resolve) => (begun = resolve));
+      const rolledBack = store.transaction(async (repos) => {
+        await repos.messages.appendBatch([message(convo, bob, 'undone')]);
+        begun();
+        await held;
+        throw new Error('roll back');
+      });
+      await started;
+      // Must neither join the open transaction nor write a seq that the rollback reuses.
+      const appending = store.messages.appendBatch([message(convo, alice, 'kept')]);
+      release();
+      await expect(rolledBack).rejects.toThrow('roll back');
+      const [kept] = await appending;
+      expect(kept?.message.seq).toBe(1);
+      expect(await store.messages.findByClientMsgId(alice, 'kept')).toMatchObject({ seq: 1 });
+      expect(await store.messages.findByClientMsgId(bob, 'undone')).toBeUndefined();
+      expect((await store.conversations.find(convo))?.maxSeq).toBe(1);
+    });
+
     it('pages history forward from after_seq and back from before_seq', async () => {
       await store.messages.appendBatch(Array.from({ length: 10 }, () => message(convo, alice)));
       const seqs = (p: { messages: { seq: number }[] }) => p.messages.map((m) => m.seq);

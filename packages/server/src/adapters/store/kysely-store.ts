@@ -1,4 +1,5 @@
 import { Migrator, sql, type Kysely } from 'kysely';
+import type { MessageRepository } from '../../ports/messaging-store.js';
 import type { MigrationReport, Repositories, Store, StoreEngine } from '../../ports/store.js';
 import { ParleyMigrations } from './migrations/index.js';
 import { KyselyBlockRepository } from './block-repository.js';
@@ -12,6 +13,12 @@ import { KyselyRefreshTokenRepository } from './refresh-token-repository.js';
 import type { Database } from './schema.js';
 import { KyselySessionRepository } from './session-repository.js';
 import { KyselyUserRepository, type UniqueViolationTest } from './user-repository.js';
+
+/** Engine-specific repositories an engine file may put in place of the kysely ones. */
+export interface KyselyStoreOverrides {
+  /** Made for the store and for every transaction's repositories. */
+  readonly messages?: (db: Kysely<Database>) => MessageRepository;
+}
 
 /** The Store over any kysely dialect; the engine files (sqlite.ts, postgres.ts) only open it. */
 export class KyselyStore implements Store {
@@ -28,11 +35,18 @@ export class KyselyStore implements Store {
   readonly extJobs;
   readonly #db: Kysely<Database>;
   readonly #isUniqueViolation: UniqueViolationTest;
+  readonly #overrides: KyselyStoreOverrides;
 
-  constructor(engine: StoreEngine, db: Kysely<Database>, isUniqueViolation: UniqueViolationTest) {
+  constructor(
+    engine: StoreEngine,
+    db: Kysely<Database>,
+    isUniqueViolation: UniqueViolationTest,
+    overrides: KyselyStoreOverrides = {},
+  ) {
     this.engine = engine;
     this.#db = db;
     this.#isUniqueViolation = isUniqueViolation;
+    this.#overrides = overrides;
     const repos = this.#repositories(db);
     this.users = repos.users;
     this.sessions = repos.sessions;
@@ -78,7 +92,7 @@ export class KyselyStore implements Store {
       sessions: new KyselySessionRepository(db),
       refreshTokens: new KyselyRefreshTokenRepository(db),
       conversations: new KyselyConversationRepository(db),
-      messages: new KyselyMessageRepository(db),
+      messages: this.#overrides.messages?.(db) ?? new KyselyMessageRepository(db),
       friends: new KyselyFriendRepository(db),
       blocks: new KyselyBlockRepository(db),
       groups: new KyselyGroupRepository(db),

@@ -1,6 +1,9 @@
-import type { WebSocket } from 'ws';
+import type { Writable } from 'node:stream';
+import { WebSocket } from 'ws';
 import type { AuthContext } from '../../app/accounts/auth-context.js';
 import { CLOSE } from '../../protocol/ws-frames.js';
+import { rawSocketOf, TextFrame } from './text-frame.js';
+import type { TickWrites } from './tick-writes.js';
 
 export interface ConnectionLimits {
   /** Bytes that may wait to be written to the socket; more closes the connection (4008). */
@@ -12,6 +15,17 @@ export interface ConnectionLimits {
 }
 
 const TERMINATE_AFTER_MS = 1_000;
+
+export interface GatewayConnectionInit {
+  readonly id: string;
+  readonly ws: WebSocket;
+  readonly auth: AuthContext;
+  readonly limits: ConnectionLimits;
+  readonly now: number;
+  readonly onSlow: (conn: GatewayConnection) => void;
+  /** The gateway's per-tick write coalescing, shared by its connections. */
+  readonly writes: TickWrites;
+}
 
 /**
  * One client's WebSocket: a bounded send queue, a token bucket for requests, and the
@@ -30,43 +44,61 @@ export class GatewayConnection {
   #tokens: number;
   #tokensAt: number;
   readonly #ws: WebSocket;
+  /** Where prepared frames are written directly; undefined: through ws.send. */
+  readonly #socket: Writable | undefined;
+  readonly #writes: TickWrites;
   readonly #limits: ConnectionLimits;
   readonly #onSlow: (conn: GatewayConnection) => void;
 
-  constructor(
-    id: string,
-    ws: WebSocket,
-    auth: AuthContext,
-    limits: ConnectionLimits,
-    now: number,
-    onSlow: (conn: GatewayConnection) => void,
-  ) {
-    this.id = id;
-    this.#ws = ws;
-    this.auth = auth;
-    this.#limits = limits;
-    this.lastActivity = now;
-    this.lastPing = now;
-    this.#tokens = limits.rateBurst;
-    this.#tokensAt = now;
-    this.#onSlow = onSlow;
+  constructor(init: GatewayConnectionInit) {
+    this.id = init.id;
+    this.#ws = init.ws;
+    this.#socket = rawSocketOf(init.ws);
+    this.#writes = init.writes;
+    this.auth = init.auth;
+    this.#limits = init.limits;
+    this.lastActivity = init.now;
+    this.lastPing = init.now;
+    this.#tokens = init.limits.rateBurst;
+    this.#tokensAt = init.now;
+    this.#onSlow = init.onSlow;
   }
 
   get isOpen(): boolean {
     return this.#open;
   }
 
-  /** Queues a text frame; false (and the connection closed) when the queue bound is passed. */
-  send(frame: Buffer | string): boolean {
-    if (!this.#open) return false;
-    const size = typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
-    if (this.#ws.bufferedAmount + size > this.#limits.sendQueueBytes) {
+  /**
+   * Queues a text frame; false (and the connection closed) when the queue bound is passed.
+   * A TextFrame shared by many connections is framed once for all of them.
+   */
+  send(frame: TextFrame | Buffer | string): boolean {
+    // CLOSING: the peer began the closing handshake; no data frame may follow.
+    if (!this.#open || this.#ws.readyState !== WebSocket.OPEN) return false;
+    const text = frame instanceof TextFrame ? frame : new TextFrame(frame);
+    const bytes = this.#socket === undefined ? text.payload : text.wire;
+    if (this.#queued(bytes.length) > this.#limits.sendQueueBytes) {
       this.#onSlow(this);
       this.close(CLOSE.slowConsumer, 'slow consumer: send queue full');
       return false;
     }
-    this.#ws.send(frame, { binary: false });
+    if (this.#socket === undefined) this.#ws.send(bytes, { binary: false });
+    else this.#writes.write(this.#socket, bytes);
     return true;
+  }
+
+  /**
+   * Bytes the socket would hold with `size` more: ws's bufferedAmount counts what the kernel
+   * has not taken, direct writes included. Bytes held corked for this tick are written out
+   * before they count against the reader.
+   */
+  #queued(size: number): number {
+    let queued = this.#ws.bufferedAmount + size;
+    if (queued > this.#limits.sendQueueBytes && this.#socket !== undefined) {
+      this.#writes.release(this.#socket);
+      queued = this.#ws.bufferedAmount + size;
+    }
+    return queued;
   }
 
   /** Takes one request token; false when the rate limit is exhausted. */

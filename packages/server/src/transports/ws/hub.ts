@@ -6,6 +6,7 @@ import {
   type BusMessage,
 } from '../../ports/bus.js';
 import type { GatewayConnection } from './gateway-connection.js';
+import { TextFrame } from './text-frame.js';
 
 interface TopicEntry {
   readonly connections: Set<GatewayConnection>;
@@ -75,10 +76,12 @@ export class Hub {
     if (message.control !== undefined) {
       this.#control(topic, connections, message.control);
     }
-    const frame = message.frame;
-    if (frame === undefined) return;
+    if (message.frame === undefined) return;
+    // Framed at most once, on the first connection that gets it, however many follow.
+    let frame: TextFrame | undefined;
     for (const conn of connections) {
       if (conn.id === message.exceptConnection || conn.auth.userId === message.exceptUser) continue;
+      frame ??= new TextFrame(message.frame);
       conn.send(frame);
     }
   }

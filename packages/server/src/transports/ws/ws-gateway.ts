@@ -13,6 +13,7 @@ import { traceIdOf } from '../http/trace.js';
 import { GatewayConnection, type ConnectionLimits } from './gateway-connection.js';
 import type { Hub } from './hub.js';
 import type { RequestHandler } from './request-handler.js';
+import { TickWrites } from './tick-writes.js';
 
 export const WS_PATH = '/v1/ws';
 
@@ -41,6 +42,7 @@ export class WsGateway {
   readonly #deps: GatewayDeps;
   readonly #options: GatewayOptions;
   readonly #wss: WebSocketServer;
+  readonly #writes = new TickWrites();
   #heartbeat: NodeJS.Timeout | undefined;
   #accepting = true;
 
@@ -105,14 +107,15 @@ export class WsGateway {
 
   async #open(ws: WebSocket, auth: AuthContext): Promise<void> {
     const { clock, hub, store } = this.#deps;
-    const conn = new GatewayConnection(
-      `c-${this.#deps.ids.next()}`,
+    const conn = new GatewayConnection({
+      id: `c-${this.#deps.ids.next()}`,
       ws,
       auth,
-      this.#options,
-      clock.now(),
-      () => this.#deps.onSlowConsumer?.(),
-    );
+      limits: this.#options,
+      now: clock.now(),
+      onSlow: () => this.#deps.onSlowConsumer?.(),
+      writes: this.#writes,
+    });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       conn.markClosed();
