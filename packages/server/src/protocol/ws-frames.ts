@@ -22,12 +22,26 @@ export type RequestFrame = z.infer<typeof RequestFrame>;
 
 export type RequestId = string | number | null;
 
+/**
+ * A value already encoded as JSON text, for the encoders below to splice in as is (a message
+ * encoded once for both the sender's reply and the fan-out).
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 /** `{"event": name, "data": data}` as bytes: encode once, send to every connection. */
 export const encodeEvent = (event: string, data: unknown): Buffer =>
-  Buffer.from(JSON.stringify({ event, data }));
+  Buffer.from(
+    data instanceof RawJson
+      ? `{"event":${JSON.stringify(event)},"data":${data.text}}`
+      : JSON.stringify({ event, data }),
+  );
 
 export const encodeReply = (id: RequestId, data: unknown): string =>
-  JSON.stringify({ id, ok: true, data });
+  data instanceof RawJson
+    ? `{"id":${JSON.stringify(id)},"ok":true,"data":${data.text}}`
+    : JSON.stringify({ id, ok: true, data });
 
 export const encodeError = (id: RequestId, code: ErrorCode, message: string): string =>
   JSON.stringify({ id, ok: false, error: { code, message } });

@@ -5,16 +5,9 @@ import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import { sqliteAppend } from './sqlite-append-batch.js';
-import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessageRepository } from './sqlite-message-repository.js';
 
 export const SQLITE_FILE = 'parley.db';
-
-/** SQLite's default automatic checkpoint, in WAL pages. */
-const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
-/** The main connection's automatic checkpoint while the checkpointer runs: a backstop (~32 MiB). */
-const BACKSTOP_AUTOCHECKPOINT_PAGES = 8_000;
-const CHECKPOINT_INTERVAL_MS = 100;
 
 /**
  * The embedded store: one SQLite file in the data dir, in WAL mode with synchronous=NORMAL
@@ -22,24 +15,15 @@ const CHECKPOINT_INTERVAL_MS = 100;
  */
 export function openSqliteStore(dataDir: string): KyselyStore {
   mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, SQLITE_FILE);
-  const database = new BetterSqlite3(file);
+  const database = new BetterSqlite3(join(dataDir, SQLITE_FILE));
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   for (const p of (process.env.XPRAGMAS ?? '').split(';').filter(Boolean)) database.pragma(p); // XXX experiment
-  // WAL checkpoints run on a worker thread (sqlite-checkpointer.ts); this one is the backstop.
-  database.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-  const checkpointer = new SqliteCheckpointer(file, {
-    intervalMs: CHECKPOINT_INTERVAL_MS,
-    onFailure: () => {
-      if (database.open) database.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
-    },
-  });
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({
-      database: withStatementCache(database, () => checkpointer.stop()),
+      database: withStatementCache(database),
     }),
   });
   const append = sqliteAppend(database);
@@ -60,16 +44,10 @@ const STATEMENT_CACHE_MAX = 1_000;
  * SQL text gets the same prepared statement (better-sqlite3 statements are reusable; the
  * driver runs each to completion synchronously, so one is never in use twice at once).
  */
-function withStatementCache(
-  database: BetterSqlite3.Database,
-  beforeClose: () => void,
-): SqliteDatabase {
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
-    close: () => {
-      beforeClose();
-      database.close();
-    },
+    close: () => database.close(),
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
       if (statement === undefined) {

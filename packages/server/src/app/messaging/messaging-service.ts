@@ -1,15 +1,11 @@
 import { groupConversationId, singleConversationMembers } from '../../domain/conversation.js';
 import { AppError, invalidArgument } from '../../domain/errors.js';
-import {
-  CLIENT_MSG_ID_PATTERN,
-  toPublicMessage,
-  type NewMessage,
-  type PublicMessage,
-} from '../../domain/message.js';
+import { CLIENT_MSG_ID_PATTERN, type NewMessage } from '../../domain/message.js';
 import type { AppendResult } from '../../ports/messaging-store.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock, Ids } from '../../ports/system.js';
 import { encodeAnyContent, encodeContent, isBuiltInType } from '../../protocol/message-content.js';
+import { RawJson } from '../../protocol/ws-frames.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess, ConversationRef } from './access.js';
 import type { ConversationService } from './conversation-service.js';
@@ -17,6 +13,7 @@ import type { ExtensionFlow } from './extension-flow.js';
 import type { Fanout } from './fanout.js';
 import type { SendPolicy } from './send-policy.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
+import { storedSendResult, type SendResult } from './send-result.js';
 
 export interface SendInput {
   readonly conversationId?: string | undefined;
@@ -66,11 +63,7 @@ export class MessagingService {
     );
   }
 
-  async send(
-    auth: AuthContext,
-    input: SendInput,
-    origin: Origin = {},
-  ): Promise<{ message: PublicMessage; duplicate: boolean }> {
+  async send(auth: AuthContext, input: SendInput, origin: Origin = {}): Promise<SendResult> {
     if (!CLIENT_MSG_ID_PATTERN.test(input.clientMsgId)) {
       throw invalidArgument(
         'client_msg_id must be 1–64 characters of letters, digits, "_", ".", ":" or "-".',
@@ -90,24 +83,26 @@ export class MessagingService {
       status: 'sent',
       createdAt: this.#deps.clock.now(),
     });
-    const message = toPublicMessage(result.message);
+    const sent = storedSendResult(result.message, result.duplicate);
     if (!result.duplicate) {
-      this.#deps.fanout.toConversation(conversation, 'message.new', { message }, origin);
+      const data = new RawJson(`{"message":${sent.messageJson}}`);
+      this.#deps.fanout.toConversation(conversation, 'message.new', data, origin);
     }
-    return { message, duplicate: result.duplicate };
+    return sent;
   }
 
-  async #sendExtension(auth: AuthContext, input: SendInput, origin: Origin) {
+  async #sendExtension(auth: AuthContext, input: SendInput, origin: Origin): Promise<SendResult> {
     const content = encodeAnyContent(input.type, input.content, this.#options.maxContentBytes);
     this.#deps.extensions.assertKnown(input.type);
     const conversation = await this.#target(auth, input);
-    return this.#deps.extensions.send(auth, {
+    const { message, duplicate } = await this.#deps.extensions.send(auth, {
       conversation,
       clientMsgId: input.clientMsgId,
       type: input.type,
       content,
       origin: origin.connectionId,
     });
+    return { message, duplicate, messageJson: JSON.stringify(message) };
   }
 
   /** Resolves when every accepted send has been written (call before closing the store). */

@@ -16,6 +16,7 @@ import {
   ReadData,
   SendData,
 } from '../../protocol/ws-schemas.js';
+import { RawJson } from '../../protocol/ws-frames.js';
 
 export interface WsServices {
   readonly messaging: MessagingService;
@@ -41,8 +42,8 @@ export function wsOps(s: WsServices): ReadonlyMap<string, Op<z.ZodType>> {
     ['ping', op(EmptyData, async () => EMPTY)],
     [
       'message.send',
-      op(SendData, (d, auth, origin) =>
-        s.messaging.send(
+      op(SendData, async (d, auth, origin) => {
+        const sent = await s.messaging.send(
           auth,
           {
             conversationId: d.conversation_id,
@@ -53,8 +54,10 @@ export function wsOps(s: WsServices): ReadonlyMap<string, Op<z.ZodType>> {
             content: d.content,
           },
           origin,
-        ),
-      ),
+        );
+        // The message's JSON text is shared with the fan-out: encoded once per send.
+        return new RawJson(`{"message":${sent.messageJson},"duplicate":${sent.duplicate}}`);
+      }),
     ],
     [
       'message.history',
