@@ -20,11 +20,8 @@ export function openSqliteStore(dataDir: string): KyselyStore {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  for (const p of (process.env.XPRAGMAS ?? '').split(';').filter(Boolean)) database.pragma(p); // XXX experiment
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({
-      database: withStatementCache(database),
-    }),
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
   const append = sqliteAppend(database);
   return new KyselyStore('sqlite', db, isSqliteUniqueViolation, {

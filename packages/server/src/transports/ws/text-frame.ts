@@ -9,12 +9,16 @@ interface FrameOptions {
   readonly rsv1: boolean;
 }
 
-/** ws's framing function (`WebSocket.Sender.frame`): exported by ws, not in its typings. */
-const frameParts = (ws as unknown as { Sender?: { frame?: unknown } }).Sender?.frame as
-  ((data: Buffer, options: FrameOptions) => Buffer[]) | undefined;
-if (typeof frameParts !== 'function') {
-  throw new Error('ws no longer exports Sender.frame; transports/ws/text-frame.ts needs updating');
-}
+type Frame = (data: Buffer, options: FrameOptions) => Buffer[];
+
+/** ws's own framing function, `WebSocket.Sender.frame` (exported by ws, not in its typings). */
+const frame = ((): Frame => {
+  const candidate = (ws as unknown as { Sender?: { frame?: unknown } }).Sender?.frame;
+  if (typeof candidate !== 'function') {
+    throw new Error('ws no longer exports Sender.frame; transports/ws/text-frame.ts needs a look');
+  }
+  return candidate as Frame;
+})();
 
 const TEXT: FrameOptions = { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false };
 
@@ -34,10 +38,7 @@ export class TextFrame {
 
   get wire(): Buffer {
     if (this.#wire === undefined) {
-      const parts = (frameParts as (data: Buffer, options: FrameOptions) => Buffer[])(
-        this.payload,
-        TEXT,
-      );
+      const parts = frame(this.payload, TEXT);
       this.#wire = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
     }
     return this.#wire;
