@@ -1,6 +1,8 @@
 /**
  * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext]
- *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]`
+ *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]
+ *   [--rates 1000,10000] [--pairs N] [--duration S] [--members N] [--group-rate N]
+ *   [--connections N] [--clients N]`
  *
  * Starts the server under test in its own process (Parley on a fresh embedded store unless
  * --database-url; the bare ws relay for the floors), drives it from a forked load process
@@ -27,23 +29,49 @@ const { values } = parseArgs({
     results: { type: 'string' },
     'cpu-prof': { type: 'string' },
     peer: { type: 'string' },
+    rates: { type: 'string' },
+    pairs: { type: 'string' },
+    duration: { type: 'string' },
+    members: { type: 'string' },
+    'group-rate': { type: 'string' },
+    connections: { type: 'string' },
+    clients: { type: 'string' },
   },
 });
+
+/** A positive whole number from a flag, or the default when the flag is absent. */
+function count(flag: string, fallback: number): number {
+  const raw = (values as Record<string, unknown>)[flag];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--${flag} ${String(raw)}: a positive integer`);
+  return n;
+}
 
 const quick = values.quick === true;
 const peer = values.peer;
 if (peer !== undefined && peer !== 'ejabberd') throw new Error(`--peer ${peer}: only ejabberd`);
 const plan = {
-  connections: quick ? 500 : 10_000,
-  pairs: quick ? 10 : 100,
-  rates: quick ? [1_000] : [1_000, 10_000],
-  durationMs: quick ? 2_000 : 8_000,
+  connections: count('connections', quick ? 500 : 10_000),
+  pairs: count('pairs', quick ? 10 : 100),
+  rates:
+    values.rates === undefined
+      ? quick
+        ? [1_000]
+        : [1_000, 10_000]
+      : values.rates.split(',').map((r) => {
+          const n = Number(r);
+          if (!Number.isInteger(n) || n <= 0) throw new Error(`--rates ${r}: positive integers`);
+          return n;
+        }),
+  durationMs: count('duration', quick ? 2 : 8) * 1000,
   kneeStartRate: 2_000,
   kneeCap: 40_000,
   kneeDurationMs: 4_000,
-  members: quick ? 100 : 1_000,
-  groupRate: quick ? 20 : 100,
-  reconnectClients: quick ? 200 : 5_000,
+  members: count('members', quick ? 100 : 1_000),
+  groupRate: count('group-rate', quick ? 20 : 100),
+  reconnectClients: count('clients', quick ? 200 : 5_000),
   missed: quick ? 20 : 50,
   readers: quick ? 5 : 20,
   peer: {

@@ -5,6 +5,7 @@
  */
 import { connectRelay, connectUser, deliveredText, inBatches } from './clients.js';
 import type { LoadContext, ScenarioResult } from './context.js';
+import type WebSocket from 'ws';
 import { schedule, summarize } from '../stats.js';
 
 export interface DirectParams {
@@ -13,6 +14,83 @@ export interface DirectParams {
   readonly rate: number;
   readonly durationMs: number;
   readonly target: 'parley' | 'relay';
+}
+
+const WARM_UP_MS = 1_000;
+
+interface Pair {
+  readonly ws: WebSocket;
+  readonly userId?: string;
+}
+
+interface Phase {
+  readonly latencies: number[];
+  readonly expected: number;
+  readonly acked: number;
+  readonly failed: number;
+  readonly elapsedS: number;
+}
+
+/** One open-loop phase: every pair sends `rate / pairs` msgs/s for `durationMs`. */
+async function drive(
+  pairs: readonly (readonly [Pair, Pair])[],
+  rate: number,
+  durationMs: number,
+  tag: string,
+): Promise<Phase> {
+  const latencies: number[] = [];
+  let acked = 0;
+  let failed = 0;
+  const perPair = rate / pairs.length;
+  const times = schedule(perPair, durationMs);
+  const start = performance.now() + 300;
+  const onDelivery = (raw: WebSocket.RawData) => {
+    const text = deliveredText(raw);
+    if (text !== undefined) latencies.push(performance.now() - start - Number(text));
+  };
+  const onReply = (raw: WebSocket.RawData) => {
+    const frame = JSON.parse(raw.toString()) as { id?: unknown; ok?: boolean };
+    if (frame.id === undefined || frame.id === null) return;
+    if (frame.ok) acked++;
+    else failed++;
+  };
+  for (const [sender, receiver] of pairs) {
+    receiver.ws.on('message', onDelivery);
+    sender.ws.on('message', onReply);
+  }
+  await Promise.all(
+    pairs.map(async ([sender, receiver], index) => {
+      let id = 0;
+      const offset = (index / pairs.length) * (1000 / perPair);
+      for (const due of times) {
+        const at = due + offset;
+        const wait = start + at - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        sender.ws.send(
+          JSON.stringify({
+            id: id++,
+            op: 'message.send',
+            data: {
+              to_user_id: receiver.userId,
+              client_msg_id: `${tag}${index}-${id}`,
+              type: 'text',
+              content: { text: String(at) },
+            },
+          }),
+        );
+      }
+    }),
+  );
+  const expected = times.length * pairs.length;
+  const deadline = performance.now() + 10_000;
+  while (latencies.length < expected && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  const elapsedS = (performance.now() - start) / 1000;
+  for (const [sender, receiver] of pairs) {
+    receiver.ws.off('message', onDelivery);
+    sender.ws.off('message', onReply);
+  }
+  return { latencies, expected, acked, failed, elapsedS };
 }
 
 export async function runDirect(ctx: LoadContext, p: DirectParams): Promise<ScenarioResult> {
@@ -27,58 +105,20 @@ export async function runDirect(ctx: LoadContext, p: DirectParams): Promise<Scen
           ] as const)
         : ([await connectUser(ctx.url), await connectUser(ctx.url)] as const),
   );
-  const latencies: number[] = [];
-  let acked = 0;
-  let failed = 0;
-  const perPair = p.rate / p.pairs;
-  const times = schedule(perPair, p.durationMs);
-  const start = performance.now() + 300;
-  for (const [sender, receiver] of pairs) {
-    receiver.ws.on('message', (raw) => {
-      const text = deliveredText(raw);
-      if (text !== undefined) latencies.push(performance.now() - start - Number(text));
-    });
-    sender.ws.on('message', (raw) => {
-      const frame = JSON.parse(raw.toString()) as { id?: unknown; ok?: boolean };
-      if (frame.id === undefined || frame.id === null) return;
-      if (frame.ok) acked++;
-      else failed++;
-    });
+  // A warm-up second at the same rate, not measured: conversations are created, caches and
+  // the JIT warm, and what follows is the sustained behaviour the scenario reports.
+  const warmUp = await drive(pairs, p.rate, WARM_UP_MS, 'w');
+  if (warmUp.latencies.length < warmUp.expected) {
+    throw new Error(`direct warm-up: ${warmUp.latencies.length}/${warmUp.expected} delivered`);
   }
   await ctx.mark('start');
-  await Promise.all(
-    pairs.map(async ([sender, receiver], index) => {
-      let id = 0;
-      const offset = (index / p.pairs) * (1000 / perPair);
-      for (const due of times) {
-        const at = due + offset;
-        const wait = start + at - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        sender.ws.send(
-          JSON.stringify({
-            id: id++,
-            op: 'message.send',
-            data: {
-              to_user_id: receiver.userId,
-              client_msg_id: `p${index}-${id}`,
-              type: 'text',
-              content: { text: String(at) },
-            },
-          }),
-        );
-      }
-    }),
-  );
-  const expected = times.length * p.pairs;
-  const deadline = performance.now() + 10_000;
-  while (latencies.length < expected && performance.now() < deadline)
-    await new Promise((r) => setTimeout(r, 20));
-  const elapsedS = (performance.now() - start) / 1000;
+  const run = await drive(pairs, p.rate, p.durationMs, 'm');
   await ctx.mark('end');
   for (const [a, b] of pairs) {
     a.ws.close();
     b.ws.close();
   }
+  const { latencies, expected, acked, failed, elapsedS } = run;
   const s = summarize(latencies);
   return {
     scenario: p.target === 'relay' ? 'direct-floor' : 'direct',
