@@ -70,7 +70,7 @@ const plan = {
   kneeCap: 40_000,
   kneeDurationMs: 4_000,
   members: count('members', quick ? 100 : 1_000),
-  groupRate: count('group-rate', quick ? 20 : 100),
+  groupRate: count('group-rate', quick ? 20 : 150),
   reconnectClients: count('clients', quick ? 200 : 5_000),
   missed: quick ? 20 : 50,
   readers: quick ? 5 : 20,

@@ -3,7 +3,7 @@
  * Measures send → peer delivery latency and delivered msgs/s. Against the bare relay the same
  * frames are forwarded without parsing or storage: the floor.
  */
-import { connectRelay, connectUser, deliveredText, inBatches } from './clients.js';
+import { connectRelay, connectUser, deliveredText, inBatches, replyOutcome } from './clients.js';
 import type { LoadContext, ScenarioResult } from './context.js';
 import type WebSocket from 'ws';
 import { schedule, summarize } from '../stats.js';
@@ -49,10 +49,9 @@ async function drive(
     if (text !== undefined) latencies.push(performance.now() - start - Number(text));
   };
   const onReply = (raw: WebSocket.RawData) => {
-    const frame = JSON.parse(raw.toString()) as { id?: unknown; ok?: boolean };
-    if (frame.id === undefined || frame.id === null) return;
-    if (frame.ok) acked++;
-    else failed++;
+    const outcome = replyOutcome(raw);
+    if (outcome === 'ok') acked++;
+    else if (outcome === 'error') failed++;
   };
   for (const [sender, receiver] of pairs) {
     receiver.ws.on('message', onDelivery);
