@@ -192,7 +192,11 @@ export async function createParley(
       callbackPort = await callbacks.listen(config.host, config.grpc_port);
       extTimer = setInterval(() => void retryExtensions(), EXT_RETRY_INTERVAL_MS).unref();
       messaging.gateway.attach(http.server);
-      address = await http.listen({ host: config.host, port: config.port });
+      address = await http.listen({
+        host: config.host,
+        port: config.port,
+        backlog: config.listen_backlog,
+      });
       sweeper = setInterval(() => void sweepTokens(), TOKEN_SWEEP_INTERVAL_MS).unref();
       health.markReady();
       logger.info(

@@ -62,6 +62,7 @@ export const ConfigSchema = z
   .object({
     host: z.string().min(1).default('0.0.0.0'),
     port: int(0, 65535).default(8080),
+    listen_backlog: int(1, 65535).default(4096),
     data_dir: z.string().min(1).default('./data'),
     database_url: databaseUrl,
     database_pool_size: int(1, 1000).default(10),
@@ -114,6 +115,8 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export const CONFIG_DOCS: Record<keyof Config, string> = {
   host: 'Address to listen on.',
   port: 'HTTP port (0 picks a free one).',
+  listen_backlog:
+    'Connections the kernel queues before they are accepted (capped by net.core.somaxconn); room for a reconnect storm.',
   data_dir: 'Directory for the embedded database and the generated signing key.',
   database_url: 'Unset: embedded SQLite in the data dir. postgres://… : PostgreSQL.',
   database_pool_size: 'Connections in the PostgreSQL pool.',

@@ -9,9 +9,12 @@ import { dirname } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT } from 'jose';
 import { unauthenticated } from '../../domain/errors.js';
 import type { AccessClaims, AccessTokens } from '../../ports/security.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley';
+/** Verified tokens remembered (about 0.5 KiB each): a reconnect storm of this many clients. */
+const VERIFIED_CACHE_MAX = 20_000;
 
 export interface SigningKeySource {
   /** An Ed25519 private key as PKCS#8 PEM; when absent, `keyFile` is used. */
@@ -25,6 +28,7 @@ export class JoseAccessTokens implements AccessTokens {
   readonly #privateKey: KeyObject;
   readonly #publicKey: KeyObject;
   readonly #keyId: string;
+  readonly #verified = new VerifiedTokenCache(VERIFIED_CACHE_MAX);
 
   private constructor(privateKey: KeyObject, keyId: string) {
     this.#privateKey = privateKey;
@@ -64,6 +68,14 @@ export class JoseAccessTokens implements AccessTokens {
   }
 
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.#verified.get(token, Date.now());
+    if (known !== undefined) return known;
+    const claims = await this.#verifySignature(token);
+    this.#verified.set(token, claims);
+    return claims;
+  }
+
+  async #verifySignature(token: string): Promise<AccessClaims> {
     try {
       const { payload } = await jwtVerify(token, this.#publicKey, {
         algorithms: ['EdDSA'],

@@ -1,4 +1,5 @@
 import { toPublicMessage, type PublicChange, type PublicMessage } from '../../domain/message.js';
+import type { HistoryPage } from '../../ports/messaging-store.js';
 import type { Store } from '../../ports/store.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess } from './access.js';
@@ -27,14 +28,22 @@ export class HistoryService {
     auth: AuthContext,
     input: HistoryInput,
   ): Promise<{ messages: PublicMessage[]; has_more: boolean }> {
+    const page = await this.historyRecords(auth, input);
+    return { messages: page.messages.map(toPublicMessage), has_more: page.hasMore };
+  }
+
+  /**
+   * The same page as stored records, for a transport that writes them as JSON itself (the
+   * WebSocket gateway splices each stored content in, instead of parsing and re-encoding it).
+   */
+  async historyRecords(auth: AuthContext, input: HistoryInput): Promise<HistoryPage> {
     await this.#access.requireMember(auth.userId, input.conversationId);
-    const page = await this.#store.messages.history({
+    return this.#store.messages.history({
       conversationId: input.conversationId,
       beforeSeq: input.beforeSeq,
       afterSeq: input.afterSeq,
       limit: input.limit ?? HISTORY_LIMIT_DEFAULT,
     });
-    return { messages: page.messages.map(toPublicMessage), has_more: page.hasMore };
   }
 
   async changes(

@@ -16,6 +16,7 @@ import {
   ReadData,
   SendData,
 } from '../../protocol/ws-schemas.js';
+import { publicMessageJson } from '../../protocol/message-json.js';
 import { RawJson } from '../../protocol/ws-frames.js';
 
 export interface WsServices {
@@ -61,14 +62,17 @@ export function wsOps(s: WsServices): ReadonlyMap<string, Op<z.ZodType>> {
     ],
     [
       'message.history',
-      op(HistoryData, (d, auth) =>
-        s.history.history(auth, {
+      op(HistoryData, async (d, auth) => {
+        const page = await s.history.historyRecords(auth, {
           conversationId: d.conversation_id,
           beforeSeq: d.before_seq,
           afterSeq: d.after_seq,
           limit: d.limit,
-        }),
-      ),
+        });
+        // A reconnecting client's catch-up: each stored content is spliced in, not re-encoded.
+        const messages = page.messages.map(publicMessageJson).join(',');
+        return new RawJson(`{"messages":[${messages}],"has_more":${page.hasMore}}`);
+      }),
     ],
     [
       'message.changes',
