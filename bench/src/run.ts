@@ -39,14 +39,17 @@ const { values } = parseArgs({
   },
 });
 
+/** A flag's value as a positive whole number. */
+function positive(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${flag} ${raw}: a positive integer`);
+  return n;
+}
+
 /** A positive whole number from a flag, or the default when the flag is absent. */
 function count(flag: string, fallback: number): number {
-  const raw = (values as Record<string, unknown>)[flag];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`--${flag} ${String(raw)}: a positive integer`);
-  return n;
+  const raw = (values as Record<string, string | boolean | undefined>)[flag];
+  return typeof raw === 'string' ? positive(flag, raw) : fallback;
 }
 
 const quick = values.quick === true;
@@ -60,11 +63,7 @@ const plan = {
       ? quick
         ? [1_000]
         : [1_000, 10_000]
-      : values.rates.split(',').map((r) => {
-          const n = Number(r);
-          if (!Number.isInteger(n) || n <= 0) throw new Error(`--rates ${r}: positive integers`);
-          return n;
-        }),
+      : values.rates.split(',').map((r) => positive('rates', r)),
   durationMs: count('duration', quick ? 2 : 8) * 1000,
   kneeStartRate: 2_000,
   kneeCap: 40_000,

@@ -1,3 +1,4 @@
+import { setNewest } from '../../domain/bounded-map.js';
 import type { Presence, PresenceStatus } from '../../ports/presence.js';
 
 export interface MemoryPresenceOptions {
@@ -31,12 +32,7 @@ export class MemoryPresence implements Presence {
     if (set === undefined || !set.delete(connectionId)) return { last: false };
     if (set.size > 0) return { last: false };
     this.#connections.delete(userId);
-    this.#lastSeen.delete(userId);
-    this.#lastSeen.set(userId, at);
-    if (this.#lastSeen.size > this.#maxLastSeen) {
-      const oldest = this.#lastSeen.keys().next().value;
-      if (oldest !== undefined) this.#lastSeen.delete(oldest);
-    }
+    setNewest(this.#lastSeen, userId, at, this.#maxLastSeen);
     return { last: true };
   }
 

@@ -1,3 +1,4 @@
+import { setNewest } from '../../domain/bounded-map.js';
 import type { RateLimiter, RateRule, RateState } from '../../ports/rate-limiter.js';
 import type { Clock } from '../../ports/system.js';
 
@@ -27,9 +28,7 @@ export class MemoryRateLimiter implements RateLimiter {
     const counter = this.#advance(key, rule);
     counter.current += 1;
     // Re-insert so that Map order is least recently counted first.
-    this.#counters.delete(key);
-    this.#counters.set(key, counter);
-    this.#evict();
+    setNewest(this.#counters, key, counter, this.#maxKeys);
     const count = this.#weighted(counter, rule);
     return { count, limited: count > rule.limit, retryAfterMs: this.#retryAfter(counter, rule) };
   }
@@ -67,13 +66,5 @@ export class MemoryRateLimiter implements RateLimiter {
   #retryAfter(counter: Counter, rule: RateRule): number {
     if (this.#weighted(counter, rule) < rule.limit) return 0;
     return Math.max(1, counter.windowStart + rule.windowMs - this.#clock.now());
-  }
-
-  #evict(): void {
-    while (this.#counters.size > this.#maxKeys) {
-      const oldest = this.#counters.keys().next().value;
-      if (oldest === undefined) return;
-      this.#counters.delete(oldest);
-    }
   }
 }

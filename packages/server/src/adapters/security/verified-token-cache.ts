@@ -1,3 +1,4 @@
+import { setNewest } from '../../domain/bounded-map.js';
 import type { AccessClaims } from '../../ports/security.js';
 
 /**
@@ -27,12 +28,7 @@ export class VerifiedTokenCache {
   }
 
   set(token: string, claims: AccessClaims): void {
-    this.#entries.delete(token);
-    this.#entries.set(token, claims);
-    if (this.#entries.size > this.#max) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
+    setNewest(this.#entries, token, claims, this.#max);
   }
 
   get size(): number {

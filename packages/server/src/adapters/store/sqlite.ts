@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { setNewest } from '../../domain/bounded-map.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import { sqliteAppend } from './sqlite-append-batch.js';
@@ -49,11 +50,7 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
       let statement = cache.get(sql);
       if (statement === undefined) {
         statement = database.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_MAX) {
-          const oldest = cache.keys().next().value;
-          if (oldest !== undefined) cache.delete(oldest);
-        }
-        cache.set(sql, statement);
+        setNewest(cache, sql, statement, STATEMENT_CACHE_MAX);
       }
       return statement;
     },

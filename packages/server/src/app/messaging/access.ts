@@ -1,3 +1,4 @@
+import { setNewest } from '../../domain/bounded-map.js';
 import { singleConversationMembers, type ConversationType } from '../../domain/conversation.js';
 import { AppError } from '../../domain/errors.js';
 import { permissions } from '../../domain/group.js';
@@ -68,11 +69,7 @@ export class ConversationAccess {
   }
 
   remember(ref: ConversationRef): void {
-    if (this.#known.size >= KNOWN_MAX) {
-      const oldest = this.#known.keys().next().value;
-      if (oldest !== undefined) this.#known.delete(oldest);
-    }
-    this.#known.set(ref.id, ref.type);
+    setNewest(this.#known, ref.id, ref.type, KNOWN_MAX);
   }
 }
 

@@ -1,3 +1,5 @@
+import { setNewest } from '../../domain/bounded-map.js';
+
 /** Loads up to `limit` members of the set of `key`. */
 export type SetLoader = (key: string, limit: number) => Promise<string[]>;
 
@@ -99,10 +101,6 @@ export class BoundedSetCache {
   }
 
   #put(key: string, entry: Entry): void {
-    if (this.#entries.size >= this.#options.maxKeys) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
-    this.#entries.set(key, entry);
+    setNewest(this.#entries, key, entry, this.#options.maxKeys);
   }
 }
