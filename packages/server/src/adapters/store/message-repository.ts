@@ -8,10 +8,9 @@ import type {
   MessageChange,
   MessageRepository,
 } from '../../ports/messaging-store.js';
+import { inBatchOrder, keyOf } from './batch-keys.js';
 import { inTransaction, toChange, toMessage } from './rows.js';
 import type { Database } from './schema.js';
-
-const keyOf = (senderId: string, clientMsgId: string) => `${senderId}\u0000${clientMsgId}`;
 
 export class KyselyMessageRepository implements MessageRepository {
   readonly #db: Kysely<Database>;
@@ -91,15 +90,7 @@ export class KyselyMessageRepository implements MessageRepository {
       for (const row of rows) {
         results.set(keyOf(row.senderId, row.clientMsgId), { message: row, duplicate: false });
       }
-      // Later copies of a key within the batch are duplicates of the first.
-      const seen = new Set<string>();
-      return messages.map((m) => {
-        const key = keyOf(m.senderId, m.clientMsgId);
-        const result = results.get(key) as AppendResult;
-        if (seen.has(key)) return { message: result.message, duplicate: true };
-        seen.add(key);
-        return result;
-      });
+      return inBatchOrder(messages, results);
     });
   }
 

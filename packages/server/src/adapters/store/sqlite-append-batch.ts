@@ -1,13 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MessageRecord, NewMessage } from '../../domain/message.js';
 import type { AppendResult } from '../../ports/messaging-store.js';
+import { inBatchOrder, keyOf } from './batch-keys.js';
 import { toMessage } from './rows.js';
 import type { MessagesTable } from './schema.js';
 
 /** Appends a batch synchronously, in one SQLite transaction of its own. */
 export type SqliteAppend = (messages: readonly NewMessage[]) => AppendResult[];
-
-const keyOf = (senderId: string, clientMsgId: string) => `${senderId}\u0000${clientMsgId}`;
 
 /**
  * The SQLite group-commit write, straight on better-sqlite3: statements prepared once, run in
@@ -91,15 +90,7 @@ function prepare(database: BetterSqlite3.Database): SqliteAppend {
         seq++;
       }
     }
-    // Later copies of a key within the batch are duplicates of the first.
-    const seen = new Set<string>();
-    return messages.map((m) => {
-      const key = keyOf(m.senderId, m.clientMsgId);
-      const result = results.get(key) as AppendResult;
-      if (seen.has(key)) return { message: result.message, duplicate: true };
-      seen.add(key);
-      return result;
-    });
+    return inBatchOrder(messages, results);
   };
   return database.transaction(append).immediate;
 }
