@@ -29,3 +29,21 @@ export function postgresBinDir(): string | undefined {
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : `${root}/${versions[0]}/bin`;
 }
+
+/** Debian's own Python, not whichever `python3` comes first on PATH. */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/** Whether Debian's Python can import `module`. */
+function pythonHas(module: string): boolean {
+  if (!existsSync(DEBIAN_PYTHON)) return false;
+  return spawnSync(DEBIAN_PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * The Python extension peers (test/fixtures/python-ext) need grpcio and grpcio-tools from
+ * Debian's packages (python3-grpcio, python3-grpc-tools), installed here when missing.
+ */
+export function ensurePythonPeers(): void {
+  ensureDebianPackage('python3-grpcio', () => pythonHas('grpc'));
+  ensureDebianPackage('python3-grpc-tools', () => pythonHas('grpc_tools.protoc'));
+}

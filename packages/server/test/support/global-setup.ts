@@ -1,5 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { ensurePythonPeers } from './engines.js';
 import { startEtcd } from './etcd-server.js';
 import { startPostgres } from './postgres-server.js';
 
@@ -12,8 +13,12 @@ declare module 'vitest' {
   }
 }
 
-/** Starts one real PostgreSQL and one etcd for the run and stops them afterwards. */
+/**
+ * Installs the Debian packages the Python interop peers need, then starts one real PostgreSQL
+ * and one etcd for the run and stops them afterwards.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  ensurePythonPeers();
   const [postgres, etcd] = await Promise.all([startPostgres(), startEtcd()]);
   project.provide('postgresUrl', postgres.url);
   project.provide('etcdEndpoint', etcd.endpoint);
