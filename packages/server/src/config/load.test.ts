@@ -66,6 +66,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { PARLEY_PROT: '1' } })).toThrow('PARLEY_PROT: unknown setting');
   });
 
+  it('refuses a file nested deeper than any setting needs, with a config error', () => {
+    const deep = '{"ext":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+    expect(() => loadConfig({ env: {}, file: configFile(deep) })).toThrow(ConfigError);
+    expect(() => loadConfig({ env: {}, file: configFile(deep) })).toThrow(/nested more than 64/);
+  });
+
   it('refuses a file that is not a JSON object', () => {
     expect(() => loadConfig({ env: {}, file: configFile('{nope') })).toThrow(/not valid JSON/);
     expect(() => loadConfig({ env: {}, file: configFile('[1]') })).toThrow(/JSON object/);

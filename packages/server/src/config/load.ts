@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigSchema, type Config } from './schema.js';
+import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../protocol/json-depth.js';
 
 export const ENV_PREFIX = 'PARLEY_';
 /** Names the config file; it is not itself a setting. */
@@ -74,6 +75,9 @@ function readConfigFile(file: string): Record<string, unknown> {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`Cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  if (nestsDeeperThan(text, MAX_DOCUMENT_DEPTH)) {
+    throw new ConfigError(`Config file ${file}: ${tooDeepMessage('the JSON', MAX_DOCUMENT_DEPTH)}`);
   }
   let parsed: unknown;
   try {

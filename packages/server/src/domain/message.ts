@@ -31,6 +31,15 @@ export interface PublicMessage {
   readonly edited_at: number | null;
 }
 
+/** Stored content as an object; content that does not parse is shown as unreadable. */
+function parseContent(content: string): Record<string, unknown> {
+  try {
+    return JSON.parse(content) as Record<string, unknown>;
+  } catch {
+    return { unreadable: true };
+  }
+}
+
 export const toPublicMessage = (m: MessageRecord): PublicMessage => ({
   message_id: m.id,
   conversation_id: m.conversationId,
@@ -38,7 +47,7 @@ export const toPublicMessage = (m: MessageRecord): PublicMessage => ({
   sender_id: m.senderId,
   client_msg_id: m.clientMsgId,
   type: m.type,
-  content: JSON.parse(m.content) as Record<string, unknown>,
+  content: parseContent(m.content),
   status: m.status,
   created_at: m.createdAt,
   edited_at: m.editedAt,

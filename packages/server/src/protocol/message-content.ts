@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { invalidArgument } from '../domain/errors.js';
 import { MESSAGE_TYPE_PATTERN } from '../domain/message.js';
+import { MAX_CONTENT_DEPTH, nestsDeeperThan, tooDeepMessage } from './json-depth.js';
 
 const url = z
   .string()
@@ -98,6 +99,9 @@ export function encodeAnyContent(type: string, content: unknown, maxBytes: numbe
   const text = JSON.stringify(content);
   if (Buffer.byteLength(text, 'utf8') > maxBytes) {
     throw invalidArgument(`content is larger than ${maxBytes} bytes as JSON.`, 'content');
+  }
+  if (nestsDeeperThan(text, MAX_CONTENT_DEPTH)) {
+    throw invalidArgument(tooDeepMessage('content', MAX_CONTENT_DEPTH), 'content');
   }
   return text;
 }

@@ -17,6 +17,7 @@ import type {
   MessageChangesTable,
   MessagesTable,
 } from './schema.js';
+import { MAX_CONTENT_DEPTH, nestsDeeperThan } from '../../protocol/json-depth.js';
 
 export const toConversation = (row: Selectable<ConversationsTable>): ConversationRecord => ({
   id: row.id,
@@ -36,6 +37,20 @@ export const toMembership = (row: Selectable<ConversationMembersTable>): Members
   joinedAt: Number(row.joined_at),
 });
 
+/**
+ * Served in place of stored content that cannot be served as it is: nested deeper than the
+ * content bound (written before the bound existed) or not a JSON object (edited by hand).
+ * One bad row must never fail a whole read — a conversation list, a history page — for every
+ * member.
+ */
+export const UNREADABLE_CONTENT = '{"unreadable":true}';
+
+function servableContent(content: string): string {
+  const trimmed = content.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return UNREADABLE_CONTENT;
+  return nestsDeeperThan(content, MAX_CONTENT_DEPTH) ? UNREADABLE_CONTENT : content;
+}
+
 export const toMessage = (row: Selectable<MessagesTable>): MessageRecord => ({
   id: row.id,
   conversationId: row.conversation_id,
@@ -43,7 +58,7 @@ export const toMessage = (row: Selectable<MessagesTable>): MessageRecord => ({
   senderId: row.sender_id,
   clientMsgId: row.client_msg_id,
   type: row.type,
-  content: row.content,
+  content: servableContent(row.content),
   status: row.status as MessageStatus,
   createdAt: Number(row.created_at),
   editedAt: row.edited_at === null ? null : Number(row.edited_at),

@@ -18,6 +18,8 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { socialRoutes, type SocialServices } from './routes/social-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { redactUrl, traceIdOf, traceparentFor } from './trace.js';
+import { invalidArgument } from '../../domain/errors.js';
+import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../protocol/json-depth.js';
 
 export interface HttpServerDeps {
   readonly auth: AuthService;
@@ -99,6 +101,10 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);
+      return;
+    }
+    if (nestsDeeperThan(text, MAX_DOCUMENT_DEPTH)) {
+      done(invalidArgument(tooDeepMessage('The body', MAX_DOCUMENT_DEPTH)), undefined);
       return;
     }
     parseJson(request, text, done);

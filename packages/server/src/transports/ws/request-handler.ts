@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ZodError, type z } from 'zod';
 import { isAppError, type ErrorCode } from '../../domain/errors.js';
 import type { Clock } from '../../ports/system.js';
+import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../protocol/json-depth.js';
 import {
   encodeError,
   encodeReply,
@@ -27,6 +28,16 @@ export class RequestHandler {
   }
 
   async handle(conn: GatewayConnection, text: string): Promise<void> {
+    if (nestsDeeperThan(text, MAX_DOCUMENT_DEPTH)) {
+      conn.send(
+        encodeError(
+          idOfText(text),
+          'INVALID_ARGUMENT',
+          tooDeepMessage('The frame', MAX_DOCUMENT_DEPTH),
+        ),
+      );
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -82,6 +93,17 @@ export class RequestHandler {
 function idOf(value: unknown): RequestId {
   const id = (value as { id?: unknown } | null)?.id;
   return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+/** The request id of a frame too deep to parse, read from its start when it leads the frame. */
+function idOfText(text: string): RequestId {
+  const match = /^\s*\{\s*"id"\s*:\s*("(?:[^"\\]|\\.){0,256}"|-?\d{1,16})\s*[,}]/.exec(text);
+  if (match?.[1] === undefined) return null;
+  try {
+    return JSON.parse(match[1]) as RequestId;
+  } catch {
+    return null;
+  }
 }
 
 function describe(error: z.ZodError): string {
