@@ -9,6 +9,7 @@ import { ExtensionResults } from './app/messaging/extension-results.js';
 import { Fanout } from './app/messaging/fanout.js';
 import { HistoryService } from './app/messaging/history-service.js';
 import { MessagingService } from './app/messaging/messaging-service.js';
+import { PostingRules } from './app/messaging/posting-rules.js';
 import { ReceiptService } from './app/messaging/receipt-service.js';
 import type { SendPolicy } from './app/messaging/send-policy.js';
 import type { AuthContext } from './app/accounts/auth-context.js';
@@ -60,6 +61,7 @@ export function composeMessaging(deps: {
   const fanout = new Fanout(bus);
   const policy = deps.sendPolicy;
   const conversations = new ConversationService({ store, access, bus, clock, policy });
+  const posting = new PostingRules({ access, policy, clock });
   const extensionFlow = new ExtensionFlow({
     store,
     access,
@@ -82,7 +84,7 @@ export function composeMessaging(deps: {
   const services: WsServices = {
     conversations,
     messaging: new MessagingService(
-      { store, access, conversations, fanout, clock, ids, policy, extensions: extensionFlow },
+      { store, conversations, fanout, clock, ids, policy, posting, extensions: extensionFlow },
       {
         maxContentBytes: config.max_content_bytes,
         maxBatch: config.commit_max_batch,
@@ -92,7 +94,7 @@ export function composeMessaging(deps: {
     history: new HistoryService({ store, access }),
     receipts: new ReceiptService({ store, access, fanout }),
     edits: new EditService(
-      { store, access, fanout, clock },
+      { store, access, posting, fanout, clock },
       { recallWindowMs: config.recall_window * 1000, maxContentBytes: config.max_content_bytes },
     ),
   };
