@@ -61,6 +61,7 @@ export interface GroupInput {
   readonly joinPolicy?: JoinPolicy | undefined;
 }
 
+const LOOKUP_CHUNK = 1_000;
 const EVENT_USER_IDS_MAX = 1_000;
 
 /** Creating, reading, updating and dissolving groups; listing members. */
@@ -202,11 +203,13 @@ export class GroupService {
 
   /** NOT_FOUND naming (some of) the ids that are no user's. */
   async assertUsersExist(userIds: readonly string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    const found = new Set((await this.#deps.store.users.findByIds(userIds)).map((u) => u.id));
-    const missing = userIds.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      throw new AppError('NOT_FOUND', `No user with id ${missing.slice(0, 5).join(', ')}.`);
+    for (let i = 0; i < userIds.length; i += LOOKUP_CHUNK) {
+      const chunk = userIds.slice(i, i + LOOKUP_CHUNK);
+      const found = new Set((await this.#deps.store.users.findByIds(chunk)).map((u) => u.id));
+      const missing = chunk.filter((id) => !found.has(id));
+      if (missing.length > 0) {
+        throw new AppError('NOT_FOUND', `No user with id ${missing.slice(0, 5).join(', ')}.`);
+      }
     }
   }
 
