@@ -38,6 +38,8 @@ export async function startParley(options: ParleyOptions = {}): Promise<BenchSer
       PARLEY_LOG_LEVEL: 'warn',
       PARLEY_SIGNUP_LIMIT: '1000000',
       PARLEY_DM_POLICY: 'anyone',
+      PARLEY_GROUP_ADD_POLICY: 'anyone',
+      PARLEY_GROUP_MEMBERS_PER_REQUEST: '100000',
       PARLEY_GUEST_POLICY: 'full',
       PARLEY_GRPC_PORT: '0',
       ...(options.databaseUrl !== undefined && { PARLEY_DATABASE_URL: options.databaseUrl }),

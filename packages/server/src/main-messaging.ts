@@ -9,9 +9,12 @@ import { ExtensionResults } from './app/messaging/extension-results.js';
 import { Fanout } from './app/messaging/fanout.js';
 import { HistoryService } from './app/messaging/history-service.js';
 import { MessagingService } from './app/messaging/messaging-service.js';
+import { PostingRules } from './app/messaging/posting-rules.js';
 import { ReceiptService } from './app/messaging/receipt-service.js';
 import type { SendPolicy } from './app/messaging/send-policy.js';
 import type { AuthContext } from './app/accounts/auth-context.js';
+import { GroupAdmission } from './app/groups/group-admission.js';
+import type { GroupAddPolicy } from './app/groups/group-add-policy.js';
 import { GroupEvents } from './app/groups/group-events.js';
 import { GroupService } from './app/groups/group-service.js';
 import { MembershipService } from './app/groups/membership-service.js';
@@ -21,6 +24,7 @@ import { PresenceService } from './app/presence/presence-service.js';
 import type { Config } from './config/schema.js';
 import type { Bus } from './ports/bus.js';
 import type { Presence } from './ports/presence.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
 import type { Store } from './ports/store.js';
 import type { Clock, Ids } from './ports/system.js';
 import type { GroupServices } from './transports/http/routes/group-routes.js';
@@ -50,6 +54,9 @@ export function composeMessaging(deps: {
   onSlowConsumer: () => void;
   /** Who may message whom one to one (friendships, blocks, guests). */
   sendPolicy: SendPolicy;
+  /** Who may be put into a group without being asked (the others are invited). */
+  groupAddPolicy: GroupAddPolicy;
+  limiter: RateLimiter;
   /** Extension services for the types that are not built in. */
   extensions: ExtensionGateway;
   /** host:port of the extension callback service. */
@@ -60,6 +67,7 @@ export function composeMessaging(deps: {
   const fanout = new Fanout(bus);
   const policy = deps.sendPolicy;
   const conversations = new ConversationService({ store, access, bus, clock, policy });
+  const posting = new PostingRules({ access, policy, clock });
   const extensionFlow = new ExtensionFlow({
     store,
     access,
@@ -82,7 +90,7 @@ export function composeMessaging(deps: {
   const services: WsServices = {
     conversations,
     messaging: new MessagingService(
-      { store, access, conversations, fanout, clock, ids, policy, extensions: extensionFlow },
+      { store, conversations, fanout, clock, ids, policy, posting, extensions: extensionFlow },
       {
         maxContentBytes: config.max_content_bytes,
         maxBatch: config.commit_max_batch,
@@ -92,21 +100,27 @@ export function composeMessaging(deps: {
     history: new HistoryService({ store, access }),
     receipts: new ReceiptService({ store, access, fanout }),
     edits: new EditService(
-      { store, access, fanout, clock },
+      { store, access, posting, fanout, clock },
       { recallWindowMs: config.recall_window * 1000, maxContentBytes: config.max_content_bytes },
     ),
   };
   const events = new GroupEvents(bus, fanout);
   const guestsRestricted = config.guest_policy === 'restricted';
   const maxMembers = config.group_max_members;
+  const admission = new GroupAdmission({ store, policy: deps.groupAddPolicy, events, clock });
   const groupService = new GroupService(
-    { store, access, events, clock, ids },
-    { maxMembers, guestsRestricted },
+    { store, access, events, admission, limiter: deps.limiter, clock, ids },
+    {
+      maxMembers,
+      guestsRestricted,
+      membersPerRequest: config.group_members_per_request,
+      creates: { limit: config.group_create_limit, windowMs: config.rate_limit_window * 1000 },
+    },
   );
   const groups: GroupServices = {
     groups: groupService,
     membership: new MembershipService(
-      { store, groups: groupService, events, clock },
+      { store, groups: groupService, admission, events, clock },
       { maxMembers },
     ),
     moderation: new ModerationService({ store, events, clock }),

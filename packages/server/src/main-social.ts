@@ -1,11 +1,13 @@
 /** Part of the composition root: the social graph's use cases and its send policy. */
 import { Fanout } from './app/messaging/fanout.js';
+import type { GroupAddPolicy } from './app/groups/group-add-policy.js';
 import type { SendPolicy } from './app/messaging/send-policy.js';
 import { BlockService } from './app/social/block-service.js';
 import { FriendRequestService } from './app/social/friend-request-service.js';
 import { FriendService } from './app/social/friend-service.js';
 import { SocialEvents } from './app/social/social-events.js';
 import { SocialGraph } from './app/social/social-graph.js';
+import { SocialGroupAddPolicy, type GroupAddMode } from './app/social/social-group-add-policy.js';
 import {
   SocialSendPolicy,
   type DmPolicy,
@@ -20,6 +22,8 @@ export interface SocialParts {
   readonly services: SocialServices;
   /** Who may message whom one to one; the messaging use cases ask it. */
   readonly sendPolicy: SendPolicy;
+  /** Who may be put into a group without being asked; the group use cases ask it. */
+  readonly groupAddPolicy: GroupAddPolicy;
 }
 
 export function composeSocial(deps: {
@@ -29,6 +33,7 @@ export function composeSocial(deps: {
   ids: Ids;
   dmPolicy: DmPolicy;
   guestPolicy: GuestPolicy;
+  groupAddPolicy: GroupAddMode;
 }): SocialParts {
   const { store, clock, ids, dmPolicy, guestPolicy } = deps;
   // One graph for the use cases that change it and the policy that reads it.
@@ -41,5 +46,6 @@ export function composeSocial(deps: {
       blocks: new BlockService({ store, graph, clock }),
     },
     sendPolicy: new SocialSendPolicy({ graph, store }, { dmPolicy, guestPolicy }),
+    groupAddPolicy: new SocialGroupAddPolicy({ graph }, { mode: deps.groupAddPolicy }),
   };
 }

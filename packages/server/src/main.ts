@@ -86,6 +86,8 @@ export async function createParley(
     keyFile: join(config.data_dir, SIGNING_KEY_FILE),
   });
   const windowMs = config.rate_limit_window * 1000;
+  // One limiter for every per-user and per-address rule (their keys are namespaced).
+  const limiter = new MemoryRateLimiter(clock);
   const bus = new MemoryBus({
     onHandlerError: (err, topic) => logger.error({ err, topic }, 'bus handler failed'),
   });
@@ -99,7 +101,7 @@ export async function createParley(
       }),
       accessTokens,
       secrets,
-      limiter: new MemoryRateLimiter(clock),
+      limiter,
       clock,
       ids,
       bus,
@@ -122,6 +124,7 @@ export async function createParley(
     ids,
     dmPolicy: config.dm_policy,
     guestPolicy: config.guest_policy,
+    groupAddPolicy: config.group_add_policy,
   });
   const messaging = composeMessaging({
     config,
@@ -134,6 +137,8 @@ export async function createParley(
     authenticate: (token) => auth.authenticate(token),
     onSlowConsumer: () => metrics.wsSlowConsumers.inc(),
     sendPolicy: social.sendPolicy,
+    groupAddPolicy: social.groupAddPolicy,
+    limiter,
     extensions: extensions.router,
     callbackAddr: () => config.grpc_advertise_addr ?? `127.0.0.1:${callbackPort}`,
   });

@@ -94,6 +94,9 @@ export const ConfigSchema = z
     dm_policy: z.enum(['friends', 'anyone']).default('friends'),
     guest_policy: z.enum(['restricted', 'full']).default('restricted'),
     group_max_members: int(2, 1_000_000).default(100_000),
+    group_add_policy: z.enum(['friends', 'anyone']).default('friends'),
+    group_members_per_request: int(1, 100_000).default(500),
+    group_create_limit: int(1, 1_000_000).default(20),
     grpc_port: int(0, 65535).default(9090),
     grpc_advertise_addr: z
       .string()
@@ -150,6 +153,11 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   guest_policy:
     'restricted: guests cannot send friend requests, open single conversations or create groups; full: like registered users.',
   group_max_members: 'Most members a group may have.',
+  group_add_policy:
+    'friends: creating a group or adding members adds your friends, and invites the others (they accept or decline); anyone: adds anyone.',
+  group_members_per_request:
+    'Most users one group creation or add-members request may name; larger groups grow by joins and invitations.',
+  group_create_limit: 'Groups one user may create per rate-limit window.',
   grpc_port: 'gRPC port (the extension callback service); 0 picks a free one.',
   grpc_advertise_addr:
     'host:port extension services use to reach the callback service; unset: 127.0.0.1 and the gRPC port.',

@@ -9,6 +9,8 @@
  * - `add` never takes a conversation past `maxMembers`: it fails with FAILED_PRECONDITION
  *   and adds nobody.
  * - `resolveJoinRequest` changes a pending request for exactly one of concurrent callers.
+ * - `GroupInvitationRepository.resolve` settles a pending invitation for exactly one of
+ *   concurrent callers; `invite` never invites a member.
  */
 import type { GroupRecord, JoinPolicy, MemberRecord, Role } from '../domain/group.js';
 
@@ -103,4 +105,44 @@ export interface MemberRepository {
   posting(conversationId: string, userId: string): Promise<PostingState | undefined>;
   /** The owner and admins. */
   managers(conversationId: string): Promise<string[]>;
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'declined';
+
+export interface InvitationRecord {
+  readonly groupId: string;
+  /** The group's name, for the invitee's list. */
+  readonly groupName: string;
+  readonly userId: string;
+  readonly invitedBy: string;
+  readonly status: InvitationStatus;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface InvitationResult {
+  /** Every named user who is not a member: each now has a pending invitation. */
+  readonly invited: string[];
+  /** Those of them whose invitation this call created or renewed (the ones to tell). */
+  readonly fresh: string[];
+}
+
+/** Invitations to groups: an invited user becomes a member only by accepting. */
+export interface GroupInvitationRepository {
+  /** Invites the users who are not members of the group; renews settled invitations. */
+  invite(
+    group: { readonly id: string; readonly conversationId: string },
+    userIds: readonly string[],
+    invitedBy: string,
+    at: number,
+  ): Promise<InvitationResult>;
+  /** A user's pending invitations to groups that still exist, newest first. */
+  pendingFor(userId: string, limit: number): Promise<InvitationRecord[]>;
+  /** Settles a pending invitation; undefined when there is none (or another call settled it). */
+  resolve(
+    groupId: string,
+    userId: string,
+    status: 'accepted' | 'declined',
+    at: number,
+  ): Promise<InvitationRecord | undefined>;
 }

@@ -10,7 +10,11 @@
  */
 import type { SessionRecord, RevokeReason } from '../domain/session.js';
 import type { UserRecord } from '../domain/user.js';
-import type { GroupRepository, MemberRepository } from './group-store.js';
+import type {
+  GroupInvitationRepository,
+  GroupRepository,
+  MemberRepository,
+} from './group-store.js';
 import type {
   ConversationRepository,
   ExtJobRepository,
@@ -88,6 +92,7 @@ export interface Repositories {
   readonly blocks: BlockRepository;
   readonly groups: GroupRepository;
   readonly members: MemberRepository;
+  readonly groupInvitations: GroupInvitationRepository;
   readonly extJobs: ExtJobRepository;
 }
 

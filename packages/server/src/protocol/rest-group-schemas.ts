@@ -41,6 +41,27 @@ export const JoinRequest = named(
   'JoinRequest',
 );
 
+export const Invitation = named(
+  z.object({
+    group_id: z.string(),
+    group_name: z.string(),
+    user_id: z.string(),
+    invited_by: z.string(),
+    status: z.enum(['pending', 'accepted', 'declined']),
+    created_at: z.number().int(),
+    updated_at: z.number().int(),
+  }),
+  'Invitation',
+);
+
+/** Who a create or add-members request added, and who it invited. */
+export const Admitted = {
+  added: z
+    .array(z.string())
+    .describe('Added at once (friends, or anyone under group_add_policy anyone).'),
+  invited: z.array(z.string()).describe('Invited: members once they accept.'),
+};
+
 export const World = named(
   z.object({
     conversation_id: z.string(),
@@ -71,7 +92,10 @@ export const UpdateGroupBody = z
   })
   .strict();
 export const JoinBody = z.object({ message: z.string().max(500).optional() }).nullish();
-export const InviteBody = z.object({ user_ids: z.array(id).min(1).max(1_000) });
+export const InviteBody = z.object({ user_ids: z.array(id).min(1).max(100_000) });
+export const InvitationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
 export const RoleBody = z.object({ role: z.enum(['admin', 'member']) });
 export const MuteBody = z.object({
   duration_s: z

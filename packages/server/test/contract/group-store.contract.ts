@@ -145,5 +145,53 @@ export function describeGroupStoreContract(
       expect(await store.groups.find(group.id)).toBeUndefined();
       expect(await store.members.get(group.conversationId, ids[0]!)).toBeUndefined();
     });
+
+    it('invites non-members only, settles an invitation once, and lists what is pending', async () => {
+      const group = newGroup(ids[0]!);
+      await store.groups.create(group, ids.slice(0, 2), 10);
+      const first = await store.groupInvitations.invite(
+        group,
+        [ids[1]!, ids[7]!, ids[8]!],
+        ids[0]!,
+        5,
+      );
+      expect(first).toEqual({ invited: [ids[7], ids[8]], fresh: [ids[7], ids[8]] });
+      // Inviting again leaves a pending invitation as it is.
+      expect(await store.groupInvitations.invite(group, [ids[7]!], ids[1]!, 6)).toEqual({
+        invited: [ids[7]],
+        fresh: [],
+      });
+      expect(await store.groupInvitations.pendingFor(ids[7]!, 10)).toEqual([
+        {
+          groupId: group.id,
+          groupName: 'Climbers',
+          userId: ids[7],
+          invitedBy: ids[0],
+          status: 'pending',
+          createdAt: 5,
+          updatedAt: 5,
+        },
+      ]);
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          store.groupInvitations.resolve(group.id, ids[7]!, 'declined', 7),
+        ),
+      );
+      expect(results.filter(Boolean)).toEqual([expect.objectContaining({ status: 'declined' })]);
+      expect(await store.groupInvitations.pendingFor(ids[7]!, 10)).toEqual([]);
+      expect(
+        await store.groupInvitations.resolve(group.id, ids[7]!, 'accepted', 8),
+      ).toBeUndefined();
+      // A settled invitation is renewed by a new one.
+      expect((await store.groupInvitations.invite(group, [ids[7]!], ids[1]!, 9)).fresh).toEqual([
+        ids[7],
+      ]);
+      expect(await store.groupInvitations.pendingFor(ids[7]!, 10)).toEqual([
+        expect.objectContaining({ invitedBy: ids[1], updatedAt: 9 }),
+      ]);
+      // A dissolved group's invitations are no longer listed.
+      await store.groups.dissolve(group.id, 10);
+      expect(await store.groupInvitations.pendingFor(ids[8]!, 10)).toEqual([]);
+    });
   });
 }

@@ -71,6 +71,8 @@ export async function startTestServer(
       log_level: 'info',
       // Most tests message strangers; the DM-policy tests set 'friends' themselves.
       dm_policy: 'anyone',
+      // Likewise most tests put strangers in groups; the group-add-policy tests set 'friends'.
+      group_add_policy: 'anyone',
       argon2_memory_kib: 1024,
       argon2_iterations: 1,
       ...overrides,

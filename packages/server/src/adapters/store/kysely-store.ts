@@ -6,6 +6,7 @@ import { KyselyBlockRepository } from './block-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
 import { KyselyFriendRepository } from './friend-repository.js';
 import { KyselyExtJobRepository } from './ext-job-repository.js';
+import { KyselyGroupInvitationRepository } from './group-invitation-repository.js';
 import { KyselyGroupRepository } from './group-repository.js';
 import { KyselyMemberRepository } from './member-repository.js';
 import { KyselyMessageRepository } from './message-repository.js';
@@ -32,6 +33,7 @@ export class KyselyStore implements Store {
   readonly blocks;
   readonly groups;
   readonly members;
+  readonly groupInvitations;
   readonly extJobs;
   readonly #db: Kysely<Database>;
   readonly #isUniqueViolation: UniqueViolationTest;
@@ -57,6 +59,7 @@ export class KyselyStore implements Store {
     this.blocks = repos.blocks;
     this.groups = repos.groups;
     this.members = repos.members;
+    this.groupInvitations = repos.groupInvitations;
     this.extJobs = repos.extJobs;
   }
 
@@ -97,6 +100,7 @@ export class KyselyStore implements Store {
       blocks: new KyselyBlockRepository(db),
       groups: new KyselyGroupRepository(db),
       members: new KyselyMemberRepository(db),
+      groupInvitations: new KyselyGroupInvitationRepository(db),
       extJobs: new KyselyExtJobRepository(db),
     };
   }

@@ -102,6 +102,15 @@ export interface GroupJoinRequestsTable {
   updated_at: number;
 }
 
+export interface GroupInvitationsTable {
+  group_id: string;
+  user_id: string;
+  invited_by: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ExtJobsTable {
   message_id: string;
   msg_type: string;
@@ -114,6 +123,7 @@ export interface MessagingTables {
   ext_jobs: ExtJobsTable;
   groups: GroupsTable;
   group_join_requests: GroupJoinRequestsTable;
+  group_invitations: GroupInvitationsTable;
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;

@@ -9,11 +9,13 @@ import {
 } from '../../domain/group.js';
 import { assertValidAvatarUrl, hasControlCharacters } from '../../domain/user.js';
 import type { GroupPatch } from '../../ports/group-store.js';
+import type { RateLimiter, RateRule } from '../../ports/rate-limiter.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock, Ids } from '../../ports/system.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess } from '../messaging/access.js';
 import { toPublicConversations, type PublicConversation } from '../messaging/views.js';
+import type { GroupAdmission } from './group-admission.js';
 import type { GroupEvents } from './group-events.js';
 import {
   toPublicGroup,
@@ -24,6 +26,10 @@ import {
 
 export interface GroupOptions {
   readonly maxMembers: number;
+  /** Most users one create (or add-members) request may name. */
+  readonly membersPerRequest: number;
+  /** Groups one user may create per window. */
+  readonly creates: RateRule;
   /** Guests may not create groups under the restricted guest policy. */
   readonly guestsRestricted: boolean;
 }
@@ -32,8 +38,20 @@ export interface GroupDeps {
   readonly store: Store;
   readonly access: ConversationAccess;
   readonly events: GroupEvents;
+  /** Who is added at once and who is invited. */
+  readonly admission: GroupAdmission;
+  readonly limiter: RateLimiter;
   readonly clock: Clock;
   readonly ids: Ids;
+}
+
+export interface CreatedGroup {
+  readonly group: PublicGroup;
+  readonly conversation: PublicConversation;
+  /** The users added besides the caller. */
+  readonly added: string[];
+  /** The users invited: they become members by accepting. */
+  readonly invited: string[];
 }
 
 export interface GroupInput {
@@ -56,14 +74,12 @@ export class GroupService {
     this.#options = options;
   }
 
-  async create(
-    auth: AuthContext,
-    input: GroupInput & { memberIds: readonly string[] },
-  ): Promise<{ group: PublicGroup; conversation: PublicConversation }> {
+  async create(auth: AuthContext, input: GroupInput & { memberIds: readonly string[] }) {
     if (auth.isGuest && this.#options.guestsRestricted) {
       throw new AppError('PERMISSION_DENIED', 'Guests cannot create groups.');
     }
     const name = groupName(input.name ?? '');
+    assertRequestSize(input.memberIds, this.#options.membersPerRequest, 'member_ids');
     const memberIds = [...new Set(input.memberIds.filter((id) => id !== auth.userId))];
     if (memberIds.length + 1 > this.#options.maxMembers) {
       throw invalidArgument(
@@ -71,8 +87,10 @@ export class GroupService {
         'member_ids',
       );
     }
-    await this.#assertUsersExist(memberIds);
-    const { clock, ids, store } = this.#deps;
+    await this.#limitCreates(auth);
+    await this.assertUsersExist(memberIds);
+    const { admission, clock, ids, store } = this.#deps;
+    const plan = await admission.plan(auth, memberIds);
     const id = ids.next();
     const conversationId = groupConversationId(id);
     await store.groups.create(
@@ -86,12 +104,13 @@ export class GroupService {
         joinPolicy: input.joinPolicy ?? 'open',
         createdAt: clock.now(),
       },
-      [auth.userId, ...memberIds],
+      [auth.userId, ...plan.add],
       this.#options.maxMembers,
     );
     this.#deps.access.remember({ id: conversationId, type: 'group' });
+    const invited = await admission.invite({ id, conversationId, name }, plan, auth.userId);
     const group = await this.#find(id);
-    const everyone = [auth.userId, ...memberIds];
+    const everyone = [auth.userId, ...plan.add];
     this.#deps.events.joined(conversationId, everyone, {
       group_id: id,
       conversation_id: conversationId,
@@ -106,7 +125,12 @@ export class GroupService {
       auth.userId,
       summary ? [summary] : [],
     );
-    return { group: toPublicGroup(group), conversation: conversation as PublicConversation };
+    return {
+      group: toPublicGroup(group),
+      conversation: conversation as PublicConversation,
+      added: [...plan.add],
+      invited,
+    } satisfies CreatedGroup;
   }
 
   /** Any signed-in user may see an open or approval group; invite-only ones only members. */
@@ -177,7 +201,8 @@ export class GroupService {
     return group;
   }
 
-  async #assertUsersExist(userIds: readonly string[]): Promise<void> {
+  /** NOT_FOUND naming (some of) the ids that are no user's. */
+  async assertUsersExist(userIds: readonly string[]): Promise<void> {
     for (let i = 0; i < userIds.length; i += LOOKUP_CHUNK) {
       const chunk = userIds.slice(i, i + LOOKUP_CHUNK);
       const found = new Set((await this.#deps.store.users.findByIds(chunk)).map((u) => u.id));
@@ -186,6 +211,32 @@ export class GroupService {
         throw new AppError('NOT_FOUND', `No user with id ${missing.slice(0, 5).join(', ')}.`);
       }
     }
+  }
+
+  /** INVALID_ARGUMENT when one request names more users than the bound. */
+  assertRequestSize(userIds: readonly string[], field: string): void {
+    assertRequestSize(userIds, this.#options.membersPerRequest, field);
+  }
+
+  async #limitCreates(auth: AuthContext): Promise<void> {
+    const state = await this.#deps.limiter.hit(
+      `group-creates:${auth.userId}`,
+      this.#options.creates,
+    );
+    if (state.limited) {
+      throw new AppError('RESOURCE_EXHAUSTED', 'Too many groups created; try again later.', {
+        retryAfterMs: state.retryAfterMs,
+      });
+    }
+  }
+}
+
+function assertRequestSize(userIds: readonly string[], max: number, field: string): void {
+  if (userIds.length > max) {
+    throw invalidArgument(
+      `One request may name at most ${max} users; a larger group grows by joins and invitations.`,
+      field,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import type { GroupRecord, JoinPolicy, MemberRecord, Role } from '../../domain/group.js';
-import type { JoinRequestRecord } from '../../ports/group-store.js';
+import type { InvitationRecord, JoinRequestRecord } from '../../ports/group-store.js';
 
 /** The Group object of the protocol. */
 export interface PublicGroup {
@@ -48,4 +48,14 @@ export const toPublicJoinRequest = (r: JoinRequestRecord) => ({
   message: r.message,
   status: r.status,
   created_at: r.createdAt,
+});
+
+export const toPublicInvitation = (r: InvitationRecord) => ({
+  group_id: r.groupId,
+  group_name: r.groupName,
+  user_id: r.userId,
+  invited_by: r.invitedBy,
+  status: r.status,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
 });

@@ -3,24 +3,40 @@ import { permissions, type GroupRecord } from '../../domain/group.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
 import type { AuthContext } from '../accounts/auth-context.js';
+import type { GroupAdmission } from './group-admission.js';
 import type { GroupEvents } from './group-events.js';
 import type { GroupService } from './group-service.js';
-import { toPublicGroup, toPublicJoinRequest, type PublicGroup } from './group-views.js';
+import {
+  toPublicGroup,
+  toPublicInvitation,
+  toPublicJoinRequest,
+  type PublicGroup,
+} from './group-views.js';
 
-/** Joining (open, by approval or by invitation only), inviting, leaving and kicking. */
+export interface MembershipDeps {
+  readonly store: Store;
+  readonly groups: GroupService;
+  readonly admission: GroupAdmission;
+  readonly events: GroupEvents;
+  readonly clock: Clock;
+}
+
+/**
+ * Joining (open, by approval or by invitation only), adding and inviting, answering
+ * invitations, leaving and kicking.
+ */
 export class MembershipService {
   readonly #store: Store;
   readonly #groups: GroupService;
+  readonly #admission: GroupAdmission;
   readonly #events: GroupEvents;
   readonly #clock: Clock;
   readonly #maxMembers: number;
 
-  constructor(
-    deps: { store: Store; groups: GroupService; events: GroupEvents; clock: Clock },
-    options: { maxMembers: number },
-  ) {
+  constructor(deps: MembershipDeps, options: { maxMembers: number }) {
     this.#store = deps.store;
     this.#groups = deps.groups;
+    this.#admission = deps.admission;
     this.#events = deps.events;
     this.#clock = deps.clock;
     this.#maxMembers = options.maxMembers;
@@ -80,22 +96,59 @@ export class MembershipService {
     return data.request;
   }
 
-  /** Adds users directly: managers always, members only in open groups. */
-  async invite(auth: AuthContext, groupId: string, userIds: readonly string[]): Promise<string[]> {
+  /**
+   * Adds users (managers always, members only in open groups): those the group-add policy
+   * allows at once, and invites the others.
+   */
+  async invite(
+    auth: AuthContext,
+    groupId: string,
+    userIds: readonly string[],
+  ): Promise<{ added: string[]; invited: string[] }> {
+    this.#groups.assertRequestSize(userIds, 'user_ids');
     const group = await this.#groups.find(groupId);
     permissions.invite(
       (await this.#groups.requireMember(group, auth.userId)).role,
       group.joinPolicy,
     );
-    const found = await this.#store.users.findByIds([...new Set(userIds)]);
-    if (found.length !== new Set(userIds).size) {
-      throw new AppError('NOT_FOUND', 'Some of those users do not exist.');
-    }
-    return this.#add(
-      group,
-      found.map((u) => u.id),
-      auth.userId,
+    const unique = [...new Set(userIds)].filter((id) => id !== auth.userId);
+    await this.#groups.assertUsersExist(unique);
+    const plan = await this.#admission.plan(auth, unique);
+    const added = await this.#add(group, [...plan.add], auth.userId);
+    const invited = await this.#admission.invite(group, plan, auth.userId);
+    return { added, invited };
+  }
+
+  /** The caller's pending invitations, newest first. */
+  async invitations(auth: AuthContext, limit: number) {
+    return (await this.#store.groupInvitations.pendingFor(auth.userId, limit)).map(
+      toPublicInvitation,
     );
+  }
+
+  /** Accepting makes the caller a member, whatever the group's join policy. */
+  async accept(auth: AuthContext, groupId: string): Promise<PublicGroup> {
+    const group = await this.#groups.find(groupId);
+    const now = this.#clock.now();
+    const added = await this.#store.transaction(async (tx) => {
+      if (!(await tx.groupInvitations.resolve(groupId, auth.userId, 'accepted', now))) {
+        throw noInvitation();
+      }
+      return tx.members.add(group.conversationId, [auth.userId], 'member', now, this.#maxMembers);
+    });
+    this.#joined(group, added, auth.userId);
+    return this.#view(groupId);
+  }
+
+  async decline(auth: AuthContext, groupId: string) {
+    const invitation = await this.#store.groupInvitations.resolve(
+      groupId,
+      auth.userId,
+      'declined',
+      this.#clock.now(),
+    );
+    if (invitation === undefined) throw noInvitation();
+    return toPublicInvitation(invitation);
   }
 
   async leave(auth: AuthContext, groupId: string): Promise<void> {
@@ -127,16 +180,19 @@ export class MembershipService {
       this.#clock.now(),
       this.#maxMembers,
     );
-    if (added.length > 0) {
-      this.#events.joined(group.conversationId, added, {
-        group_id: group.id,
-        conversation_id: group.conversationId,
-        user_ids: added,
-        count: added.length,
-        by,
-      });
-    }
+    this.#joined(group, added, by);
     return added;
+  }
+
+  #joined(group: GroupRecord, added: string[], by: string): void {
+    if (added.length === 0) return;
+    this.#events.joined(group.conversationId, added, {
+      group_id: group.id,
+      conversation_id: group.conversationId,
+      user_ids: added,
+      count: added.length,
+      by,
+    });
   }
 
   async #remove(group: GroupRecord, userId: string, reason: 'left' | 'kicked', by: string) {
@@ -155,3 +211,5 @@ export class MembershipService {
     return toPublicGroup(await this.#groups.find(groupId));
   }
 }
+
+const noInvitation = () => new AppError('NOT_FOUND', 'No pending invitation to that group.');

@@ -8,22 +8,35 @@ import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess } from './access.js';
 import type { Fanout } from './fanout.js';
 import type { Origin } from './messaging-service.js';
+import type { PostingRules } from './posting-rules.js';
 
-/** Recall and edit: the sender changes a message; the change log records it; members are told. */
+export interface EditDeps {
+  readonly store: Store;
+  readonly access: ConversationAccess;
+  /** The send path's rules: an edit is refused wherever a new message would be. */
+  readonly posting: PostingRules;
+  readonly fanout: Fanout;
+  readonly clock: Clock;
+}
+
+/**
+ * Recall and edit: the sender changes a message; the change log records it; members are told.
+ *
+ * An edit puts new words in front of the other members, so it passes the same checks as a
+ * send (mutes, mute-all, blocks, the DM policy). A recall only takes words away, so the sender
+ * may recall while muted or blocked: it needs membership and the recall window only.
+ */
 export class EditService {
-  readonly #deps: { store: Store; access: ConversationAccess; fanout: Fanout; clock: Clock };
+  readonly #deps: EditDeps;
   readonly #options: { recallWindowMs: number; maxContentBytes: number };
 
-  constructor(
-    deps: { store: Store; access: ConversationAccess; fanout: Fanout; clock: Clock },
-    options: { recallWindowMs: number; maxContentBytes: number },
-  ) {
+  constructor(deps: EditDeps, options: { recallWindowMs: number; maxContentBytes: number }) {
     this.#deps = deps;
     this.#options = options;
   }
 
   async recall(auth: AuthContext, conversationId: string, seq: number, origin: Origin = {}) {
-    const { message, now } = await this.#own(auth, conversationId, seq);
+    const { message, now } = await this.#own(auth, conversationId, seq, 'member');
     if (now - message.createdAt > this.#options.recallWindowMs) {
       throw new AppError(
         'FAILED_PRECONDITION',
@@ -46,7 +59,7 @@ export class EditService {
     content: unknown,
     origin: Origin = {},
   ) {
-    const { message, now } = await this.#own(auth, conversationId, seq);
+    const { message, now } = await this.#own(auth, conversationId, seq, 'post');
     const encoded = encodeContent(message.type, content, this.#options.maxContentBytes);
     return this.#apply(
       conversationId,
@@ -57,8 +70,9 @@ export class EditService {
     );
   }
 
-  async #own(auth: AuthContext, conversationId: string, seq: number) {
-    await this.#deps.access.requireMember(auth.userId, conversationId);
+  async #own(auth: AuthContext, conversationId: string, seq: number, as: 'post' | 'member') {
+    if (as === 'post') await this.#deps.posting.requirePoster(auth, conversationId);
+    else await this.#deps.access.requireMember(auth.userId, conversationId);
     const message = await this.#deps.store.messages.find(conversationId, seq);
     if (message === undefined) throw new AppError('NOT_FOUND', 'No message with that seq.');
     if (message.senderId !== auth.userId) {

@@ -1,4 +1,4 @@
-import { groupConversationId, singleConversationMembers } from '../../domain/conversation.js';
+import { groupConversationId } from '../../domain/conversation.js';
 import { AppError, invalidArgument } from '../../domain/errors.js';
 import { CLIENT_MSG_ID_PATTERN, type NewMessage } from '../../domain/message.js';
 import type { AppendResult } from '../../ports/messaging-store.js';
@@ -7,10 +7,11 @@ import type { Clock, Ids } from '../../ports/system.js';
 import { encodeAnyContent, encodeContent, isBuiltInType } from '../../protocol/message-content.js';
 import { RawJson } from '../../protocol/ws-frames.js';
 import type { AuthContext } from '../accounts/auth-context.js';
-import type { ConversationAccess, ConversationRef } from './access.js';
+import type { ConversationRef } from './access.js';
 import type { ConversationService } from './conversation-service.js';
 import type { ExtensionFlow } from './extension-flow.js';
 import type { Fanout } from './fanout.js';
+import type { PostingRules } from './posting-rules.js';
 import type { SendPolicy } from './send-policy.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 import { storedSendResult, type SendResult } from './send-result.js';
@@ -35,12 +36,13 @@ export interface MessagingOptions extends GroupCommitOptions {
 
 export interface MessagingDeps {
   readonly store: Store;
-  readonly access: ConversationAccess;
   readonly conversations: ConversationService;
   readonly fanout: Fanout;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly policy: SendPolicy;
+  /** Who may post into an existing conversation (shared with edits). */
+  readonly posting: PostingRules;
   /** Types that are not built in go to extension services through this. */
   readonly extensions: ExtensionFlow;
 }
@@ -128,11 +130,7 @@ export class MessagingService {
       return { id, type: 'single' };
     }
     const id = input.conversationId ?? groupConversationId(input.groupId as string);
-    const ref = await this.#deps.access.requirePoster(auth.userId, id, this.#deps.clock.now());
-    if (ref.type === 'single') {
-      const peer = singleConversationMembers(ref.id)?.find((member) => member !== auth.userId);
-      if (peer !== undefined) await this.#deps.policy.assertCanMessage(auth, peer);
-    }
+    const ref = await this.#deps.posting.requirePoster(auth, id);
     if (input.groupId !== undefined && ref.type !== 'group') {
       throw new AppError('NOT_FOUND', 'No group with that id.');
     }

@@ -8,6 +8,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { WsServices } from '../ws/ws-ops.js';
 import type { WorldService } from '../../app/groups/world-service.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
+import { groupInvitationRoutes } from './routes/group-invitation-routes.js';
 import { groupModerationRoutes } from './routes/group-moderation-routes.js';
 import { groupRoutes, type GroupServices } from './routes/group-routes.js';
 import { worldRoutes } from './routes/world-routes.js';
@@ -71,6 +72,7 @@ export async function buildHttpServer(
   await app.register(conversationRoutes, { auth: deps.auth, services: deps.messaging });
   await app.register(groupRoutes, { auth: deps.auth, services: deps.groups });
   await app.register(groupModerationRoutes, { auth: deps.auth, services: deps.groups });
+  await app.register(groupInvitationRoutes, { auth: deps.auth, services: deps.groups });
   await app.register(worldRoutes, {
     auth: deps.auth,
     worlds: deps.worlds,

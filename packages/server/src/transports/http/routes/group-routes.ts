@@ -6,6 +6,7 @@ import type { MembershipService } from '../../../app/groups/membership-service.j
 import type { ModerationService } from '../../../app/groups/moderation-service.js';
 import { Conversation } from '../../../protocol/rest-messaging-schemas.js';
 import {
+  Admitted,
   CreateGroupBody,
   Group,
   GroupMemberParams,
@@ -50,9 +51,14 @@ export const groupRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         security,
-        summary: 'Create a group; the caller owns it.',
+        summary:
+          'Create a group; the caller owns it. Friends are added, others invited (group_add_policy).',
         body: CreateGroupBody,
-        response: { 201: z.object({ group: Group, conversation: Conversation }), ...errors },
+        response: {
+          201: z.object({ group: Group, conversation: Conversation, ...Admitted }),
+          ...errors,
+          429: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
@@ -220,19 +226,15 @@ export const groupRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         security,
-        summary: 'Add members (owner and admins; any member in an open group).',
+        summary:
+          'Add members (owner and admins; any member in an open group): friends are added, others invited.',
         params: GroupParams,
         body: InviteBody,
-        response: { 200: z.object({ added: z.array(z.string()) }), ...errors },
+        response: { 200: z.object(Admitted), ...errors },
       },
     },
-    async (request) => ({
-      added: await s.membership.invite(
-        callerOf(request),
-        request.params.group_id,
-        request.body.user_ids,
-      ),
-    }),
+    async (request) =>
+      s.membership.invite(callerOf(request), request.params.group_id, request.body.user_ids),
   );
 
   app.delete(
