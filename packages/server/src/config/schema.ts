@@ -94,6 +94,7 @@ export const ConfigSchema = z
     dm_policy: z.enum(['friends', 'anyone']).default('friends'),
     guest_policy: z.enum(['restricted', 'full']).default('restricted'),
     group_max_members: int(2, 1_000_000).default(100_000),
+    grpc_host: z.string().min(1).default('127.0.0.1'),
     grpc_port: int(0, 65535).default(9090),
     grpc_advertise_addr: z
       .string()
@@ -150,9 +151,11 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   guest_policy:
     'restricted: guests cannot send friend requests, open single conversations or create groups; full: like registered users.',
   group_max_members: 'Most members a group may have.',
+  grpc_host:
+    'Address the gRPC callback service listens on; loopback by default, widen it only for extension services on other hosts.',
   grpc_port: 'gRPC port (the extension callback service); 0 picks a free one.',
   grpc_advertise_addr:
-    'host:port extension services use to reach the callback service; unset: 127.0.0.1 and the gRPC port.',
+    'host:port extension services use to reach the callback service; unset: the gRPC host (127.0.0.1 for a wildcard) and port.',
   etcd_endpoints:
     'Comma-separated etcd URLs: extension services are discovered there. Unset: from the ext setting.',
   ext: 'Extension services and per-type policy without etcd (JSON; see docs/extensions.md).',
