@@ -114,7 +114,7 @@ export type Config = Readonly<z.output<typeof ConfigSchema>>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export const CONFIG_DOCS: Record<keyof Config, string> = {
-  host: 'Address to listen on.',
+  host: 'Address the HTTP and WebSocket server listens on.',
   port: 'HTTP port (0 picks a free one).',
   listen_backlog:
     'Connections the kernel queues before they are accepted (capped by net.core.somaxconn); room for a reconnect storm.',

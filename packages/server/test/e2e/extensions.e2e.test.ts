@@ -40,7 +40,14 @@ describe('extension messages with services from the config file', () => {
   ): Promise<Setup> {
     const store = storage ?? (await testStorage('sqlite'));
     if (!storage) cleanups.push(() => store.dispose());
-    const server = await startTestServer(store, { ext, ext_breaker_open_ms: 300, ...extra });
+    // A call's deadline is the instance's or type's timeout_ms, else this: generous, so that a
+    // first call on a busy machine is not taken for a dead service.
+    const server = await startTestServer(store, {
+      ext,
+      ext_breaker_open_ms: 300,
+      ext_timeout_ms: 5_000,
+      ...extra,
+    });
     cleanups.push(() => server.stop());
     const a = await server
       .client()
