@@ -176,6 +176,39 @@ describe('the extension callback service', () => {
     });
   });
 
+  it('drops generated messages of a sync answer that name another sender or conversation', async () => {
+    let bobId = '';
+    const ext = await startTestExtension(() => ({
+      accept: true,
+      status: MsgStatus.MSG_SUCCESS,
+      generated: [
+        generated('text', { text: 'as bob' }, bobId),
+        { ...generated('text', { text: 'elsewhere' }), conversation: 'g_elsewhere' },
+        generated('text', { text: 'kept' }),
+      ],
+    }));
+    cleanups.push(() => ext.close());
+    const parley = await server('sqlite', {
+      ext: {
+        services: { poll: [{ instance_id: 'poll-1', addr: ext.addr, mode: 'sync' }] },
+        types: { poll: { timeout_ms: 10_000 } },
+      },
+    });
+    const s = await users(parley);
+    bobId = s.bobId;
+    const sent = (await s.send('poll', { q: 'lunch?' }, 'p-1')).data.message;
+    const history = await s.bob.call('message.history', { conversation_id: sent.conversation_id });
+    expect(
+      history.messages.map((m: { content: unknown; sender_id: string }) => [
+        m.content,
+        m.sender_id,
+      ]),
+    ).toEqual([
+      [{ q: 'lunch?' }, s.aliceId],
+      [{ text: 'kept' }, s.aliceId],
+    ]);
+  });
+
   it('works end to end with @parley/ext, which sends the token back itself', async () => {
     const ext = await serveExtension({
       types: {
