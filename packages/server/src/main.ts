@@ -220,7 +220,7 @@ export async function createParley(
           data_dir: config.data_dir,
           version: VERSION,
         },
-        `Parley is listening on ${address}, extension callbacks (gRPC) on ${grpc}`,
+        `Parley is listening on ${address} and on ${grpc} for extension callbacks (gRPC)`,
       );
     },
     async stop() {
