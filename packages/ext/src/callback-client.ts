@@ -26,6 +26,9 @@ export interface CallbackOptions {
   readonly credentials?: ChannelCredentials;
 }
 
+/** The metadata key Parley reads the call's callback token from. */
+const CALLBACK_TOKEN_METADATA = 'x-parley-callback-token';
+
 /** gRPC codes after which the same call may well succeed. */
 const RETRYABLE = new Set<number>([
   status.UNAVAILABLE,
@@ -46,17 +49,19 @@ export class CallbackClients {
   }
 
   /**
-   * Sends `request` to the `ExtCallbackService` at `address` (`host:port`). Resolves once Parley
+   * Sends `request` to the `ExtCallbackService` at `address` (`host:port`), with the call's
+   * `token` as `x-parley-callback-token` metadata (none when empty). Resolves once Parley
    * answered `ok: true`; rejects with `ExtError('CALLBACK_FAILED')` when it answered `ok: false`,
-   * failed in a way a retry cannot fix, or every attempt failed.
+   * failed in a way a retry cannot fix (a refused token: `PERMISSION_DENIED`), or every attempt
+   * failed.
    */
-  async complete(address: string, request: ExtCompleteRequest): Promise<void> {
+  async complete(address: string, request: ExtCompleteRequest, token = ''): Promise<void> {
     const client = this.#client(address);
     let lastError: ServiceError | undefined;
     for (let attempt = 0; attempt < this.#options.attempts; attempt++) {
       if (attempt > 0) await sleep(Math.min(2_000, 100 * 2 ** (attempt - 1)));
       try {
-        const response = await this.#call(client, request);
+        const response = await this.#call(client, request, token);
         if (!response.ok) {
           throw new ExtError(
             'CALLBACK_FAILED',
@@ -98,10 +103,13 @@ export class CallbackClients {
   #call(
     client: ExtCallbackServiceClient,
     request: ExtCompleteRequest,
+    token: string,
   ): Promise<ExtCompleteResponse> {
     const deadline = new Date(Date.now() + this.#options.timeoutMs);
+    const metadata = new Metadata();
+    if (token !== '') metadata.set(CALLBACK_TOKEN_METADATA, token);
     return new Promise((resolve, reject) => {
-      client.complete(request, new Metadata(), { deadline }, (err, response) => {
+      client.complete(request, metadata, { deadline }, (err, response) => {
         if (err) reject(err);
         else resolve(response);
       });

@@ -37,5 +37,5 @@ export {
 } from './messages.js';
 export { ExtError, ExtRejection, type ExtErrorCode } from './errors.js';
 export type { Logger, LogLevel } from './logger.js';
-export { CALLBACK_TAG } from './service.js';
+export { CALLBACK_TAG, CALLBACK_TOKEN_TAG } from './service.js';
 export { ExtMessage, MsgScene, MsgStatus } from '@parley/proto';

@@ -36,10 +36,12 @@ export interface AsyncReply {
   finish(result: ExtResult): Promise<void>;
 }
 
-/** Where results of one message go: the request and callback address of the latest call. */
+/** Where results of one message go: the request, callback address and token of the latest call. */
 export interface CallbackTarget {
   readonly requestId: string;
   readonly address: string;
+  /** `header.tags["x-parley-callback-token"]`: sent back with every result ('' for none). */
+  readonly token: string;
 }
 
 /** A result as sent, without the request id (which depends on the target). */
@@ -139,7 +141,11 @@ export class CallbackReply implements AsyncReply {
   #enqueue(body: CompleteBody): Promise<void> {
     // The target is read when the call goes out, so a retarget also redirects queued calls.
     const sent = this.#queue.then(() =>
-      this.#clients.complete(this.#target.address, { ...body, requestId: this.#target.requestId }),
+      this.#clients.complete(
+        this.#target.address,
+        { ...body, requestId: this.#target.requestId },
+        this.#target.token,
+      ),
     );
     this.#queue = sent.catch(() => undefined);
     return sent;

@@ -31,6 +31,8 @@ import { runSyncHandler } from './sync-handler.js';
 
 /** The header tag that carries the address of Parley's `ExtCallbackService`. */
 export const CALLBACK_TAG = 'x-parley-callback';
+/** The header tag that carries the call's callback token, sent back with every result. */
+export const CALLBACK_TOKEN_TAG = 'x-parley-callback-token';
 
 export interface ServiceDeps {
   readonly types: ReadonlyMap<string, ExtTypeSpec>;
@@ -138,7 +140,11 @@ export function createExtMessageService(deps: ServiceDeps): ExtMessageServiceSer
     const address = message.header?.tags[CALLBACK_TAG] ?? '';
     if (address === '')
       return callback(invalid(`header.tags["${CALLBACK_TAG}"] is required.`).error);
-    const target = { requestId: message.header?.requestId ?? '', address };
+    const target = {
+      requestId: message.header?.requestId ?? '',
+      address,
+      token: message.header?.tags[CALLBACK_TOKEN_TAG] ?? '',
+    };
     const ack: ExtHandleAck = { requestId: target.requestId, accepted: true };
     const earlier = recentAsync ? recentAsync.get(message.msgId) : undefined;
     if (earlier !== undefined) {

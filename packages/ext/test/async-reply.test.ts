@@ -62,13 +62,19 @@ describe('async types: the reply reaches ExtCallbackService.Complete', () => {
     await parley.close();
   });
 
-  const send = (content: unknown, extra: { msgId?: string; requestId?: string } = {}) => {
+  const send = (
+    content: unknown,
+    extra: { msgId?: string; requestId?: string; token?: string } = {},
+  ) => {
     const req = request('echo', content, { ...extra, callback: parley.addr });
     return { req, ack: callHandleAsync(rpc, req) };
   };
 
   it('acks at once, streams partial results, then completes with MSG_SUCCESS', async () => {
-    const { req, ack } = send({ words: ['one', 'two', 'three'] }, { requestId: 'req-stream' });
+    const { req, ack } = send(
+      { words: ['one', 'two', 'three'] },
+      { requestId: 'req-stream', token: 'tok-stream' },
+    );
     expect(await ack).toEqual({ requestId: 'req-stream', accepted: true });
     const calls = await parley.final(req.message!.msgId);
     expect(calls.map((c) => c.status)).toEqual([
@@ -85,6 +91,9 @@ describe('async types: the reply reaches ExtCallbackService.Complete', () => {
     expect(new Set(calls.map((c) => c.generated[0]!.msgId))).toEqual(
       new Set([`${req.message!.msgId}-g0`]),
     );
+    // Every result carries the call's callback token back as metadata.
+    const tokens = parley.tokens.filter((_, i) => parley.calls[i]!.msgId === req.message!.msgId);
+    expect(tokens).toEqual(['tok-stream', 'tok-stream', 'tok-stream']);
     for (const call of calls) {
       expect(call).toMatchObject({ requestId: 'req-stream', msgId: req.message!.msgId });
       expect(call.generated[0]).toMatchObject({ msgType: 'text', conversation: 'c_1' });
@@ -116,16 +125,24 @@ describe('async types: the reply reaches ExtCallbackService.Complete', () => {
   });
 
   it('acks a repeated msg_id without running the handler again, and resends the result', async () => {
-    const first = send({ words: ['only', 'once'] }, { msgId: 'async-dup', requestId: 'r-1' });
+    const first = send(
+      { words: ['only', 'once'] },
+      { msgId: 'async-dup', requestId: 'r-1', token: 't-1' },
+    );
     await first.ack;
     await parley.final('async-dup');
     const before = runs;
-    const again = send({ words: ['only', 'once'] }, { msgId: 'async-dup', requestId: 'r-2' });
+    const again = send(
+      { words: ['only', 'once'] },
+      { msgId: 'async-dup', requestId: 'r-2', token: 't-2' },
+    );
     expect(await again.ack).toEqual({ requestId: 'r-2', accepted: true });
     const resent = await waitUntil('the final result under the new request id', () =>
       parley.calls.find((c) => c.msgId === 'async-dup' && c.requestId === 'r-2'),
     );
     expect(resent.status).toBe(MsgStatus.MSG_SUCCESS);
+    // Under the latest call's token too.
+    expect(parley.tokens[parley.calls.indexOf(resent)]).toBe('t-2');
     expect(contentOf(resent.generated[0]!)).toEqual({ text: 'only once' });
     expect(runs).toBe(before);
   });

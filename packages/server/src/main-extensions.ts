@@ -8,7 +8,7 @@ import { StaticExtRegistry } from './adapters/registry/registry-static.js';
 import type { Config } from './config/schema.js';
 import { ExtRouter } from './extensions/ext-router.js';
 import { createExtMetrics } from './observability/ext-metrics.js';
-import type { ExtRegistry } from './ports/extensions.js';
+import type { CallbackTokens, ExtRegistry } from './ports/extensions.js';
 
 export interface ExtensionParts {
   readonly registry: ExtRegistry;
@@ -20,6 +20,7 @@ export function composeExtensions(
   config: Config,
   logger: Logger,
   registry: Registry,
+  callbackTokens: CallbackTokens,
 ): ExtensionParts {
   const extRegistry: ExtRegistry =
     config.etcd_endpoints === undefined
@@ -37,7 +38,7 @@ export function composeExtensions(
             logger.warn({ key, err }, 'ignoring an unreadable extension record'),
         });
   const invoker = new GrpcExtInvoker();
-  const router = new ExtRouter(extRegistry, invoker, createExtMetrics(registry), {
+  const router = new ExtRouter(extRegistry, invoker, callbackTokens, createExtMetrics(registry), {
     defaultTimeoutMs: config.ext_timeout_ms,
     concurrency: config.ext_concurrency,
     queue: config.ext_queue,

@@ -23,6 +23,7 @@ import { WorldService } from './app/groups/world-service.js';
 import { PresenceService } from './app/presence/presence-service.js';
 import type { Config } from './config/schema.js';
 import type { Bus } from './ports/bus.js';
+import type { CallbackTokens } from './ports/extensions.js';
 import type { Presence } from './ports/presence.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { Store } from './ports/store.js';
@@ -61,6 +62,8 @@ export function composeMessaging(deps: {
   extensions: ExtensionGateway;
   /** host:port of the extension callback service. */
   callbackAddr: () => string;
+  /** Checks the token of every result an extension reports. */
+  callbackTokens: CallbackTokens;
 }): MessagingParts {
   const { config, store, bus, clock, ids, logger } = deps;
   const access = new ConversationAccess(store);
@@ -85,6 +88,7 @@ export function composeMessaging(deps: {
     clock,
     ids,
     callbackAddr: deps.callbackAddr,
+    callbackTokens: deps.callbackTokens,
     onError: (err, context) => logger.warn({ err, context }, 'extension call failed'),
   });
   const services: WsServices = {

@@ -9,8 +9,10 @@ import { MemoryBus } from './adapters/bus/bus-memory.js';
 import { MemoryPresence } from './adapters/presence/presence-memory.js';
 import { MemoryRateLimiter } from './adapters/rate-limit/rate-limiter-memory.js';
 import { Argon2Hasher } from './adapters/security/argon2-hasher.js';
+import { HmacCallbackTokens } from './adapters/security/hmac-callback-tokens.js';
 import { JoseAccessTokens } from './adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from './adapters/security/secret-tokens.js';
+import { loadSigningKey } from './adapters/security/signing-key.js';
 import { openPostgresStore } from './adapters/store/postgres.js';
 import { openSqliteStore } from './adapters/store/sqlite.js';
 import { SystemClock } from './adapters/system/system-clock.js';
@@ -25,13 +27,14 @@ import { composeMessaging } from './main-messaging.js';
 import { composeSocial } from './main-social.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Store } from './ports/store.js';
-import { ExtCallbackServer } from './transports/grpc/ext-callback-server.js';
+import { ExtCallbackServer, joinHostPort } from './transports/grpc/ext-callback-server.js';
 import { buildHttpServer } from './transports/http/http-server.js';
 import { VERSION } from './version.js';
 
 export const SIGNING_KEY_FILE = join('keys', 'access-token-ed25519.pem');
 const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const EXT_RETRY_INTERVAL_MS = 1_000;
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
 export interface ParleyServer {
   readonly config: Config;
@@ -44,6 +47,8 @@ export interface ParleyServer {
   url(): string;
   /** The port of the gRPC callback service once listening. */
   grpcPort(): number;
+  /** host:port the gRPC callback service listens on, once listening. */
+  grpcAddress(): string;
   start(): Promise<void>;
   /** Stops taking work, finishes in-flight requests (up to the shutdown timeout), closes the store. */
   stop(): Promise<void>;
@@ -81,10 +86,13 @@ export async function createParley(
   const clock = new SystemClock();
   const ids = new UlidIds();
   const secrets = new RandomSecretTokens();
-  const accessTokens = await JoseAccessTokens.load({
+  const signingKey = await loadSigningKey({
     privateKeyPem: config.jwt_private_key,
     keyFile: join(config.data_dir, SIGNING_KEY_FILE),
   });
+  const accessTokens = await JoseAccessTokens.fromKey(signingKey);
+  // From the signing key: the same after a restart and on every node (docs/extensions.md).
+  const callbackTokens = HmacCallbackTokens.fromSigningKey(signingKey);
   const windowMs = config.rate_limit_window * 1000;
   // One limiter for every per-user and per-address rule (their keys are namespaced).
   const limiter = new MemoryRateLimiter(clock);
@@ -115,8 +123,9 @@ export async function createParley(
   );
   const users = new UserService({ store, clock });
   const metrics = createMetrics();
-  const extensions = composeExtensions(config, logger, metrics.registry);
+  const extensions = composeExtensions(config, logger, metrics.registry, callbackTokens);
   let callbackPort = 0;
+  const callbackHost = WILDCARD_HOSTS.has(config.grpc_host) ? '127.0.0.1' : config.grpc_host;
   const social = composeSocial({
     store,
     bus,
@@ -140,7 +149,8 @@ export async function createParley(
     groupAddPolicy: social.groupAddPolicy,
     limiter,
     extensions: extensions.router,
-    callbackAddr: () => config.grpc_advertise_addr ?? `127.0.0.1:${callbackPort}`,
+    callbackAddr: () => config.grpc_advertise_addr ?? joinHostPort(callbackHost, callbackPort),
+    callbackTokens,
   });
   const callbacks = new ExtCallbackServer(messaging.extensionFlow, logger);
   const health = new HealthService({ store, clock, connections: messaging.hub });
@@ -191,10 +201,11 @@ export async function createParley(
     http,
     url: () => address,
     grpcPort: () => callbackPort,
+    grpcAddress: () => joinHostPort(config.grpc_host, callbackPort),
     connectionCount: () => messaging.hub.count(),
     async start() {
       await extensions.registry.start();
-      callbackPort = await callbacks.listen(config.host, config.grpc_port);
+      callbackPort = await callbacks.listen(config.grpc_host, config.grpc_port);
       extTimer = setInterval(() => void retryExtensions(), EXT_RETRY_INTERVAL_MS).unref();
       messaging.gateway.attach(http.server);
       address = await http.listen({
@@ -204,15 +215,17 @@ export async function createParley(
       });
       sweeper = setInterval(() => void sweepTokens(), TOKEN_SWEEP_INTERVAL_MS).unref();
       health.markReady();
+      const grpc = joinHostPort(config.grpc_host, callbackPort);
       logger.info(
         {
           url: address,
+          grpc,
           grpc_port: callbackPort,
           engine: store.engine,
           data_dir: config.data_dir,
           version: VERSION,
         },
-        `Parley is listening on ${address}`,
+        `Parley is listening on ${address} and on ${grpc} for extension callbacks (gRPC)`,
       );
     },
     async stop() {

@@ -59,11 +59,18 @@ let seq = 0;
 export function request(
   msgType: string,
   content: unknown,
-  extra: { msgId?: string; requestId?: string; callback?: string; fromUid?: string } = {},
+  extra: {
+    msgId?: string;
+    requestId?: string;
+    callback?: string;
+    token?: string;
+    fromUid?: string;
+  } = {},
 ): ExtHandleRequest {
   seq += 1;
   const tags: Record<string, string> = {};
   if (extra.callback !== undefined) tags['x-parley-callback'] = extra.callback;
+  if (extra.token !== undefined) tags['x-parley-callback-token'] = extra.token;
   return {
     message: ExtMessage.fromPartial({
       msgId: extra.msgId ?? `m${Date.now().toString(36)}x${seq}`,
@@ -92,6 +99,8 @@ export interface CallbackServer {
   readonly addr: string;
   /** Every call received, in order. */
   readonly calls: ExtCompleteRequest[];
+  /** The `x-parley-callback-token` metadata of each call in `calls` ('' for none). */
+  readonly tokens: string[];
   /** What `Complete` answers: `ok` (default true). */
   answerOk: boolean;
   /** Resolves with the calls for `msgId` once one of them has a final status. */
@@ -102,10 +111,12 @@ export interface CallbackServer {
 export async function startCallbackServer(): Promise<CallbackServer> {
   const server = new Server();
   const calls: ExtCompleteRequest[] = [];
+  const tokens: string[] = [];
   const waiters = new Set<() => void>();
   const state: CallbackServer = {
     addr: '',
     calls,
+    tokens,
     answerOk: true,
     final: (msgId) =>
       new Promise((resolve) => {
@@ -127,6 +138,7 @@ export async function startCallbackServer(): Promise<CallbackServer> {
   const service: ExtCallbackServiceServer = {
     complete: (call, callback) => {
       calls.push(call.request);
+      tokens.push(String(call.metadata.get('x-parley-callback-token')[0] ?? ''));
       callback(null, { ok: state.answerOk });
       for (const waiter of [...waiters]) waiter();
     },

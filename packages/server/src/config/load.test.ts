@@ -16,6 +16,8 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       host: '0.0.0.0',
       port: 8080,
+      grpc_host: '127.0.0.1',
+      grpc_port: 9090,
       data_dir: resolve('./data'),
       log_level: 'info',
       body_limit: 1024 * 1024,
@@ -31,6 +33,8 @@ describe('loadConfig', () => {
     const config = loadConfig({
       env: {
         PARLEY_PORT: '9090',
+        PARLEY_GRPC_PORT: '0',
+        PARLEY_GRPC_HOST: '10.0.0.5',
         PARLEY_TRUST_PROXY: 'false',
         PARLEY_DATABASE_URL: 'postgres://u@h/db',
         PARLEY_LOG_LEVEL: 'debug',
@@ -39,6 +43,8 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({
       port: 9090,
+      grpc_port: 0,
+      grpc_host: '10.0.0.5',
       trust_proxy: false,
       database_url: 'postgres://u@h/db',
       log_level: 'debug',

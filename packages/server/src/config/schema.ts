@@ -97,6 +97,7 @@ export const ConfigSchema = z
     group_add_policy: z.enum(['friends', 'anyone']).default('friends'),
     group_members_per_request: int(1, 100_000).default(500),
     group_create_limit: int(1, 1_000_000).default(20),
+    grpc_host: z.string().min(1).default('127.0.0.1'),
     grpc_port: int(0, 65535).default(9090),
     grpc_advertise_addr: z
       .string()
@@ -116,7 +117,7 @@ export type Config = Readonly<z.output<typeof ConfigSchema>>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export const CONFIG_DOCS: Record<keyof Config, string> = {
-  host: 'Address to listen on.',
+  host: 'Address the HTTP and WebSocket server listens on.',
   port: 'HTTP port (0 picks a free one).',
   listen_backlog:
     'Connections the kernel queues before they are accepted (capped by net.core.somaxconn); room for a reconnect storm.',
@@ -158,9 +159,11 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   group_members_per_request:
     'Most users one group creation or add-members request may name; larger groups grow by joins and invitations.',
   group_create_limit: 'Groups one user may create per rate-limit window.',
+  grpc_host:
+    'Address the gRPC callback service listens on; loopback by default, widen it only for extension services on other hosts.',
   grpc_port: 'gRPC port (the extension callback service); 0 picks a free one.',
   grpc_advertise_addr:
-    'host:port extension services use to reach the callback service; unset: 127.0.0.1 and the gRPC port.',
+    'host:port extension services use to reach the callback service; unset: the gRPC host (127.0.0.1 for a wildcard) and port.',
   etcd_endpoints:
     'Comma-separated etcd URLs: extension services are discovered there. Unset: from the ext setting.',
   ext: 'Extension services and per-type policy without etcd (JSON; see docs/extensions.md).',

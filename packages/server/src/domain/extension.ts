@@ -52,6 +52,9 @@ export interface ExtEnvelope {
 /** A message an extension generated. */
 export interface GeneratedMessage {
   readonly msgType: string;
+  /** Empty or the original's conversation: a generated message lands nowhere else. */
+  readonly conversation: string;
+  /** Empty or the original sender: Parley has no system sender, so no one else. */
   readonly fromUid: string;
   /** UTF-8 JSON of its content. */
   readonly payload: string;
@@ -70,4 +73,28 @@ export const generatedMessageId = (parentId: string, index: number): string =>
 export const generatedClientMsgId = (parentId: string, index: number): string =>
   `${parentId}:g${index}`;
 
+/**
+ * Why a generated message may not be stored with `parent`, or undefined when it may: it stays
+ * in the original's conversation and speaks for the original's sender (an empty field means
+ * exactly that). An extension can never post as another user or into another conversation.
+ */
+export function foreignGenerated(
+  parent: { readonly conversationId: string; readonly senderId: string },
+  generated: Pick<GeneratedMessage, 'conversation' | 'fromUid'>,
+): string | undefined {
+  if (generated.conversation !== '' && generated.conversation !== parent.conversationId) {
+    return `its conversation must be empty or the original's (${parent.conversationId})`;
+  }
+  if (generated.fromUid !== '' && generated.fromUid !== parent.senderId) {
+    return `its from_uid must be empty or the original sender (${parent.senderId})`;
+  }
+  return undefined;
+}
+
+/** Header tag of every async call: host:port of Parley's ExtCallbackService. */
 export const CALLBACK_TAG = 'x-parley-callback';
+/**
+ * Header tag of every async call, and the metadata key `Complete` must carry it back under:
+ * the call's callback token (ports/extensions.ts CallbackTokens).
+ */
+export const CALLBACK_TOKEN_TAG = 'x-parley-callback-token';

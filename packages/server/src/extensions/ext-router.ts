@@ -10,6 +10,7 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import {
+  CALLBACK_TOKEN_TAG,
   DEFAULT_TYPE_CONFIG,
   type ExtEnvelope,
   type ExtInstance,
@@ -17,7 +18,12 @@ import {
   type ExtTypeConfig,
   type HandleResult,
 } from '../domain/extension.js';
-import { ExtCallError, type ExtInvoker, type ExtRegistry } from '../ports/extensions.js';
+import {
+  ExtCallError,
+  type CallbackTokens,
+  type ExtInvoker,
+  type ExtRegistry,
+} from '../ports/extensions.js';
 import type { ExtMetrics } from './ext-metrics.js';
 import { pickInstance } from './instance-picker.js';
 
@@ -43,11 +49,13 @@ export interface ExtRoute {
  * registry table (never asking etcd per message), and guards every call with a deadline, a
  * circuit breaker per instance and a bulkhead per type. A call that fails for a reason other
  * than its deadline is retried once on another instance while time remains: Handle and
- * HandleAsync are idempotent on msg_id, so a retry cannot double anything.
+ * HandleAsync are idempotent on msg_id, so a retry cannot double anything. Every HandleAsync
+ * call carries the callback token of its message and the instance it goes to.
  */
 export class ExtRouter {
   readonly #registry: ExtRegistry;
   readonly #invoker: ExtInvoker;
+  readonly #tokens: CallbackTokens;
   readonly #metrics: ExtMetrics;
   readonly #options: ExtRouterOptions;
   readonly #breakers = new Map<string, CircuitBreakerPolicy>();
@@ -58,11 +66,13 @@ export class ExtRouter {
   constructor(
     registry: ExtRegistry,
     invoker: ExtInvoker,
+    tokens: CallbackTokens,
     metrics: ExtMetrics,
     options: ExtRouterOptions,
   ) {
     this.#registry = registry;
     this.#invoker = invoker;
+    this.#tokens = tokens;
     this.#metrics = metrics;
     this.#options = options;
     registry.onChange(() => this.#forgetGone());
@@ -97,9 +107,14 @@ export class ExtRouter {
   }
 
   handleAsync(envelope: ExtEnvelope): Promise<boolean> {
-    return this.#call(envelope, 'handle_async', (instance, e, ms) =>
-      this.#invoker.handleAsync(instance, e, ms),
-    );
+    return this.#call(envelope, 'handle_async', (instance, e, ms) => {
+      const token = this.#tokens.issue(e.msgId, instance.instanceId);
+      return this.#invoker.handleAsync(
+        instance,
+        { ...e, tags: { ...e.tags, [CALLBACK_TOKEN_TAG]: token } },
+        ms,
+      );
+    });
   }
 
   async #call<T>(

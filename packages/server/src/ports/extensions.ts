@@ -41,3 +41,18 @@ export interface ExtInvoker {
   retain(addrs: ReadonlySet<string>): void;
   close(): void;
 }
+
+/**
+ * The tokens that let an extension report the result of an async call (docs/extensions.md):
+ * each HandleAsync call carries one, bound to the message id and the instance called, and
+ * ExtCallbackService.Complete takes a result only with it.
+ *
+ * Guarantees: `verify` answers the instance only for a token `issue` made for that `msgId`,
+ * on any node sharing the key and across restarts (pending results arrive after one); it
+ * compares in constant time and never throws, whatever the token.
+ */
+export interface CallbackTokens {
+  issue(msgId: string, instanceId: string): string;
+  /** The instance the token was issued to for `msgId`, or undefined when it was not. */
+  verify(token: string, msgId: string): string | undefined;
+}

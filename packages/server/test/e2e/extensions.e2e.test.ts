@@ -1,6 +1,7 @@
 import { MsgStatus } from '@parley/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  callbackOf,
   complete,
   generated,
   payloadOf,
@@ -39,7 +40,14 @@ describe('extension messages with services from the config file', () => {
   ): Promise<Setup> {
     const store = storage ?? (await testStorage('sqlite'));
     if (!storage) cleanups.push(() => store.dispose());
-    const server = await startTestServer(store, { ext, ext_breaker_open_ms: 300, ...extra });
+    // A call's deadline is the instance's or type's timeout_ms, else this: generous, so that a
+    // first call on a busy machine is not taken for a dead service.
+    const server = await startTestServer(store, {
+      ext,
+      ext_breaker_open_ms: 300,
+      ext_timeout_ms: 5_000,
+      ...extra,
+    });
     cleanups.push(() => server.stop());
     const a = await server
       .client()
@@ -237,7 +245,7 @@ describe('extension messages with services from the config file', () => {
     await eventually(() => ext.calls.length === 1);
     const call = ext.calls[0]!;
     expect(call.header?.async).toBe(true);
-    const callback = call.header?.tags['x-parley-callback'] as string;
+    const { addr: callback, token } = callbackOf(call);
     expect(callback).toBe(`127.0.0.1:${s.server.parley.grpcPort()}`);
 
     const done = {
@@ -245,8 +253,8 @@ describe('extension messages with services from the config file', () => {
       status: MsgStatus.MSG_SUCCESS,
       generated: [generated('custom', { custom_type: 'image.meta', data: { width: 640 } })],
     };
-    expect(await complete(callback, done)).toEqual({ ok: true });
-    expect(await complete(callback, done)).toEqual({ ok: true });
+    expect(await complete(callback, done, token)).toEqual({ ok: true });
+    expect(await complete(callback, done, token)).toEqual({ ok: true });
     const updated = await s.bob.next((f) => f.event === 'message.updated');
     expect(updated.data).toMatchObject({ message: { seq: 1, status: 'sent' }, change_seq: 1 });
     await eventually(() => s.bob.events('message.new').length === 2);
@@ -269,12 +277,16 @@ describe('extension messages with services from the config file', () => {
     const s = await setup(service('image.scan', ext, 'async'));
     const reply = await send(s, 'image.scan', { url: 'https://cdn.example/x.png' }, 'scan-1');
     await eventually(() => ext.calls.length === 1);
-    const callback = ext.calls[0]!.header?.tags['x-parley-callback'] as string;
-    await complete(callback, {
-      msgId: reply.data.message.message_id,
-      status: MsgStatus.MSG_REJECTED,
-      reason: 'The image is not allowed.',
-    });
+    const { addr: callback, token } = callbackOf(ext.calls[0]!);
+    await complete(
+      callback,
+      {
+        msgId: reply.data.message.message_id,
+        status: MsgStatus.MSG_REJECTED,
+        reason: 'The image is not allowed.',
+      },
+      token,
+    );
     const updated = await s.alice.next((f) => f.event === 'message.updated');
     expect(updated.data).toMatchObject({
       message: { status: 'rejected' },
@@ -287,22 +299,22 @@ describe('extension messages with services from the config file', () => {
     const s = await setup(service('ai', ext, 'async'));
     const reply = await send(s, 'ai', { prompt: 'hello' }, 'ai-1');
     await eventually(() => ext.calls.length === 1);
-    const callback = ext.calls[0]!.header?.tags['x-parley-callback'] as string;
+    const { addr: callback, token } = callbackOf(ext.calls[0]!);
     const msgId = reply.data.message.message_id;
     let text = '';
     for (const word of ['Hello', 'there,', 'friend.']) {
       text = text ? `${text} ${word}` : word;
-      await complete(callback, {
-        msgId,
-        status: MsgStatus.MSG_PENDING,
-        generated: [generated('text', { text }, 'bot')],
-      });
+      await complete(
+        callback,
+        { msgId, status: MsgStatus.MSG_PENDING, generated: [generated('text', { text })] },
+        token,
+      );
     }
-    await complete(callback, {
-      msgId,
-      status: MsgStatus.MSG_SUCCESS,
-      generated: [generated('text', { text }, 'bot')],
-    });
+    await complete(
+      callback,
+      { msgId, status: MsgStatus.MSG_SUCCESS, generated: [generated('text', { text })] },
+      token,
+    );
     await eventually(() => s.bob.events('message.updated').length >= 4);
     const newOnes = s.bob.events('message.new').map((f) => f.data.message);
     expect(newOnes.map((m) => [m.seq, m.status])).toEqual([
@@ -340,11 +352,14 @@ describe('extension messages with services from the config file', () => {
     const server = await startTestServer(storage, { ext: service('slowjob', ext, 'async') });
     cleanups.push(() => server.stop());
     const callback = `127.0.0.1:${server.parley.grpcPort()}`;
+    // The token of the call made before the restart is still good.
+    const { token } = callbackOf(ext.calls[0]!);
     expect(
-      await complete(callback, {
-        msgId: reply.data.message.message_id,
-        status: MsgStatus.MSG_SUCCESS,
-      }),
+      await complete(
+        callback,
+        { msgId: reply.data.message.message_id, status: MsgStatus.MSG_SUCCESS },
+        token,
+      ),
     ).toEqual({ ok: true });
     const stored = await server.parley.store.messages.findById(reply.data.message.message_id);
     expect(stored?.status).toBe('sent');

@@ -9,7 +9,7 @@ import {
   type ExtHandleResponse,
   type ExtMessage,
 } from '@parley/proto';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, Metadata } from '@grpc/grpc-js';
 
 export type HandleFn = (
   message: ExtMessage,
@@ -91,19 +91,32 @@ export function generated(msgType: string, content: unknown, fromUid = ''): ExtM
   };
 }
 
-/** Calls Parley's ExtCallbackService.Complete at `addr`. */
+/** Calls Parley's ExtCallbackService.Complete at `addr`, with `token` as its metadata if given. */
 export function complete(
   addr: string,
   request: Partial<ExtCompleteRequest> & { msgId: string; status: MsgStatus },
+  token?: string,
 ): Promise<{ ok: boolean }> {
   const client = new ExtCallbackServiceClient(addr, credentials.createInsecure());
+  const metadata = new Metadata();
+  if (token !== undefined) metadata.set('x-parley-callback-token', token);
   return new Promise((resolve, reject) => {
-    client.complete({ requestId: '', reason: '', generated: [], ...request }, (err, res) => {
-      client.close();
-      if (err) reject(err);
-      else resolve(res);
-    });
+    client.complete(
+      { requestId: '', reason: '', generated: [], ...request },
+      metadata,
+      (err, res) => {
+        client.close();
+        if (err) reject(err);
+        else resolve(res);
+      },
+    );
   });
+}
+
+/** Where an async call's results go, and the token they must carry. */
+export function callbackOf(call: ExtMessage): { addr: string; token: string } {
+  const tags = call.header?.tags ?? {};
+  return { addr: tags['x-parley-callback'] ?? '', token: tags['x-parley-callback-token'] ?? '' };
 }
 
 export const payloadOf = (m: ExtMessage): unknown =>

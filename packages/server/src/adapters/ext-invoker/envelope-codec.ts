@@ -28,6 +28,7 @@ export function toExtMessage(e: ExtEnvelope): ExtMessage {
 
 export const fromGenerated = (m: ExtMessage): GeneratedMessage => ({
   msgType: m.msgType,
+  conversation: m.conversation,
   fromUid: m.fromUid,
   payload: Buffer.from(m.payload).toString('utf8'),
 });

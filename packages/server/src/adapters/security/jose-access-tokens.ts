@@ -1,27 +1,14 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-} from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT } from 'jose';
 import { unauthenticated } from '../../domain/errors.js';
 import type { AccessClaims, AccessTokens } from '../../ports/security.js';
+import { loadSigningKey, type SigningKeySource } from './signing-key.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley';
 /** Verified tokens remembered (about 0.5 KiB each): a reconnect storm of this many clients. */
 const VERIFIED_CACHE_MAX = 20_000;
-
-export interface SigningKeySource {
-  /** An Ed25519 private key as PKCS#8 PEM; when absent, `keyFile` is used. */
-  readonly privateKeyPem?: string | undefined;
-  /** Where the generated key is kept, so that tokens survive a restart. */
-  readonly keyFile: string;
-}
 
 /** EdDSA (Ed25519) JWT access tokens, signed and verified with jose. */
 export class JoseAccessTokens implements AccessTokens {
@@ -38,20 +25,11 @@ export class JoseAccessTokens implements AccessTokens {
 
   /** Loads the configured key, or the one in the key file, or makes and saves a new one. */
   static async load(source: SigningKeySource): Promise<JoseAccessTokens> {
-    const pem = source.privateKeyPem ?? (await readOrCreateKeyFile(source.keyFile));
-    let key: KeyObject;
-    try {
-      key = createPrivateKey(pem);
-    } catch (err) {
-      throw new Error(`The access-token signing key is not a readable PKCS#8 PEM private key`, {
-        cause: err,
-      });
-    }
-    if (key.asymmetricKeyType !== 'ed25519') {
-      throw new Error(
-        `The access-token signing key must be an Ed25519 key, not ${key.asymmetricKeyType ?? 'unknown'}`,
-      );
-    }
+    return JoseAccessTokens.fromKey(await loadSigningKey(source));
+  }
+
+  /** Tokens signed with `key`, an Ed25519 private key (see `loadSigningKey`). */
+  static async fromKey(key: KeyObject): Promise<JoseAccessTokens> {
     const keyId = await calculateJwkThumbprint(await exportJWK(createPublicKey(key)));
     return new JoseAccessTokens(key, keyId);
   }
@@ -96,24 +74,4 @@ export class JoseAccessTokens implements AccessTokens {
       );
     }
   }
-}
-
-async function readOrCreateKeyFile(keyFile: string): Promise<string> {
-  try {
-    return await readFile(keyFile, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
-  // 'wx' fails if another process created the file first; then that one's key wins.
-  try {
-    await writeFile(keyFile, pem, { flag: 'wx', mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFile(keyFile, 'utf8');
-    throw err;
-  }
-  await chmod(keyFile, 0o600);
-  return pem;
 }

@@ -1,9 +1,10 @@
 import type { ConversationType } from '../../domain/conversation.js';
 import { singleConversationMembers } from '../../domain/conversation.js';
-import { AppError } from '../../domain/errors.js';
+import { AppError, notFound } from '../../domain/errors.js';
 import {
   CALLBACK_TAG,
   EXT_STATUS,
+  foreignGenerated,
   type ExtEnvelope,
   type GeneratedMessage,
 } from '../../domain/extension.js';
@@ -13,6 +14,7 @@ import {
   type MessageStatus,
   type PublicMessage,
 } from '../../domain/message.js';
+import type { CallbackTokens } from '../../ports/extensions.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock, Ids } from '../../ports/system.js';
 import type { AuthContext } from '../accounts/auth-context.js';
@@ -31,6 +33,8 @@ export interface ExtensionSend {
 
 export interface Completion {
   readonly msgId: string;
+  /** The callback token the caller sent back (empty when it sent none). */
+  readonly token: string;
   readonly status: number;
   /** Why the service failed or refused it (passed on to the members). */
   readonly reason?: string | undefined;
@@ -46,6 +50,8 @@ export interface ExtensionFlowDeps {
   readonly ids: Ids;
   /** host:port of Parley's ExtCallbackService, put in every async call's tags. */
   readonly callbackAddr: () => string;
+  /** Checks the token a Complete carries (the router puts one in every async call). */
+  readonly callbackTokens: Pick<CallbackTokens, 'verify'>;
   readonly onError: (err: unknown, context: string) => void;
 }
 
@@ -163,14 +169,41 @@ export class ExtensionFlow {
     }
   }
 
-  /** ExtCallbackService.Complete: partial results stream, a final status settles. Idempotent. */
-  async complete(completion: Completion): Promise<boolean> {
-    const parent = await this.#deps.store.messages.findById(completion.msgId);
-    if (parent === undefined) return false;
-    if (completion.status === EXT_STATUS.pending || completion.status === EXT_STATUS.unknown) {
-      if (parent.status === 'pending')
-        await this.#deps.results.stream(parent, completion.generated);
-      return true;
+  /**
+   * ExtCallbackService.Complete: partial results stream, a final status settles. Refused with
+   * PERMISSION_DENIED without the token of an async call of this message, for a message no
+   * longer pending (a repeat of the final status it was settled with changes nothing and
+   * succeeds: Complete is idempotent), and when a generated message would land in another
+   * conversation or speak for anyone but the original sender.
+   */
+  async complete(completion: Completion): Promise<void> {
+    const { msgId } = completion;
+    if (this.#deps.callbackTokens.verify(completion.token, msgId) === undefined) {
+      throw new AppError(
+        'PERMISSION_DENIED',
+        `The callback token is missing or was not issued for message ${msgId}.`,
+      );
+    }
+    const parent = await this.#deps.store.messages.findById(msgId);
+    if (parent === undefined) throw notFound(`No message ${msgId}.`);
+    completion.generated.forEach((g, i) => {
+      const why = foreignGenerated(parent, g);
+      if (why !== undefined) {
+        throw new AppError('PERMISSION_DENIED', `Generated message ${i} is refused: ${why}.`);
+      }
+    });
+    const partial =
+      completion.status === EXT_STATUS.pending || completion.status === EXT_STATUS.unknown;
+    if (parent.status !== 'pending') {
+      if (!partial && settledStatus(completion.status) === parent.status) return;
+      throw new AppError(
+        'PERMISSION_DENIED',
+        `Message ${msgId} is not pending: it was settled as ${parent.status}.`,
+      );
+    }
+    if (partial) {
+      await this.#deps.results.stream(parent, completion.generated);
+      return;
     }
     await this.#deps.results.settle(
       parent,
@@ -179,7 +212,6 @@ export class ExtensionFlow {
       completion.reason,
     );
     await this.#deps.store.extJobs.remove(parent.id);
-    return true;
   }
 
   /** Passthrough: retries messages whose service was away, once one is available again. */

@@ -8,6 +8,7 @@ import type { ExtEnvelope, ExtMode, ExtTypeConfig, HandleResult } from '../../do
 export interface ExtensionGateway {
   route(msgType: string): { mode: ExtMode | undefined; config: ExtTypeConfig } | undefined;
   handle(envelope: ExtEnvelope): Promise<HandleResult>;
+  /** Adds the callback token of the instance called to the envelope's tags. */
   handleAsync(envelope: ExtEnvelope): Promise<boolean>;
   available(msgType: string): boolean;
   deadlineFor(msgType: string): number;

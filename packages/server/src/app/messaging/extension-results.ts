@@ -1,6 +1,7 @@
 import type { ConversationType } from '../../domain/conversation.js';
 import {
   EXT_STATUS,
+  foreignGenerated,
   generatedClientMsgId,
   generatedMessageId,
   type GeneratedMessage,
@@ -58,7 +59,10 @@ export class ExtensionResults {
     this.#maxContentBytes = maxContentBytes;
   }
 
-  /** The rows for generated messages: the invalid ones are dropped (and reported). */
+  /**
+   * The rows for generated messages: the invalid ones, and those naming another conversation
+   * or another sender (domain/extension.ts foreignGenerated), are dropped and reported.
+   */
   generatedRows(
     parent: { id: string; conversationId: string; senderId: string },
     generated: readonly GeneratedMessage[],
@@ -67,6 +71,11 @@ export class ExtensionResults {
     const rows: NewMessage[] = [];
     generated.forEach((g, i) => {
       const type = g.msgType || 'custom';
+      const foreign = foreignGenerated(parent, g);
+      if (foreign !== undefined) {
+        this.#deps.onInvalid(`generated message ${i} of ${parent.id}: ${foreign}`);
+        return;
+      }
       try {
         const parsed: unknown = JSON.parse(g.payload);
         const content = isBuiltInType(type)
@@ -75,7 +84,7 @@ export class ExtensionResults {
         rows.push({
           id: generatedMessageId(parent.id, i),
           conversationId: parent.conversationId,
-          senderId: g.fromUid || parent.senderId,
+          senderId: parent.senderId,
           clientMsgId: generatedClientMsgId(parent.id, i),
           type,
           content,

@@ -150,7 +150,7 @@ export interface ExtHeader {
   async: boolean;
   /** the deadline Parley gives this call */
   timeoutMs: number;
-  /** gray release / A-B / feature flags; Parley adds x-parley-callback */
+  /** gray release / A-B / feature flags; Parley adds x-parley-callback(-token) */
   tags: { [key: string]: string };
 }
 

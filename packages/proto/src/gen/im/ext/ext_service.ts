@@ -621,13 +621,17 @@ export const ExtMessageServiceClient = makeGenericClientConstructor(
   serviceName: string;
 };
 
-/** Served by Parley at the address in ExtHeader.tags["x-parley-callback"]. */
+/**
+ * Served by Parley at the address in ExtHeader.tags["x-parley-callback"]. Every call must carry
+ * the async call's ExtHeader.tags["x-parley-callback-token"] as x-parley-callback-token
+ * metadata; without it, or for a message no longer pending, PERMISSION_DENIED.
+ */
 export type ExtCallbackServiceService = typeof ExtCallbackServiceService;
 export const ExtCallbackServiceService = {
   /**
-   * Reports an async result. Idempotent: repeating a call changes nothing more. A status of
-   * MSG_PENDING with generated messages streams a partial result (for example an AI reply
-   * word by word); a final status commits it.
+   * Reports an async result. Idempotent: repeating the final status changes nothing more. A
+   * status of MSG_PENDING with generated messages streams a partial result (for example an AI
+   * reply word by word); a final status commits it.
    */
   complete: {
     path: "/im.ext.ExtCallbackService/Complete" as const,
@@ -642,18 +646,18 @@ export const ExtCallbackServiceService = {
 
 export interface ExtCallbackServiceServer extends UntypedServiceImplementation {
   /**
-   * Reports an async result. Idempotent: repeating a call changes nothing more. A status of
-   * MSG_PENDING with generated messages streams a partial result (for example an AI reply
-   * word by word); a final status commits it.
+   * Reports an async result. Idempotent: repeating the final status changes nothing more. A
+   * status of MSG_PENDING with generated messages streams a partial result (for example an AI
+   * reply word by word); a final status commits it.
    */
   complete: handleUnaryCall<ExtCompleteRequest, ExtCompleteResponse>;
 }
 
 export interface ExtCallbackServiceClient extends Client {
   /**
-   * Reports an async result. Idempotent: repeating a call changes nothing more. A status of
-   * MSG_PENDING with generated messages streams a partial result (for example an AI reply
-   * word by word); a final status commits it.
+   * Reports an async result. Idempotent: repeating the final status changes nothing more. A
+   * status of MSG_PENDING with generated messages streams a partial result (for example an AI
+   * reply word by word); a final status commits it.
    */
   complete(
     request: ExtCompleteRequest,
