@@ -108,6 +108,7 @@ export async function createParley(
       accessTokenTtlSeconds: config.access_token_ttl,
       refreshTokenTtlSeconds: config.refresh_token_ttl,
       loginFailures: { limit: config.login_failure_limit, windowMs },
+      loginFailuresPerAddress: { limit: config.login_failure_limit_per_address, windowMs },
       signups: { limit: config.signup_limit, windowMs },
     },
   );

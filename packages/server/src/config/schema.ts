@@ -74,6 +74,7 @@ export const ConfigSchema = z
     refresh_token_ttl: int(60, 365 * 24 * 3600).default(30 * 24 * 3600),
     jwt_private_key: z.string().min(1).optional(),
     login_failure_limit: int(1, 1_000_000).default(10),
+    login_failure_limit_per_address: int(1, 1_000_000).default(50),
     signup_limit: int(1, 1_000_000).default(600),
     rate_limit_window: int(1, 24 * 3600).default(60),
     trust_proxy: flag.default(false),
@@ -127,6 +128,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   jwt_private_key:
     'Ed25519 private key (PKCS#8 PEM) for access tokens; unset: generated once into the data dir.',
   login_failure_limit: 'Failed logins per username per rate-limit window.',
+  login_failure_limit_per_address:
+    'Failed logins per client address per rate-limit window, whatever the usernames.',
   signup_limit: 'Registrations and guest logins per client address per rate-limit window.',
   rate_limit_window: 'Length of the rate-limit window in seconds.',
   trust_proxy: 'Take the client address from X-Forwarded-For (only behind a trusted proxy).',
