@@ -143,7 +143,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'Bytes that may wait to be sent to one connection; more closes it with 4008.',
   ws_rate_per_second: 'WebSocket requests per second per connection (sustained).',
   ws_rate_burst: 'WebSocket requests per connection in a burst.',
-  ws_max_inflight: 'Requests one connection may have in progress at once.',
+  ws_max_inflight:
+    'Requests one connection may have in progress at once; the next wait their turn (up to the burst size).',
   ws_idle_timeout:
     'Seconds without any frame from a client (pongs count) before closing it with 4000.',
   ws_ping_interval: 'Seconds between the WebSocket pings the server sends.',
