@@ -17,7 +17,8 @@ import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { socialRoutes, type SocialServices } from './routes/social-routes.js';
 import { userRoutes } from './routes/user-routes.js';
-import { redactUrl, traceIdOf, traceparentFor } from './trace.js';
+import { redactUrl } from '../../observability/redact.js';
+import { traceIdOf, traceparentFor } from './trace.js';
 
 export interface HttpServerDeps {
   readonly auth: AuthService;
