@@ -26,12 +26,15 @@ import { composeSocial } from './main-social.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Store } from './ports/store.js';
 import { ExtCallbackServer } from './transports/grpc/ext-callback-server.js';
+import { ConnectionGuard } from './transports/http/connection-guard.js';
 import { buildHttpServer } from './transports/http/http-server.js';
 import { VERSION } from './version.js';
 
 export const SIGNING_KEY_FILE = join('keys', 'access-token-ed25519.pem');
 const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const EXT_RETRY_INTERVAL_MS = 1_000;
+/** Connections past max_connections still accepted, for health checks only. */
+const HEALTH_CHECK_HEADROOM = 64;
 
 export interface ParleyServer {
   readonly config: Config;
@@ -140,6 +143,11 @@ export async function createParley(
   });
   const callbacks = new ExtCallbackServer(messaging.extensionFlow, logger);
   const health = new HealthService({ store, clock, connections: messaging.hub });
+  const connections = new ConnectionGuard({
+    maxPerAddress: config.max_connections_per_address,
+    maxTotal: config.max_connections,
+    healthHeadroom: HEALTH_CHECK_HEADROOM,
+  });
   const http = await buildHttpServer(
     {
       auth,
@@ -152,7 +160,14 @@ export async function createParley(
       metrics,
       logger,
     },
-    { bodyLimit: config.body_limit, trustProxy: config.trust_proxy, version: VERSION },
+    {
+      bodyLimit: config.body_limit,
+      trustProxy: config.trust_proxy,
+      version: VERSION,
+      headersTimeoutMs: config.http_headers_timeout * 1000,
+      requestTimeoutMs: config.http_request_timeout * 1000,
+      connections,
+    },
   );
 
   let sweeper: NodeJS.Timeout | undefined;
@@ -192,7 +207,7 @@ export async function createParley(
       await extensions.registry.start();
       callbackPort = await callbacks.listen(config.host, config.grpc_port);
       extTimer = setInterval(() => void retryExtensions(), EXT_RETRY_INTERVAL_MS).unref();
-      messaging.gateway.attach(http.server);
+      messaging.gateway.attach(http.server, connections);
       address = await http.listen({
         host: config.host,
         port: config.port,
