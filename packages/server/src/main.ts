@@ -166,6 +166,7 @@ export async function createParley(
       version: VERSION,
       headersTimeoutMs: config.http_headers_timeout * 1000,
       requestTimeoutMs: config.http_request_timeout * 1000,
+      keepAliveTimeoutMs: config.http_keep_alive_timeout * 1000,
       connections,
     },
   );

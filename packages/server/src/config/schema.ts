@@ -82,6 +82,7 @@ export const ConfigSchema = z
     max_connections_per_address: int(0, 10_000_000).default(1_000),
     http_headers_timeout: int(1, 3600).default(10),
     http_request_timeout: int(1, 3600).default(30),
+    http_keep_alive_timeout: int(1, 3600).default(72),
     shutdown_timeout: int(0, 600).default(10),
     argon2_memory_kib: int(1024, 4 * 1024 * 1024).default(19_456),
     argon2_iterations: int(1, 100).default(2),
@@ -144,6 +145,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   http_headers_timeout:
     "Seconds a client has to send a request's headers, its first request included; a connection that sends nothing is closed (408) after it.",
   http_request_timeout: 'Seconds a client has to send a whole HTTP request, body included.',
+  http_keep_alive_timeout:
+    'Seconds an idle HTTP connection is kept open after an answer; behind a load balancer, above its idle timeout.',
   shutdown_timeout: 'Seconds to finish in-flight requests after SIGTERM before closing anyway.',
   argon2_memory_kib: 'argon2id memory cost in KiB.',
   argon2_iterations: 'argon2id time cost (passes).',

@@ -41,6 +41,8 @@ export interface HttpServerOptions {
   readonly headersTimeoutMs: number;
   /** Time a client has to send a whole request, body included. */
   readonly requestTimeoutMs: number;
+  /** Time an idle keep-alive connection is kept after an answer. */
+  readonly keepAliveTimeoutMs: number;
   /** Bounds on open connections; its health-only connections get health checks only. */
   readonly connections: ConnectionGuard;
 }
@@ -66,6 +68,7 @@ export async function buildHttpServer(
     // A socket that sends nothing, or dribbles its headers, is closed (408) after the headers
     // timeout; the check runs every second. A WebSocket leaves these timeouts at its upgrade.
     requestTimeout: Math.max(options.requestTimeoutMs, options.headersTimeoutMs),
+    keepAliveTimeout: options.keepAliveTimeoutMs,
     http: {
       headersTimeout: options.headersTimeoutMs,
       connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
