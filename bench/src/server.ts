@@ -37,6 +37,8 @@ export async function startParley(options: ParleyOptions = {}): Promise<BenchSer
       PARLEY_DATA_DIR: dataDir,
       PARLEY_LOG_LEVEL: 'warn',
       PARLEY_SIGNUP_LIMIT: '1000000',
+      // Every simulated client connects from this one machine's address.
+      PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '0',
       PARLEY_DM_POLICY: 'anyone',
       PARLEY_GROUP_ADD_POLICY: 'anyone',
       PARLEY_GROUP_MEMBERS_PER_REQUEST: '100000',

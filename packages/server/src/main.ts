@@ -28,6 +28,7 @@ import { composeSocial } from './main-social.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Store } from './ports/store.js';
 import { ExtCallbackServer, joinHostPort } from './transports/grpc/ext-callback-server.js';
+import { ConnectionGuard } from './transports/http/connection-guard.js';
 import { buildHttpServer } from './transports/http/http-server.js';
 import { VERSION } from './version.js';
 
@@ -35,6 +36,8 @@ export const SIGNING_KEY_FILE = join('keys', 'access-token-ed25519.pem');
 const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const EXT_RETRY_INTERVAL_MS = 1_000;
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+/** Connections past max_connections still accepted, for health checks only. */
+const HEALTH_CHECK_HEADROOM = 64;
 
 export interface ParleyServer {
   readonly config: Config;
@@ -118,6 +121,7 @@ export async function createParley(
       accessTokenTtlSeconds: config.access_token_ttl,
       refreshTokenTtlSeconds: config.refresh_token_ttl,
       loginFailures: { limit: config.login_failure_limit, windowMs },
+      loginFailuresPerAddress: { limit: config.login_failure_limit_per_address, windowMs },
       signups: { limit: config.signup_limit, windowMs },
     },
   );
@@ -154,6 +158,11 @@ export async function createParley(
   });
   const callbacks = new ExtCallbackServer(messaging.extensionFlow, logger);
   const health = new HealthService({ store, clock, connections: messaging.hub });
+  const connections = new ConnectionGuard({
+    maxPerAddress: config.max_connections_per_address,
+    maxTotal: config.max_connections,
+    healthHeadroom: HEALTH_CHECK_HEADROOM,
+  });
   const http = await buildHttpServer(
     {
       auth,
@@ -166,7 +175,15 @@ export async function createParley(
       metrics,
       logger,
     },
-    { bodyLimit: config.body_limit, trustProxy: config.trust_proxy, version: VERSION },
+    {
+      bodyLimit: config.body_limit,
+      trustProxy: config.trust_proxy,
+      version: VERSION,
+      headersTimeoutMs: config.http_headers_timeout * 1000,
+      requestTimeoutMs: config.http_request_timeout * 1000,
+      keepAliveTimeoutMs: config.http_keep_alive_timeout * 1000,
+      connections,
+    },
   );
 
   let sweeper: NodeJS.Timeout | undefined;
@@ -207,7 +224,7 @@ export async function createParley(
       await extensions.registry.start();
       callbackPort = await callbacks.listen(config.grpc_host, config.grpc_port);
       extTimer = setInterval(() => void retryExtensions(), EXT_RETRY_INTERVAL_MS).unref();
-      messaging.gateway.attach(http.server);
+      messaging.gateway.attach(http.server, connections);
       address = await http.listen({
         host: config.host,
         port: config.port,

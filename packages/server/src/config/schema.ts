@@ -74,9 +74,15 @@ export const ConfigSchema = z
     refresh_token_ttl: int(60, 365 * 24 * 3600).default(30 * 24 * 3600),
     jwt_private_key: z.string().min(1).optional(),
     login_failure_limit: int(1, 1_000_000).default(10),
+    login_failure_limit_per_address: int(1, 1_000_000).default(50),
     signup_limit: int(1, 1_000_000).default(600),
     rate_limit_window: int(1, 24 * 3600).default(60),
     trust_proxy: flag.default(false),
+    max_connections: int(1, 10_000_000).default(16_000),
+    max_connections_per_address: int(0, 10_000_000).default(1_000),
+    http_headers_timeout: int(1, 3600).default(10),
+    http_request_timeout: int(1, 3600).default(30),
+    http_keep_alive_timeout: int(1, 3600).default(72),
     shutdown_timeout: int(0, 600).default(10),
     argon2_memory_kib: int(1024, 4 * 1024 * 1024).default(19_456),
     argon2_iterations: int(1, 100).default(2),
@@ -131,9 +137,20 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   jwt_private_key:
     'Ed25519 private key (PKCS#8 PEM) for access tokens; unset: generated once into the data dir.',
   login_failure_limit: 'Failed logins per username per rate-limit window.',
+  login_failure_limit_per_address:
+    'Failed logins per client address per rate-limit window, whatever the usernames.',
   signup_limit: 'Registrations and guest logins per client address per rate-limit window.',
   rate_limit_window: 'Length of the rate-limit window in seconds.',
   trust_proxy: 'Take the client address from X-Forwarded-For (only behind a trusted proxy).',
+  max_connections:
+    'Open TCP connections (HTTP and WebSocket) in all; keep it below the open-file limit. Past it, 64 more are served health checks only, then new ones are cut.',
+  max_connections_per_address:
+    'Open TCP connections one client address may hold (the peer address: a proxy counts as one); more are cut at once. 0: no bound.',
+  http_headers_timeout:
+    "Seconds a client has to send a request's headers, its first request included; a connection that sends nothing is closed (408) after it.",
+  http_request_timeout: 'Seconds a client has to send a whole HTTP request, body included.',
+  http_keep_alive_timeout:
+    'Seconds an idle HTTP connection is kept open after an answer; behind a load balancer, above its idle timeout.',
   shutdown_timeout: 'Seconds to finish in-flight requests after SIGTERM before closing anyway.',
   argon2_memory_kib: 'argon2id memory cost in KiB.',
   argon2_iterations: 'argon2id time cost (passes).',
@@ -144,7 +161,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'Bytes that may wait to be sent to one connection; more closes it with 4008.',
   ws_rate_per_second: 'WebSocket requests per second per connection (sustained).',
   ws_rate_burst: 'WebSocket requests per connection in a burst.',
-  ws_max_inflight: 'Requests one connection may have in progress at once.',
+  ws_max_inflight:
+    'Requests one connection may have in progress at once; the next wait their turn (up to the burst size).',
   ws_idle_timeout:
     'Seconds without any frame from a client (pongs count) before closing it with 4000.',
   ws_ping_interval: 'Seconds between the WebSocket pings the server sends.',

@@ -6,7 +6,7 @@ import {
   type TestServer,
   type TestStorage,
 } from '../support/test-server.js';
-import { eventually, WsTestClient } from '../support/ws-test-client.js';
+import { eventually, WsTestClient, type Frame } from '../support/ws-test-client.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -112,6 +112,49 @@ describe('the gateway under bad input and load', () => {
     expect(replies.filter((r) => r.ok).length).toBeGreaterThanOrEqual(50);
     await new Promise((r) => setTimeout(r, 200));
     expect(await a.call('ping')).toEqual({});
+  });
+});
+
+describe('a burst on one connection', () => {
+  let storage: TestStorage;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    storage = await testStorage('sqlite');
+    // The default burst and in-flight bound; one token a second, so the burst is all there is.
+    server = await startTestServer(storage, { ws_rate_per_second: 1 });
+  });
+  afterAll(async () => {
+    await server.stop();
+    storage.dispose();
+  });
+
+  /** Sends `count` pings at once and returns their replies. */
+  async function pipelinedPings(client: WsTestClient, count: number): Promise<Frame[]> {
+    const ids = Array.from({ length: count }, (_, i) => `burst-${i}`);
+    const text = ids.map((id) => JSON.stringify({ id, op: 'ping', data: {} }));
+    for (const frame of text) client.ws.send(frame);
+    return Promise.all(ids.map((id) => client.next((f) => f.id === id, 15_000)));
+  }
+
+  it('answers 1,000 pipelined requests, every one of them ok', async () => {
+    const alice = await server.client().register({ username: 'burster', password: PASSWORD });
+    const a = await WsTestClient.connect(server.url, alice.access_token);
+    const replies = await pipelinedPings(a, 1_000);
+    expect(replies.filter((r) => r.ok !== true)).toEqual([]);
+    a.close();
+  });
+
+  it('refuses what goes beyond the burst with RESOURCE_EXHAUSTED', async () => {
+    const bob = await server.client().register({ username: 'overburster', password: PASSWORD });
+    const b = await WsTestClient.connect(server.url, bob.access_token);
+    const replies = await pipelinedPings(b, 1_100);
+    const ok = replies.filter((r) => r.ok === true).length;
+    const limited = replies.filter((r) => r.error?.code === 'RESOURCE_EXHAUSTED').length;
+    expect(ok + limited).toBe(1_100);
+    expect(ok).toBeGreaterThanOrEqual(1_000);
+    expect(limited).toBeGreaterThan(0);
+    b.close();
   });
 });
 

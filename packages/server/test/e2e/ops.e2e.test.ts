@@ -91,10 +91,15 @@ describe.each(ENGINES)('operations endpoints (%s)', (engine) => {
     await server.client().login({ username: 'logged', password: PASSWORD });
     await server.client().refresh(auth.refresh_token);
     await server.fetch(`/v1/users/me?access_token=${auth.access_token}`);
+    // Whatever the parameter is called, a token-looking value is redacted.
+    await server.fetch(`/v1/users/me?AccessToken=${auth.access_token}&limit=5`);
+    await server.fetch(`/v1/users/me?rt=${auth.refresh_token}`);
     await server.fetch('/v1/auth/verify', json({ access_token: auth.access_token }));
     const logs = server.logs.join('');
     expect(logs).toContain('"url":"/v1/auth/register"');
     expect(logs).toContain('access_token=[redacted]');
+    expect(logs).toContain('AccessToken=[redacted]&limit=5');
+    expect(logs).toContain('rt=[redacted]');
     expect(logs).not.toContain(PASSWORD);
     expect(logs).not.toContain(auth.access_token);
     expect(logs).not.toContain(auth.refresh_token);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ENGINES,
   json,
   startTestServer,
   testStorage,
@@ -83,5 +84,52 @@ describe('auth rate limits', () => {
     }
     // Five per window: registering "target" above spent one, so four pass and the rest are refused.
     expect(statuses).toEqual([201, 201, 201, 201, 429, 429, 429]);
+  });
+});
+
+describe.each(ENGINES)('a burst of logins on %s', (engine) => {
+  let storage: TestStorage;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    storage = await testStorage(engine);
+    // Real password-hashing cost: a check takes long enough for a burst to arrive during it.
+    server = await startTestServer(storage, {
+      rate_limit_window: WINDOW_MS / 1000,
+      argon2_memory_kib: 19_456,
+      argon2_iterations: 2,
+    });
+    await awayFromWindowEdge();
+  });
+  afterAll(async () => {
+    await server.stop();
+    storage.dispose();
+  });
+
+  it('checks at most 10 passwords of 400 simultaneous attempts; the right one never gets in', async () => {
+    const created = await server.fetch(
+      '/v1/auth/register',
+      json({ username: 'burst-target', password: PASSWORD }),
+    );
+    expect(created.status).toBe(201);
+    // The right password is tried many times, all of them after the limit's worth of guesses.
+    const statuses = await Promise.all(
+      Array.from({ length: 400 }, async (_, i) => {
+        const password = i >= 100 && i % 10 === 0 ? PASSWORD : `wrong-pass-${i}`;
+        const res = await server.fetch(
+          '/v1/auth/login',
+          json({ username: 'burst-target', password }),
+        );
+        return res.status;
+      }),
+    );
+    const checked = statuses.filter((s) => s !== 429);
+    expect(checked.length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 200)).toEqual([]);
+    const after = await server.fetch(
+      '/v1/auth/login',
+      json({ username: 'burst-target', password: PASSWORD }),
+    );
+    expectError(after, 429, 'RESOURCE_EXHAUSTED');
   });
 });

@@ -50,4 +50,42 @@ describe('MemoryRateLimiter', () => {
     expect((await limiter.peek('b', rule)).count).toBe(0);
     expect((await limiter.peek('a', rule)).count).toBe(2);
   });
+
+  it('reserves atomically: of many concurrent reservations, only the limit pass', async () => {
+    const { limiter } = limiterAt(0);
+    const reservations = await Promise.all(
+      Array.from({ length: 50 }, () => limiter.reserve('k', rule)),
+    );
+    expect(reservations.filter((r) => !r.limited)).toHaveLength(3);
+    // Refused reservations counted nothing.
+    expect((await limiter.peek('k', rule)).count).toBe(3);
+    expect(reservations.at(-1)?.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it('takes a released reservation back, once', async () => {
+    const { limiter } = limiterAt(0);
+    const first = await limiter.reserve('k', rule);
+    await limiter.reserve('k', rule);
+    await first.release();
+    await first.release();
+    expect((await limiter.peek('k', rule)).count).toBe(1);
+    const refused = await Promise.all([1, 2, 3].map(() => limiter.reserve('k', rule)));
+    expect(refused.map((r) => r.limited)).toEqual([false, false, true]);
+    await refused[2]?.release();
+    expect((await limiter.peek('k', rule)).count).toBe(3);
+  });
+
+  it('releases from the window the hit was counted in', async () => {
+    const { clock, limiter } = limiterAt(0);
+    const early = await limiter.reserve('k', rule);
+    await limiter.reserve('k', rule);
+    clock.t = 60_000; // the next window: both hits are now the previous window's
+    await early.release();
+    expect((await limiter.peek('k', rule)).count).toBe(1);
+    const late = await limiter.reserve('k', rule);
+    clock.t = 3 * 60_000; // long gone: releasing touches nothing that counts now
+    await limiter.reserve('k', rule);
+    await late.release();
+    expect((await limiter.peek('k', rule)).count).toBe(1);
+  });
 });

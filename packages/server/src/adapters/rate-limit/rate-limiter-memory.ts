@@ -1,5 +1,5 @@
 import { setNewest } from '../../domain/bounded-map.js';
-import type { RateLimiter, RateRule, RateState } from '../../ports/rate-limiter.js';
+import type { RateLimiter, RateRule, RateState, Reservation } from '../../ports/rate-limiter.js';
 import type { Clock } from '../../ports/system.js';
 
 interface Counter {
@@ -39,6 +39,27 @@ export class MemoryRateLimiter implements RateLimiter {
     return { count, limited: count >= rule.limit, retryAfterMs: this.#retryAfter(counter, rule) };
   }
 
+  /** Atomic in one process: the check and the count run in one synchronous step. */
+  async reserve(key: string, rule: RateRule): Promise<Reservation> {
+    const counter = this.#advance(key, rule);
+    if (this.#weighted(counter, rule) >= rule.limit) {
+      const count = this.#weighted(counter, rule);
+      const retryAfterMs = this.#retryAfter(counter, rule);
+      return { count, limited: true, retryAfterMs, release: async () => {} };
+    }
+    counter.current += 1;
+    setNewest(this.#counters, key, counter, this.#maxKeys);
+    const count = this.#weighted(counter, rule);
+    const countedIn = counter.windowStart;
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      this.#takeBack(key, rule, countedIn);
+    };
+    return { count, limited: false, retryAfterMs: this.#retryAfter(counter, rule), release };
+  }
+
   async reset(key: string): Promise<void> {
     this.#counters.delete(key);
   }
@@ -55,6 +76,17 @@ export class MemoryRateLimiter implements RateLimiter {
       counter.windowStart = windowStart;
     }
     return counter;
+  }
+
+  /** Removes one hit counted in the window starting at `countedIn`, if it is still held. */
+  #takeBack(key: string, rule: RateRule, countedIn: number): void {
+    const counter = this.#counters.get(key);
+    if (counter === undefined) return;
+    this.#advance(key, rule);
+    if (counter.windowStart === countedIn) counter.current = Math.max(0, counter.current - 1);
+    else if (counter.windowStart === countedIn + rule.windowMs) {
+      counter.previous = Math.max(0, counter.previous - 1);
+    }
   }
 
   #weighted(counter: Counter, rule: RateRule): number {

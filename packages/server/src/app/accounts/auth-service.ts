@@ -10,7 +10,7 @@ import {
   type PublicUser,
   type UserRecord,
 } from '../../domain/user.js';
-import type { RateLimiter, RateRule } from '../../ports/rate-limiter.js';
+import type { RateLimiter, RateRule, Reservation } from '../../ports/rate-limiter.js';
 import type { AccessTokens, PasswordHasher, SecretTokens } from '../../ports/security.js';
 import type { Bus } from '../../ports/bus.js';
 import type { Store } from '../../ports/store.js';
@@ -24,6 +24,8 @@ export interface AuthOptions {
   readonly refreshTokenTtlSeconds: number;
   /** Failed logins per username. */
   readonly loginFailures: RateRule;
+  /** Failed logins per client address, whatever the usernames. */
+  readonly loginFailuresPerAddress: RateRule;
   /** Registrations and guest logins per client address. */
   readonly signups: RateRule;
 }
@@ -101,28 +103,61 @@ export class AuthService {
     client: ClientInfo,
   ): Promise<AuthResult> {
     this.#sessions.assertDeviceId(input.deviceId);
-    const key = `login-failures:${usernameKey(input.username)}`;
-    const state = await this.#deps.limiter.peek(key, this.#options.loginFailures);
-    if (state.limited) {
-      throw new AppError('RESOURCE_EXHAUSTED', 'Too many failed logins; try again later.', {
-        retryAfterMs: state.retryAfterMs,
-      });
-    }
-    // A name that breaks the username rules cannot belong to an account: no need to look it up.
-    const user = USERNAME_PATTERN.test(input.username)
-      ? await this.#deps.store.users.findByUsername(input.username)
-      : undefined;
-    // A missing user costs the same hashing work as a wrong password, so timing tells nothing.
-    const hash = user?.passwordHash ?? (await this.#decoy());
-    const matches = await this.#deps.hasher.verify(hash, input.password);
-    if (user === undefined || user.passwordHash === null || !matches) {
-      await this.#deps.limiter.hit(key, this.#options.loginFailures);
-      throw new AppError('UNAUTHENTICATED', 'Wrong username or password.');
-    }
+    // Counted before the password is checked, so a burst cannot outrun the limit.
+    const reservations = await this.#reserveLoginAttempt(input.username, client);
+    const releaseAll = () => Promise.all(reservations.map((r) => r.release()));
+    const user = await this.#checkPassword(input.username, input.password).catch(
+      async (err: unknown) => {
+        await releaseAll(); // the store failed: that was no failed login
+        throw err;
+      },
+    );
+    if (user === undefined) throw new AppError('UNAUTHENTICATED', 'Wrong username or password.');
+    // A successful login is not a failure: it gives its reserved attempts back.
+    await releaseAll();
     const tokens = await this.#deps.store.transaction((tx) =>
       this.#sessions.open(tx, user, input.deviceId, client),
     );
     return { user: toPublicUser(user), ...tokens };
+  }
+
+  /** The user whose password this is, or undefined. */
+  async #checkPassword(username: string, password: string): Promise<UserRecord | undefined> {
+    // A name that breaks the username rules cannot belong to an account: no need to look it up.
+    const user = USERNAME_PATTERN.test(username)
+      ? await this.#deps.store.users.findByUsername(username)
+      : undefined;
+    // A missing user costs the same hashing work as a wrong password, so timing tells nothing.
+    const hash = user?.passwordHash ?? (await this.#decoy());
+    const matches = await this.#deps.hasher.verify(hash, password);
+    return user !== undefined && user.passwordHash !== null && matches ? user : undefined;
+  }
+
+  /** One failed-login attempt per username and per client address, reserved ahead. */
+  async #reserveLoginAttempt(username: string, client: ClientInfo): Promise<Reservation[]> {
+    const { limiter } = this.#deps;
+    const byName = await limiter.reserve(
+      `login-failures:${usernameKey(username)}`,
+      this.#options.loginFailures,
+    );
+    if (byName.limited) {
+      throw new AppError('RESOURCE_EXHAUSTED', 'Too many failed logins; try again later.', {
+        retryAfterMs: byName.retryAfterMs,
+      });
+    }
+    const byAddress = await limiter.reserve(
+      `login-failures-address:${client.ip}`,
+      this.#options.loginFailuresPerAddress,
+    );
+    if (byAddress.limited) {
+      await byName.release();
+      throw new AppError(
+        'RESOURCE_EXHAUSTED',
+        'Too many failed logins from this address; try again later.',
+        { retryAfterMs: byAddress.retryAfterMs },
+      );
+    }
+    return [byName, byAddress];
   }
 
   async guest(

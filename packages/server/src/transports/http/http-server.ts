@@ -12,15 +12,17 @@ import { groupInvitationRoutes } from './routes/group-invitation-routes.js';
 import { groupModerationRoutes } from './routes/group-moderation-routes.js';
 import { groupRoutes, type GroupServices } from './routes/group-routes.js';
 import { worldRoutes } from './routes/world-routes.js';
+import type { ConnectionGuard } from './connection-guard.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { socialRoutes, type SocialServices } from './routes/social-routes.js';
 import { userRoutes } from './routes/user-routes.js';
-import { redactUrl, traceIdOf, traceparentFor } from './trace.js';
 import { invalidArgument } from '../../domain/errors.js';
 import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../protocol/json-depth.js';
+import { redactUrl } from '../../observability/redact.js';
+import { traceIdOf, traceparentFor } from './trace.js';
 
 export interface HttpServerDeps {
   readonly auth: AuthService;
@@ -38,7 +40,17 @@ export interface HttpServerOptions {
   readonly bodyLimit: number;
   readonly trustProxy: boolean;
   readonly version: string;
+  /** Time a client has to send a request's headers, its first request included. */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send a whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** Time an idle keep-alive connection is kept after an answer. */
+  readonly keepAliveTimeoutMs: number;
+  /** Bounds on open connections; its health-only connections get health checks only. */
+  readonly connections: ConnectionGuard;
 }
+
+const HEALTH_PATHS = new Set(['/health', '/ready']);
 
 /** The REST edge: parse, authenticate, validate, call a use case, encode. */
 export async function buildHttpServer(
@@ -56,7 +68,16 @@ export async function buildHttpServer(
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy,
     return503OnClosing: true,
+    // A socket that sends nothing, or dribbles its headers, is closed (408) after the headers
+    // timeout; the check runs every second. A WebSocket leaves these timeouts at its upgrade.
+    requestTimeout: Math.max(options.requestTimeoutMs, options.headersTimeoutMs),
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: options.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
+    },
   });
+  options.connections.attach(app.server);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('auth', null);
@@ -64,6 +85,7 @@ export async function buildHttpServer(
   installErrorHandling(app, options.bodyLimit);
   observeRequests(app, deps.metrics);
   closeConnectionsWhileDraining(app, deps.health);
+  serveHealthOnlyConnections(app, options.connections);
 
   await registerOpenApi(app, options.version);
   await app.register(opsRoutes, { health: deps.health, registry: deps.metrics.registry });
@@ -117,6 +139,23 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
 function closeConnectionsWhileDraining(app: FastifyInstance, health: HealthService): void {
   app.addHook('onSend', async (_request, reply) => {
     if (health.isDraining()) reply.header('connection', 'close');
+  });
+}
+
+/** A connection accepted past the connection limit gets health checks, then is closed. */
+function serveHealthOnlyConnections(app: FastifyInstance, connections: ConnectionGuard): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!connections.isHealthOnly(request.raw.socket)) return;
+    reply.header('connection', 'close');
+    if (HEALTH_PATHS.has(request.url.split('?')[0] ?? '')) return;
+    // Answered here, not thrown: a server at its limit should not also log every refusal.
+    return reply.status(503).send({
+      error: {
+        code: 'UNAVAILABLE',
+        message: 'The server is at its connection limit; try again later.',
+        trace_id: request.id,
+      },
+    });
   });
 }
 

@@ -25,8 +25,3 @@ export function traceIdOf(req: IncomingMessage): string {
 export function traceparentFor(traceId: string): string {
   return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
 }
-
-const SECRET_QUERY = /([?&](?:access_token|refresh_token|token)=)[^&#]*/gi;
-
-/** A URL fit for logs: token query parameters are replaced. */
-export const redactUrl = (url: string): string => url.replace(SECRET_QUERY, '$1[redacted]');

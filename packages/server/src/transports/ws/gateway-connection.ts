@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { AuthContext } from '../../app/accounts/auth-context.js';
 import { CLOSE } from '../../protocol/ws-frames.js';
+import { RequestQueue } from './request-queue.js';
 import { rawSocketOf, TextFrame } from './text-frame.js';
 import type { TickWrites } from './tick-writes.js';
 
@@ -9,6 +10,7 @@ export interface ConnectionLimits {
   /** Bytes that may wait to be written to the socket; more closes the connection (4008). */
   readonly sendQueueBytes: number;
   readonly ratePerSecond: number;
+  /** Requests in a burst; also how many may wait beyond those in progress. */
   readonly rateBurst: number;
   /** Requests in progress at once. */
   readonly maxInflight: number;
@@ -39,7 +41,8 @@ export class GatewayConnection {
   readonly topics = new Set<string>();
   lastActivity: number;
   lastPing: number;
-  inflight = 0;
+  /** Requests in progress and waiting their turn. */
+  readonly requests: RequestQueue;
   #open = true;
   #tokens: number;
   #tokensAt: number;
@@ -59,6 +62,7 @@ export class GatewayConnection {
     this.#limits = init.limits;
     this.lastActivity = init.now;
     this.lastPing = init.now;
+    this.requests = new RequestQueue(init.limits.maxInflight, init.limits.rateBurst);
     this.#tokens = init.limits.rateBurst;
     this.#tokensAt = init.now;
     this.#onSlow = init.onSlow;
@@ -112,10 +116,6 @@ export class GatewayConnection {
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
-  }
-
-  get canTakeRequest(): boolean {
-    return this.inflight < this.#limits.maxInflight;
   }
 
   ping(now: number): void {

@@ -13,8 +13,9 @@ import type { GatewayConnection } from './gateway-connection.js';
 import type { wsOps } from './ws-ops.js';
 
 /**
- * Turns one text frame into a reply: parse, check the rate limit and the in-flight bound,
- * validate the op's data, run it. Every failure is an error reply; the connection lives on.
+ * Turns one text frame into a reply: parse, check the rate limit, validate the op's data, run
+ * it (or queue it behind the connection's requests in progress). Every failure is an error
+ * reply; the connection lives on.
  */
 export class RequestHandler {
   readonly #ops: ReturnType<typeof wsOps>;
@@ -61,24 +62,25 @@ export class RequestHandler {
       conn.send(encodeError(id, 'INVALID_ARGUMENT', `Unknown op "${frame.data.op}".`));
       return;
     }
-    if (!conn.canTakeRequest) {
-      conn.send(encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests in progress.'));
-      return;
-    }
     const data = op.schema.safeParse(frame.data.data ?? {});
     if (!data.success) {
       conn.send(encodeError(id, 'INVALID_ARGUMENT', describe(data.error)));
       return;
     }
-    conn.inflight++;
-    try {
-      const result = await op.run(data.data, conn.auth, { connectionId: conn.id });
-      conn.send(encodeReply(id, result));
-    } catch (err) {
-      const { code, message } = this.#toError(err, frame.data.op);
-      conn.send(encodeError(id, code, message));
-    } finally {
-      conn.inflight--;
+    const run = async () => {
+      if (!conn.isOpen) return; // it waited, and the connection closed meanwhile
+      try {
+        const result = await op.run(data.data, conn.auth, { connectionId: conn.id });
+        conn.send(encodeReply(id, result));
+      } catch (err) {
+        const { code, message } = this.#toError(err, frame.data.op);
+        conn.send(encodeError(id, code, message));
+      }
+    };
+    if (!conn.requests.submit(run)) {
+      conn.send(
+        encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests waiting on this connection.'),
+      );
     }
   }
 

@@ -9,6 +9,7 @@ import type { Clock, Ids } from '../../ports/system.js';
 import { CLOSE, encodeEvent } from '../../protocol/ws-frames.js';
 import type { PresenceService } from '../../app/presence/presence-service.js';
 import { parseBearer } from '../http/authenticate.js';
+import type { ConnectionGuard } from '../http/connection-guard.js';
 import { traceIdOf } from '../http/trace.js';
 import { GatewayConnection, type ConnectionLimits } from './gateway-connection.js';
 import type { Hub } from './hub.js';
@@ -57,9 +58,13 @@ export class WsGateway {
     });
   }
 
-  attach(server: Server): void {
+  /** Takes the upgrades of `server`; none on a connection the guard keeps for health checks. */
+  attach(server: Server, guard?: Pick<ConnectionGuard, 'isHealthOnly'>): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => socket.destroy());
+      if (guard?.isHealthOnly(socket) === true) {
+        return reject(req, socket, 503, 'UNAVAILABLE', 'The server is at its connection limit.');
+      }
       void this.#upgrade(req, socket, head);
     });
     const sweepMs = Math.min(1_000, this.#options.pingIntervalMs, this.#options.idleTimeoutMs);
