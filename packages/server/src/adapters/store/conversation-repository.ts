@@ -103,10 +103,12 @@ export class KyselyConversationRepository implements ConversationRepository {
       .slice(0, limit)
       .map((r) => ({ id: r.id, lastActivityAt: Number(r.last_activity_at) }));
     const summaries = new Map(
-      (await this.#summaries(userId, positions.map((p) => p.id))).map((s) => [
-        s.conversation.id,
-        s,
-      ]),
+      (
+        await this.#summaries(
+          userId,
+          positions.map((p) => p.id),
+        )
+      ).map((s) => [s.conversation.id, s]),
     );
     // In the keyset's order and at the keyset's positions, even if one of them moved since.
     const entries = positions.flatMap((position) => {
