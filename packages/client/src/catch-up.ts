@@ -78,7 +78,7 @@ async function walk(
       read.push(conversation);
       for (const step of deps.tracker.plan([conversation])) await fetchMissed(deps, step);
     }
-    cursor = page.next_cursor;
+    cursor = page.next_cursor ?? null; // a server without paging sends none
   } while (cursor !== null);
   return read;
 }

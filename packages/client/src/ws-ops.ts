@@ -58,7 +58,7 @@ export abstract class ParleyOps {
         cursor === null ? { limit: CONVERSATION_PAGE } : { cursor, limit: CONVERSATION_PAGE },
       );
       all.push(...page.conversations);
-      cursor = page.next_cursor;
+      cursor = page.next_cursor ?? null; // a server without paging sends none
     } while (cursor !== null);
     return all;
   }
