@@ -97,6 +97,28 @@ describe.each(ENGINES)('replies bounded by size (%s)', (engine) => {
     expect(rest.body.has_more).toBe(true);
     expect(rest.body.messages.length).toBeLessThan(LARGE_MESSAGES);
     expect(await b.call('ping')).toEqual({});
+
+    // The change log pages by bytes too: every edit carries its 60 KiB message.
+    for (let seq = 1; seq <= LARGE_MESSAGES; seq++) {
+      await a.call('message.edit', {
+        conversation_id: conversationId,
+        seq,
+        content: { text: `edited ${seq} ${LARGE_TEXT}` },
+      });
+    }
+    const changeSeqs: number[] = [];
+    let changes;
+    do {
+      changes = await b.call('message.changes', {
+        conversation_id: conversationId,
+        after_change_seq: changeSeqs.at(-1) ?? 0,
+        limit: 100,
+      });
+      expect(changes.changes.length).toBeLessThan(LARGE_MESSAGES);
+      changeSeqs.push(...changes.changes.map((c: { change_seq: number }) => c.change_seq));
+    } while (changes.has_more);
+    expect(changeSeqs).toEqual(Array.from({ length: LARGE_MESSAGES }, (_, i) => i + 1));
+    expect(await b.call('ping')).toEqual({});
   });
 
   it('pages conversation.list over WebSocket and REST: every conversation once, in order', async () => {
