@@ -33,7 +33,7 @@ export interface CloseData {
 }
 
 export interface CaughtUpData {
-  /** The `conversation.list` the pass started from. */
+  /** Every conversation as the pass last read it, most recent activity first. */
   conversations: Conversation[];
 }
 

@@ -209,6 +209,20 @@ export interface HistoryPage {
   has_more: boolean;
 }
 
+export interface ConversationListQuery {
+  /** The `next_cursor` of the previous page; absent for the first page. */
+  cursor?: string;
+  /** 1–200, default 50. A page may hold fewer: it also stops at a byte budget. */
+  limit?: number;
+}
+
+export interface ConversationPage {
+  /** Most recent activity first. */
+  conversations: Conversation[];
+  /** Where the next page starts; null on the last page. */
+  next_cursor: string | null;
+}
+
 export interface ChangesQuery {
   conversation_id: string;
   after_change_seq?: number;
@@ -247,7 +261,7 @@ export interface Ops {
   };
   /** The caller has received everything up to `seq`. */
   'message.delivered': { data: MessageRef; reply: Empty };
-  'conversation.list': { data: Empty; reply: { conversations: Conversation[] } };
+  'conversation.list': { data: ConversationListQuery; reply: ConversationPage };
   'conversation.get': { data: ConversationRef; reply: { conversation: Conversation } };
   'conversation.create': {
     data: { user_id: string };

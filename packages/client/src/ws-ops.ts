@@ -2,6 +2,8 @@ import type {
   ChangesPage,
   ChangesQuery,
   Conversation,
+  ConversationListQuery,
+  ConversationPage,
   HistoryPage,
   HistoryQuery,
   Message,
@@ -9,6 +11,9 @@ import type {
   OpName,
   OpReply,
 } from './types.js';
+
+/** Page size of conversation walks: the protocol's largest. */
+export const CONVERSATION_PAGE = 200;
 
 /** The protocol's ops as methods, over any way of sending a request. */
 export abstract class ParleyOps {
@@ -35,9 +40,27 @@ export abstract class ParleyOps {
     return this.request('message.changes', { ...query, conversation_id: conversationId });
   }
 
-  /** The caller's conversations, newest activity first. */
+  /** One page of the caller's conversations, most recent activity first. */
+  conversationPage(query: ConversationListQuery = {}): Promise<ConversationPage> {
+    return this.request('conversation.list', query);
+  }
+
+  /**
+   * All of the caller's conversations, most recent activity first, read a page at a time.
+   * A conversation that gets new activity during the walk moves ahead of it and may be
+   * missing; `caught_up` (after a reconnect) accounts for those.
+   */
   async conversations(): Promise<Conversation[]> {
-    return (await this.request('conversation.list', {})).conversations;
+    const all: Conversation[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: ConversationPage = await this.conversationPage(
+        cursor === null ? { limit: CONVERSATION_PAGE } : { cursor, limit: CONVERSATION_PAGE },
+      );
+      all.push(...page.conversations);
+      cursor = page.next_cursor ?? null; // a server without paging sends none
+    } while (cursor !== null);
+    return all;
   }
 
   async conversation(conversationId: string): Promise<Conversation> {

@@ -14,6 +14,8 @@ export interface ConversationRecord {
   /** Newest entry of the change log (recalls, edits); 0 when there is none. */
   readonly maxChangeSeq: number;
   readonly memberCount: number;
+  /** When the newest message was stored (creation time before any): the list's order. */
+  readonly lastActivityAt: number;
 }
 
 export interface MembershipRecord {

@@ -27,6 +27,23 @@ export interface ConversationSummary {
   readonly lastMessage: MessageRecord | null;
 }
 
+/** A place in a user's conversation list: the last conversation of the previous page. */
+export interface ConversationPosition {
+  readonly lastActivityAt: number;
+  readonly id: string;
+}
+
+export interface ConversationPageQuery {
+  readonly after?: ConversationPosition | undefined;
+  readonly limit: number;
+}
+
+export interface ConversationPage {
+  /** Each with its place in the list when the page was read: the cursor to go on from. */
+  readonly entries: { position: ConversationPosition; summary: ConversationSummary }[];
+  readonly hasMore: boolean;
+}
+
 export interface NewConversation {
   readonly id: string;
   readonly type: ConversationType;
@@ -41,8 +58,12 @@ export interface ConversationRepository {
   /** Adds a member; true when the user was not a member before. */
   addMember(conversationId: string, userId: string, at: number): Promise<boolean>;
   membership(conversationId: string, userId: string): Promise<MembershipRecord | undefined>;
-  /** Every conversation of the user, most recent activity first. */
-  listForUser(userId: string): Promise<ConversationSummary[]>;
+  /**
+   * A page of the user's conversations, most recent activity first (ties by id), starting
+   * after `page.after`: a keyset, so a walk sees every conversation exactly once while none
+   * gets new activity. One that does moves to the front, ahead of the walk.
+   */
+  listForUser(userId: string, page: ConversationPageQuery): Promise<ConversationPage>;
   summary(conversationId: string, userId: string): Promise<ConversationSummary | undefined>;
   /** Moves read_seq up to `seq` (capped at max_seq); returns the new value, or undefined if unchanged. */
   markRead(conversationId: string, userId: string, seq: number): Promise<number | undefined>;

@@ -60,6 +60,10 @@ export const HistoryQuery = z.object({
   after_seq: querySeq.optional(),
   limit: queryLimit.optional(),
 });
+export const ConversationListQuery = z.object({
+  cursor: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
 export const ChangesQuery = z.object({
   after_change_seq: querySeq.optional(),
   limit: queryLimit.optional(),

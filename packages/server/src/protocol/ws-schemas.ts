@@ -28,6 +28,11 @@ export const ChangesData = z.object({
   limit: limit.optional(),
 });
 
+export const ConversationListData = z.object({
+  cursor: z.string().min(1).max(128).optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+});
+
 export const MessageRefData = z.object({ conversation_id: id, seq });
 export const EditData = z.object({ conversation_id: id, seq, content: z.unknown() });
 export const ConversationData = z.object({ conversation_id: id });

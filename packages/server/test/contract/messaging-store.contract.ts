@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOBBY_ID, singleConversationId } from '../../src/domain/conversation.js';
 import type { NewMessage } from '../../src/domain/message.js';
+import type { ConversationPosition } from '../../src/ports/messaging-store.js';
 import type { Store } from '../../src/ports/store.js';
 import { user, type StoreHarness } from './store.contract.js';
 
@@ -177,7 +178,9 @@ export function describeMessagingStoreContract(
       expect(await store.conversations.markRead(convo, bob, 1)).toBeUndefined();
       expect((await store.conversations.summary(convo, bob))?.unreadCount).toBe(1);
       expect(await store.conversations.markRead(convo, bob, 99)).toBe(3);
-      expect((await store.conversations.listForUser(bob))[0]).toMatchObject({
+      expect(
+        (await store.conversations.listForUser(bob, { limit: 10 })).entries[0]?.summary,
+      ).toMatchObject({
         unreadCount: 0,
         membership: { readSeq: 3 },
       });
@@ -188,9 +191,54 @@ export function describeMessagingStoreContract(
     it('lists a user’s conversations, most recent activity first', async () => {
       await store.conversations.addMember(LOBBY_ID, alice, 2_000);
       await store.messages.appendBatch([message(LOBBY_ID, alice)]);
-      const list = await store.conversations.listForUser(alice);
-      expect(list.map((s) => s.conversation.id)).toEqual([LOBBY_ID, convo]);
-      expect(list[1]?.lastMessage).toBeNull();
+      const list = (await store.conversations.listForUser(alice, { limit: 10 })).entries;
+      expect(list.map((e) => e.summary.conversation.id)).toEqual([LOBBY_ID, convo]);
+      expect(list[1]?.summary.lastMessage).toBeNull();
+      expect(list[1]?.position).toEqual({ id: convo, lastActivityAt: 500 });
+    });
+
+    it('pages a user’s conversations by keyset: each exactly once, ties by id', async () => {
+      // 25 conversations on 5 activity times (ties), plus the first one (activity 500).
+      const ids: string[] = [];
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < 25; i++) {
+          const id = `g_page${String(i).padStart(2, '0')}`;
+          ids.push(id);
+          await tx.conversations.ensure(
+            { id, type: 'group', name: '', createdAt: 1_000 + (i % 5) },
+            [alice],
+          );
+        }
+      });
+      const expected = [
+        ...ids.map((id, i) => ({ id, at: 1_000 + (i % 5) })),
+        { id: convo, at: 500 },
+      ]
+        .sort((x, y) => y.at - x.at || (x.id < y.id ? -1 : 1))
+        .map((x) => x.id);
+      const walked: string[] = [];
+      let after: ConversationPosition | undefined;
+      for (;;) {
+        const page = await store.conversations.listForUser(alice, { after, limit: 4 });
+        walked.push(...page.entries.map((e) => e.summary.conversation.id));
+        if (!page.hasMore) break;
+        after = page.entries.at(-1)?.position;
+      }
+      expect(walked).toEqual(expected);
+
+      // New activity moves a conversation to the front, ahead of a walk already past it.
+      const first = await store.conversations.listForUser(alice, { limit: 3 });
+      const moved = expected.at(-2) as string;
+      await store.messages.appendBatch([{ ...message(moved, alice), createdAt: 9_000 }]);
+      const rest = await store.conversations.listForUser(alice, {
+        after: first.entries.at(-1)?.position,
+        limit: 100,
+      });
+      const restIds = rest.entries.map((e) => e.summary.conversation.id);
+      expect(restIds).not.toContain(moved);
+      expect(restIds).toEqual(expected.slice(3).filter((id) => id !== moved));
+      const front = await store.conversations.listForUser(alice, { limit: 1 });
+      expect(front.entries[0]?.position).toEqual({ id: moved, lastActivityAt: 9_000 });
     });
 
     it('applies edits and recalls through the change log, and nothing after a recall', async () => {

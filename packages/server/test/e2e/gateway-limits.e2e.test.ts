@@ -228,6 +228,38 @@ describe('slow consumers', () => {
   });
 });
 
+describe('large replies', () => {
+  it('reach a reader that keeps up, even past the send-queue bound', async () => {
+    const storage = await testStorage('sqlite');
+    // A queue far smaller than one reply: only bytes already waiting count against it.
+    const server = await startTestServer(storage, { ws_send_queue_bytes: 64 * 1024 });
+    try {
+      const register = (username: string) =>
+        server.client().register({ username, password: PASSWORD });
+      const alice = await register('large_a');
+      const bob = await register('large_b');
+      const a = await WsTestClient.connect(server.url, alice.access_token);
+      let conversationId = '';
+      for (let i = 0; i < 4; i++) {
+        const sent = await a.call('message.send', {
+          to_user_id: bob.user.user_id,
+          client_msg_id: `large${i}`,
+          type: 'text',
+          content: { text: 'z'.repeat(50 * 1024) },
+        });
+        conversationId = sent.message.conversation_id;
+      }
+      const page = await a.call('message.history', { conversation_id: conversationId });
+      expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4]);
+      expect(await a.call('ping')).toEqual({});
+      a.close();
+    } finally {
+      await server.stop();
+      storage.dispose();
+    }
+  });
+});
+
 describe('idle connections', () => {
   it('are closed with 4000 after the idle timeout', async () => {
     const storage = await testStorage('sqlite');

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { ConversationType, MembershipRecord } from '../../domain/conversation.js';
 import type {
+  ConversationPage,
+  ConversationPageQuery,
   ConversationRepository,
   ConversationSummary,
   NewConversation,
@@ -74,16 +76,56 @@ export class KyselyConversationRepository implements ConversationRepository {
     return row && toMembership(row);
   }
 
-  listForUser(userId: string): Promise<ConversationSummary[]> {
-    return this.#summaries(userId);
+  async listForUser(userId: string, page: ConversationPageQuery): Promise<ConversationPage> {
+    // The keyset reads the user's memberships (an index-only range) and each conversation's
+    // position by primary key: cheap work per conversation of the user, done in the database.
+    // The costly columns of a summary (last message, unread count) are read for the page only.
+    const { after, limit } = page;
+    let query = this.#db
+      .selectFrom('conversation_members as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .select(['c.id', 'c.last_activity_at'])
+      .where('m.user_id', '=', userId);
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('c.last_activity_at', '<', after.lastActivityAt),
+          eb.and([eb('c.last_activity_at', '=', after.lastActivityAt), eb('c.id', '>', after.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('c.last_activity_at', 'desc')
+      .orderBy('c.id')
+      .limit(limit + 1)
+      .execute();
+    const positions = rows
+      .slice(0, limit)
+      .map((r) => ({ id: r.id, lastActivityAt: Number(r.last_activity_at) }));
+    const summaries = new Map(
+      (
+        await this.#summaries(
+          userId,
+          positions.map((p) => p.id),
+        )
+      ).map((s) => [s.conversation.id, s]),
+    );
+    // In the keyset's order and at the keyset's positions, even if one of them moved since.
+    const entries = positions.flatMap((position) => {
+      const summary = summaries.get(position.id);
+      return summary === undefined ? [] : [{ position, summary }];
+    });
+    return { entries, hasMore: rows.length > limit };
   }
 
   async summary(conversationId: string, userId: string) {
-    return (await this.#summaries(userId, conversationId))[0];
+    return (await this.#summaries(userId, [conversationId]))[0];
   }
 
-  async #summaries(userId: string, conversationId?: string): Promise<ConversationSummary[]> {
-    let query = this.#db
+  /** Summaries of these conversations of the user, most recent activity first. */
+  async #summaries(userId: string, ids: readonly string[]): Promise<ConversationSummary[]> {
+    if (ids.length === 0) return [];
+    const query = this.#db
       .selectFrom('conversation_members as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
       .leftJoin('messages as lm', (join) =>
@@ -115,8 +157,8 @@ export class KyselyConversationRepository implements ConversationRepository {
           .where('x.sender_id', '<>', userId)
           .as('unread_count'),
       )
-      .where('m.user_id', '=', userId);
-    if (conversationId !== undefined) query = query.where('c.id', '=', conversationId);
+      .where('m.user_id', '=', userId)
+      .where('c.id', 'in', ids);
     const rows = await query.orderBy('c.last_activity_at', 'desc').orderBy('c.id').execute();
     return rows.map((row) => ({
       conversation: toConversation(row),

@@ -27,6 +27,7 @@ export const toConversation = (row: Selectable<ConversationsTable>): Conversatio
   maxSeq: Number(row.max_seq),
   maxChangeSeq: Number(row.max_change_seq),
   memberCount: Number(row.member_count),
+  lastActivityAt: Number(row.last_activity_at),
 });
 
 export const toMembership = (row: Selectable<ConversationMembersTable>): MembershipRecord => ({

@@ -1,10 +1,16 @@
 import { singleConversationId } from '../../domain/conversation.js';
 import { AppError } from '../../domain/errors.js';
+import { countWithinBudget, jsonBytes } from '../../domain/reply-budget.js';
 import { userTopic, type Bus } from '../../ports/bus.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess } from './access.js';
+import {
+  conversationLimit,
+  decodeConversationCursor,
+  encodeConversationCursor,
+} from './conversation-paging.js';
 import type { SendPolicy } from './send-policy.js';
 import { toPublicConversations, type PublicConversation } from './views.js';
 
@@ -30,9 +36,30 @@ export class ConversationService {
     this.#policy = deps.policy;
   }
 
-  async list(auth: AuthContext): Promise<PublicConversation[]> {
-    const summaries = await this.#store.conversations.listForUser(auth.userId);
-    return toPublicConversations(this.#store, auth.userId, summaries);
+  /**
+   * A page of the caller's conversations, most recent activity first, cut at `limit` or at
+   * the reply byte budget, whichever comes first. `next_cursor` is null on the last page.
+   */
+  async list(
+    auth: AuthContext,
+    query: { cursor?: string | undefined; limit?: number | undefined } = {},
+  ): Promise<{ conversations: PublicConversation[]; next_cursor: string | null }> {
+    const page = await this.#store.conversations.listForUser(auth.userId, {
+      after: decodeConversationCursor(query.cursor),
+      limit: conversationLimit(query.limit),
+    });
+    const views = await toPublicConversations(
+      this.#store,
+      auth.userId,
+      page.entries.map((e) => e.summary),
+    );
+    const fit = countWithinBudget(views, jsonBytes);
+    const last = page.entries[fit - 1];
+    const more = page.hasMore || fit < views.length;
+    return {
+      conversations: views.slice(0, fit),
+      next_cursor: more && last !== undefined ? encodeConversationCursor(last.position) : null,
+    };
   }
 
   async get(auth: AuthContext, conversationId: string): Promise<PublicConversation> {

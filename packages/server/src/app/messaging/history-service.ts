@@ -1,4 +1,5 @@
 import { toPublicMessage, type PublicChange, type PublicMessage } from '../../domain/message.js';
+import { countWithinBudget, messageJsonBytes } from '../../domain/reply-budget.js';
 import type { HistoryPage } from '../../ports/messaging-store.js';
 import type { Store } from '../../ports/store.js';
 import type { AuthContext } from '../accounts/auth-context.js';
@@ -38,12 +39,20 @@ export class HistoryService {
    */
   async historyRecords(auth: AuthContext, input: HistoryInput): Promise<HistoryPage> {
     await this.#access.requireMember(auth.userId, input.conversationId);
-    return this.#store.messages.history({
+    const page = await this.#store.messages.history({
       conversationId: input.conversationId,
       beforeSeq: input.beforeSeq,
       afterSeq: input.afterSeq,
       limit: input.limit ?? HISTORY_LIMIT_DEFAULT,
     });
+    // Past the byte budget, the page keeps the messages nearest where the reader stands:
+    // the oldest when reading forward (after_seq), the newest when reading back.
+    const forward = input.afterSeq !== undefined;
+    const ordered = forward ? page.messages : [...page.messages].reverse();
+    const fit = countWithinBudget(ordered, messageJsonBytes);
+    if (fit === page.messages.length) return page;
+    const kept = ordered.slice(0, fit);
+    return { messages: forward ? kept : kept.reverse(), hasMore: true };
   }
 
   async changes(
@@ -60,8 +69,9 @@ export class HistoryService {
       input.afterChangeSeq ?? 0,
       input.limit ?? HISTORY_LIMIT_DEFAULT,
     );
+    const fit = countWithinBudget(page.changes, ({ message }) => messageJsonBytes(message));
     return {
-      changes: page.changes.map(({ change, message }) => ({
+      changes: page.changes.slice(0, fit).map(({ change, message }) => ({
         change_seq: change.changeSeq,
         conversation_id: change.conversationId,
         seq: change.seq,
@@ -69,7 +79,7 @@ export class HistoryService {
         message: toPublicMessage(message),
         created_at: change.createdAt,
       })),
-      has_more: page.hasMore,
+      has_more: page.hasMore || fit < page.changes.length,
     };
   }
 }

@@ -7,7 +7,7 @@ import { rawSocketOf, TextFrame } from './text-frame.js';
 import type { TickWrites } from './tick-writes.js';
 
 export interface ConnectionLimits {
-  /** Bytes that may wait to be written to the socket; more closes the connection (4008). */
+  /** Bytes that may wait to be written to the socket; past them the next frame closes it (4008). */
   readonly sendQueueBytes: number;
   readonly ratePerSecond: number;
   /** Requests in a burst; also how many may wait beyond those in progress. */
@@ -73,36 +73,38 @@ export class GatewayConnection {
   }
 
   /**
-   * Queues a text frame; false (and the connection closed) when the queue bound is passed.
+   * Queues a text frame; false (and the connection closed) when the reader has fallen behind.
    * A TextFrame shared by many connections is framed once for all of them.
+   *
+   * The bound is on the bytes already waiting, before this frame: a reader that keeps up
+   * always gets the next frame, however large (replies stay far below the bound anyway: see
+   * REPLY_BUDGET_BYTES), and one that stopped reading is cut off at its next frame.
    */
   send(frame: TextFrame | Buffer | string): boolean {
     // CLOSING: the peer began the closing handshake; no data frame may follow.
     if (!this.#open || this.#ws.readyState !== WebSocket.OPEN) return false;
-    const text = frame instanceof TextFrame ? frame : new TextFrame(frame);
-    const bytes = this.#socket === undefined ? text.payload : text.wire;
-    if (this.#queued(bytes.length) > this.#limits.sendQueueBytes) {
+    if (this.#queued() > this.#limits.sendQueueBytes) {
       this.#onSlow(this);
       this.close(CLOSE.slowConsumer, 'slow consumer: send queue full');
       return false;
     }
+    const text = frame instanceof TextFrame ? frame : new TextFrame(frame);
+    const bytes = this.#socket === undefined ? text.payload : text.wire;
     if (this.#socket === undefined) this.#ws.send(bytes, { binary: false });
     else this.#writes.write(this.#socket, bytes);
     return true;
   }
 
   /**
-   * Bytes the socket would hold with `size` more: ws's bufferedAmount counts what the kernel
-   * has not taken, direct writes included. Bytes held corked for this tick are written out
-   * before they count against the reader.
+   * Bytes waiting for the reader: ws's bufferedAmount counts what the kernel has not taken,
+   * direct writes included. Bytes held corked for this tick are written out before they count
+   * against the reader.
    */
-  #queued(size: number): number {
-    let queued = this.#ws.bufferedAmount + size;
-    if (queued > this.#limits.sendQueueBytes && this.#socket !== undefined) {
+  #queued(): number {
+    if (this.#ws.bufferedAmount > this.#limits.sendQueueBytes && this.#socket !== undefined) {
       this.#writes.release(this.#socket);
-      queued = this.#ws.bufferedAmount + size;
     }
-    return queued;
+    return this.#ws.bufferedAmount;
   }
 
   /** Takes one request token; false when the rate limit is exhausted. */

@@ -8,6 +8,7 @@ import type { ReceiptService } from '../../app/messaging/receipt-service.js';
 import {
   ChangesData,
   ConversationData,
+  ConversationListData,
   CreateConversationData,
   EditData,
   EmptyData,
@@ -105,7 +106,9 @@ export function wsOps(s: WsServices): ReadonlyMap<string, Op<z.ZodType>> {
     ],
     [
       'conversation.list',
-      op(EmptyData, async (_d, auth) => ({ conversations: await s.conversations.list(auth) })),
+      op(ConversationListData, (d, auth) =>
+        s.conversations.list(auth, { cursor: d.cursor, limit: d.limit }),
+      ),
     ],
     [
       'conversation.get',

@@ -5,6 +5,7 @@ import { messagingMigration } from './0002-messaging.js';
 import { socialMigration } from './0003-social.js';
 import { groupsMigration } from './0004-groups.js';
 import { extensionsMigration } from './0005-extensions.js';
+import { conversationPagingMigration } from './0006-conversation-paging.js';
 import { groupInvitationsMigration } from './0007-group-invitations.js';
 
 /**
@@ -25,6 +26,7 @@ export class ParleyMigrations implements MigrationProvider {
       '0003-social': socialMigration(),
       '0004-groups': groupsMigration(),
       '0005-extensions': extensionsMigration(),
+      '0006-conversation-paging': conversationPagingMigration(),
       '0007-group-invitations': groupInvitationsMigration(),
     };
   }

@@ -6,6 +6,7 @@ import {
   Change,
   ChangesQuery,
   Conversation,
+  ConversationListQuery,
   ConversationParams,
   CreateConversationBody,
   EditBody,
@@ -40,11 +41,18 @@ export const conversationRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         security: bearer,
-        summary: "The caller's conversations, most recent first.",
-        response: { 200: z.object({ conversations: z.array(Conversation) }), ...errors },
+        summary: "The caller's conversations, most recent activity first, a page at a time.",
+        querystring: ConversationListQuery,
+        response: {
+          200: z.object({
+            conversations: z.array(Conversation),
+            next_cursor: z.string().nullable(),
+          }),
+          ...errors,
+        },
       },
     },
-    async (request) => ({ conversations: await s.conversations.list(callerOf(request)) }),
+    async (request) => s.conversations.list(callerOf(request), request.query),
   );
 
   app.post(
