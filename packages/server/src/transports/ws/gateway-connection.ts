@@ -44,6 +44,9 @@ export class GatewayConnection {
   /** Requests in progress and waiting their turn. */
   readonly requests: RequestQueue;
   #open = true;
+  /** Frames waiting for `ready` (see start); undefined once it is sent. */
+  #held: TextFrame[] | undefined = [];
+  #heldBytes = 0;
   #tokens: number;
   #tokensAt: number;
   readonly #ws: WebSocket;
@@ -83,6 +86,7 @@ export class GatewayConnection {
   send(frame: TextFrame | Buffer | string): boolean {
     // CLOSING: the peer began the closing handshake; no data frame may follow.
     if (!this.#open || this.#ws.readyState !== WebSocket.OPEN) return false;
+    if (this.#held !== undefined) return this.#hold(frame);
     if (this.#queued() > this.#limits.sendQueueBytes) {
       this.#onSlow(this);
       this.close(CLOSE.slowConsumer, 'slow consumer: send queue full');
@@ -92,6 +96,30 @@ export class GatewayConnection {
     const bytes = this.#socket === undefined ? text.payload : text.wire;
     if (this.#socket === undefined) this.#ws.send(bytes, { binary: false });
     else this.#writes.write(this.#socket, bytes);
+    return true;
+  }
+
+  /**
+   * Sends `ready`, then the frames held back while the connection was being set up (events
+   * and replies that came in the meantime), in order: `ready` is always the first frame.
+   */
+  start(ready: TextFrame | Buffer | string): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    if (!this.send(ready)) return;
+    for (const frame of held) if (!this.send(frame)) return;
+  }
+
+  /** Before `ready`: frames wait, within the same bound as the send queue. */
+  #hold(frame: TextFrame | Buffer | string): boolean {
+    const text = frame instanceof TextFrame ? frame : new TextFrame(frame);
+    this.#heldBytes += text.payload.length;
+    if (this.#heldBytes > this.#limits.sendQueueBytes) {
+      this.#onSlow(this);
+      this.close(CLOSE.slowConsumer, 'slow consumer: send queue full');
+      return false;
+    }
+    this.#held?.push(text);
     return true;
   }
 

@@ -8,6 +8,15 @@ import {
 import type { GatewayConnection } from './gateway-connection.js';
 import { TextFrame } from './text-frame.js';
 
+/** Topics joined or left per event-loop turn when a connection opens or closes. */
+export const TOPICS_PER_TURN = 1_000;
+
+export interface HubOptions {
+  readonly topicsPerTurn?: number;
+  /** Resolves on a later event-loop turn (tests count what happens within one). */
+  readonly nextTurn?: () => Promise<void>;
+}
+
 interface TopicEntry {
   readonly connections: Set<GatewayConnection>;
   readonly unsubscribe: () => void;
@@ -23,8 +32,13 @@ export class Hub {
   readonly #topics = new Map<string, TopicEntry>();
   readonly #connections = new Set<GatewayConnection>();
 
-  constructor(bus: Bus) {
+  readonly #chunk: number;
+  readonly #nextTurn: () => Promise<void>;
+
+  constructor(bus: Bus, options: HubOptions = {}) {
     this.#bus = bus;
+    this.#chunk = options.topicsPerTurn ?? TOPICS_PER_TURN;
+    this.#nextTurn = options.nextTurn ?? (() => new Promise((resolve) => setImmediate(resolve)));
   }
 
   count(): number {
@@ -35,16 +49,41 @@ export class Hub {
     return this.#connections.values();
   }
 
-  /** Registers a connection for its user's topic and the given conversation topics. */
-  add(conn: GatewayConnection, conversationIds: readonly string[]): void {
+  /**
+   * Registers a connection for its user's topic, then for the given conversation topics a
+   * chunk per event-loop turn, so that a user in tens of thousands of groups never stalls
+   * everyone else. False when the connection was removed before it finished (nothing is
+   * left subscribed then).
+   */
+  async add(conn: GatewayConnection, conversationIds: readonly string[]): Promise<boolean> {
     this.#connections.add(conn);
     this.#join(userTopic(conn.auth.userId), conn);
-    for (const id of conversationIds) this.#join(conversationTopic(id), conn);
+    for (let i = 0; i < conversationIds.length; i += this.#chunk) {
+      if (i > 0) await this.#nextTurn();
+      if (!this.#connections.has(conn)) return false;
+      const end = Math.min(i + this.#chunk, conversationIds.length);
+      for (let j = i; j < end; j++)
+        this.#join(conversationTopic(conversationIds[j] as string), conn);
+    }
+    return this.#connections.has(conn);
   }
 
+  /** Unregisters a connection at once; its topics are left a chunk per event-loop turn. */
   remove(conn: GatewayConnection): void {
     if (!this.#connections.delete(conn)) return;
-    for (const topic of [...conn.topics]) this.#leave(topic, conn);
+    this.#leaveChunk(conn);
+  }
+
+  #leaveChunk(conn: GatewayConnection): void {
+    let left = 0;
+    // Deleting the entry being visited is safe while iterating a Set.
+    for (const topic of conn.topics) {
+      this.#leave(topic, conn);
+      if (++left === this.#chunk && conn.topics.size > 0) {
+        void this.#nextTurn().then(() => this.#leaveChunk(conn));
+        return;
+      }
+    }
   }
 
   #join(topic: string, conn: GatewayConnection): void {

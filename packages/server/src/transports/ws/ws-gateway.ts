@@ -149,8 +149,10 @@ export class WsGateway {
       conn.close(CLOSE.sessionEnded, 'account not found');
       return;
     }
-    // Ready first, then subscriptions, in one synchronous step: nothing can slip between.
-    conn.send(
+    // Subscribed first (over several turns for a user in many groups), then ready: frames that
+    // arrive meanwhile, events and replies alike, are held and follow ready in order.
+    if (!(await hub.add(conn, subscriptions))) return;
+    conn.start(
       encodeEvent('ready', {
         user: toPublicUser(user),
         session_id: auth.sessionId,
@@ -163,7 +165,6 @@ export class WsGateway {
         },
       }),
     );
-    hub.add(conn, subscriptions);
     await this.#deps.presence.connected(auth.userId, conn.id);
   }
 
