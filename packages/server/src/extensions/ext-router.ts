@@ -124,7 +124,8 @@ export class ExtRouter {
   ): Promise<T> {
     const type = envelope.msgType;
     const started = Date.now();
-    const budget = this.deadlineFor(type);
+    // The deadline of the first instance picked bounds the whole call, a retry included.
+    let budget: number | undefined;
     const tried = new Set<string>();
     try {
       return await this.#bulkhead(type).execute(async () => {
@@ -138,6 +139,7 @@ export class ExtRouter {
           if (instance === undefined)
             throw new ExtCallError('unavailable', `No ${type} service is available.`);
           tried.add(instance.instanceId);
+          budget ??= this.deadlineFor(type, instance);
           const remaining =
             Math.min(this.deadlineFor(type, instance), budget) - (Date.now() - started);
           const callStarted = performance.now();
