@@ -60,16 +60,15 @@ export function grpcCase(rng: Rng): GrpcCase {
       metadata: metadata(rng),
     };
   }
-  const generated = Array.from(
-    { length: rng.chance(0.05) ? rng.int(90, 120) : rng.int(0, 3) },
-    () =>
-      ExtMessage.fromPartial({
-        msgId: msgId(rng),
-        msgType: rng.chance(0.5) ? rng.pick(['text', 'custom', 'x.echo']) : randomString(rng, 70),
-        fromUid: rng.chance(0.5) ? msgId(rng) : randomString(rng, 30),
-        conversation: randomString(rng, 30),
-        payload: many ? Buffer.from('{}') : payload(rng),
-      }),
+  const many = rng.chance(0.05);
+  const generated = Array.from({ length: many ? rng.int(90, 120) : rng.int(0, 3) }, () =>
+    ExtMessage.fromPartial({
+      msgId: msgId(rng),
+      msgType: rng.chance(0.5) ? rng.pick(['text', 'custom', 'x.echo']) : randomString(rng, 70),
+      fromUid: rng.chance(0.5) ? msgId(rng) : randomString(rng, 30),
+      conversation: randomString(rng, 30),
+      payload: many ? Buffer.from('{}') : payload(rng),
+    }),
   );
   return {
     kind: 'message',
