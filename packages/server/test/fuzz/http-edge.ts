@@ -227,7 +227,11 @@ export async function runHttpCase(baseUrl: string, c: HttpCase, tally: Tally): P
     contentType = res.headers.get('content-type') ?? '';
     text = await res.text();
   } catch (err) {
-    tally.fail('no answer', `${label}: ${(err as Error).message}`);
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    tally.fail(
+      'no answer',
+      `${label}: ${(err as Error).message} (${cause?.code ?? cause?.message})`,
+    );
     return;
   }
   tally.answer(status);
