@@ -1,0 +1,124 @@
+import { anyone, signedIn, type Variant } from './cells.js';
+import { PASSWORD } from './fixture.js';
+import { docs, fresh, page, who } from './rest-requests.js';
+
+/** Documentation, operations, accounts, users, friends, blocks and worlds. */
+export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
+  'GET /docs': docs('/docs'),
+  'GET /docs/': docs('/docs/'),
+  'GET /docs/static/index.html': docs('/docs/static/index.html'),
+  'GET /docs/static/swagger-initializer.js': docs('/docs/static/swagger-initializer.js'),
+  'GET /docs/*': docs('/docs/static/swagger-ui.css'),
+  'GET /docs/json': docs('/docs/json'),
+  'GET /docs/yaml': docs('/docs/yaml'),
+  'GET /openapi.json': docs('/openapi.json'),
+  'GET /health': [{ on: 'operations', request: page('/health'), expect: anyone(200) }],
+  'GET /ready': [{ on: 'operations', request: page('/ready'), expect: anyone(200) }],
+  'GET /metrics': [{ on: 'operations', request: page('/metrics'), expect: anyone(200) }],
+  'GET /v1/ws': [{ on: 'a plain GET', request: page('/v1/ws'), expect: anyone(426) }],
+
+  'POST /v1/auth/register': [
+    {
+      on: 'a new name',
+      request: () => ({ body: { username: fresh(), password: PASSWORD } }),
+      expect: anyone(201),
+    },
+  ],
+  'POST /v1/auth/login': [
+    {
+      on: "the role's own account (member's when signed out)",
+      request: (fx, role) => ({ body: { username: who(fx, role).username, password: PASSWORD } }),
+      expect: anyone(200),
+    },
+  ],
+  'POST /v1/auth/guest': [{ on: 'a guest', request: () => ({ body: {} }), expect: anyone(201) }],
+  'POST /v1/auth/refresh': [
+    {
+      on: "the role's own refresh token",
+      request: (fx, role) => ({ body: { refresh_token: who(fx, role).refreshToken } }),
+      expect: anyone(200),
+    },
+  ],
+  'POST /v1/auth/verify': [
+    {
+      on: "the role's own access token",
+      request: (fx, role) => ({ body: { access_token: who(fx, role).token } }),
+      expect: anyone(200),
+    },
+  ],
+  'POST /v1/auth/logout': [{ on: 'own session', request: () => ({}), expect: signedIn(204) }],
+  'GET /v1/auth/sessions': [{ on: 'own sessions', request: () => ({}), expect: signedIn(200) }],
+  'DELETE /v1/auth/sessions/:id': [
+    {
+      on: "member's session",
+      request: (fx) => ({ path: `/v1/auth/sessions/${fx.users.member.sessionId}` }),
+      expect: signedIn(404, { member: 204 }),
+    },
+  ],
+
+  'GET /v1/users/me': [{ on: 'self', request: () => ({}), expect: signedIn(200) }],
+  'PATCH /v1/users/me': [
+    { on: 'self', request: () => ({ body: { nickname: 'Renamed' } }), expect: signedIn(200) },
+  ],
+  'GET /v1/users/:user_id': [
+    {
+      on: 'another user',
+      request: (fx) => ({ path: `/v1/users/${fx.users.target.userId}` }),
+      expect: signedIn(200),
+    },
+  ],
+  'GET /v1/users': [
+    { on: 'a search', request: page('/v1/users?query=target'), expect: signedIn(200) },
+  ],
+
+  'GET /v1/worlds': [{ on: 'the list', request: () => ({}), expect: signedIn(200) }],
+  'POST /v1/worlds': [
+    { on: 'a new world', request: () => ({ body: { name: fresh() } }), expect: signedIn(201) },
+  ],
+
+  'POST /v1/friends/requests': [
+    {
+      on: 'a request to peer',
+      request: (fx) => ({ body: { user_id: fx.users.peer.userId } }),
+      expect: signedIn(201, { blocked: 403 }),
+    },
+  ],
+  'GET /v1/friends/requests': [{ on: 'own requests', request: () => ({}), expect: signedIn(200) }],
+  'POST /v1/friends/requests/:request_id/accept': [
+    {
+      on: "target's request to member",
+      request: (fx) => ({ path: `/v1/friends/requests/${fx.friendRequestId}/accept` }),
+      expect: signedIn(404, { member: 200 }),
+    },
+  ],
+  'POST /v1/friends/requests/:request_id/reject': [
+    {
+      on: "target's request to member",
+      request: (fx) => ({ path: `/v1/friends/requests/${fx.friendRequestId}/reject` }),
+      expect: signedIn(404, { member: 200 }),
+    },
+  ],
+  'GET /v1/friends': [{ on: 'own friends', request: () => ({}), expect: signedIn(200) }],
+  'DELETE /v1/friends/:user_id': [
+    {
+      on: 'target',
+      request: (fx) => ({ path: `/v1/friends/${fx.users.target.userId}` }),
+      expect: signedIn(204),
+    },
+  ],
+  'POST /v1/blocks': [
+    {
+      on: 'target',
+      request: (fx) => ({ body: { user_id: fx.users.target.userId } }),
+      expect: signedIn(204),
+    },
+  ],
+  'GET /v1/blocks': [{ on: 'own blocks', request: () => ({}), expect: signedIn(200) }],
+  'DELETE /v1/blocks/:user_id': [
+    {
+      on: 'target',
+      request: (fx) => ({ path: `/v1/blocks/${fx.users.target.userId}` }),
+      expect: signedIn(204),
+    },
+  ],
+};
