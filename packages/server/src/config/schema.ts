@@ -11,7 +11,15 @@ const flag = z.union([
 const extTags = z.record(z.string(), z.string()).default({});
 /** The extension table without etcd (docs/extensions.md): the same records as in etcd. */
 const extStatic = z.preprocess(
-  (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+  (v, ctx) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON (see docs/extensions.md)' });
+      return z.NEVER;
+    }
+  },
   z
     .object({
       services: z

@@ -1,7 +1,14 @@
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import type { Rng } from './prng.js';
 import type { Tally } from './tally.js';
-import { deepJson, excessiveDepth, fieldValue, randomJson, randomString } from './values.js';
+import {
+  deepJson,
+  excessiveDepth,
+  fieldValue,
+  mustRefuseForDepth,
+  randomJson,
+  randomString,
+} from './values.js';
 
 /** Real ids the cases may use, so that some reach past "not found". */
 export interface HttpTargets {
@@ -18,7 +25,7 @@ export interface HttpCase {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body?: string | Buffer;
-  /** The body nests deeper than the 32 levels any edge accepts: it must be refused. */
+  /** The body nests too deep for Parley to accept it (mustRefuseForDepth). */
   readonly deep?: boolean;
 }
 
@@ -207,7 +214,12 @@ export function httpCase(
     ? rng.pick(['PUT', 'OPTIONS', 'DELETE', 'PATCH', 'POST'])
     : routeMethod;
   const sent = payload !== undefined && method !== 'GET';
-  return { method, path, headers, ...(sent && { body: payload, deep }) };
+  const sendsContent =
+    (method === 'POST' && /\/messages$/.test(template)) ||
+    (method === 'PATCH' && /\/messages\/[^/]+$/.test(template));
+  const mustRefuse =
+    deep && typeof payload === 'string' && mustRefuseForDepth(payload, sendsContent);
+  return { method, path, headers, ...(sent && { body: payload, deep: mustRefuse }) };
 }
 
 /** Sends a case and checks the invariants: no 5xx, and every error in the protocol's shape. */

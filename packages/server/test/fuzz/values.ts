@@ -1,4 +1,5 @@
 import type { Rng } from './prng.js';
+import { jsonDepth, MAX_CONTENT_DEPTH, MAX_DOCUMENT_DEPTH } from '../../src/protocol/json-depth.js';
 
 /** Strings that have broken parsers before: control characters, lone surrogates, NUL, RTL. */
 const NASTY = [
@@ -109,4 +110,17 @@ export function excessiveDepth(rng: Rng): number {
  */
 export function fieldValue(rng: Rng, good: () => unknown): unknown {
   return rng.chance(0.5) ? good() : randomJson(rng);
+}
+
+/**
+ * Whether Parley must refuse JSON text for its nesting (docs/protocol.md): a whole body or
+ * frame deeper than 64 levels, or — in a request that sends or edits a message — a
+ * `content` deeper than 32 (the content object is level 1). Deep parts of a document that an
+ * op ignores are within the document bound and harmless.
+ */
+export function mustRefuseForDepth(document: string, sendsContent: boolean): boolean {
+  if (jsonDepth(document, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH) return true;
+  if (!sendsContent) return false;
+  const at = document.indexOf('"content":');
+  return at >= 0 && jsonDepth(document.slice(at), MAX_CONTENT_DEPTH) > MAX_CONTENT_DEPTH;
 }

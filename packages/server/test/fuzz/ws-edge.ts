@@ -2,7 +2,14 @@ import WebSocket from 'ws';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import type { Rng } from './prng.js';
 import type { Tally } from './tally.js';
-import { deepJson, excessiveDepth, fieldValue, randomJson, randomString } from './values.js';
+import {
+  deepJson,
+  excessiveDepth,
+  fieldValue,
+  mustRefuseForDepth,
+  randomJson,
+  randomString,
+} from './values.js';
 
 /** Real ids the cases may use. */
 export interface WsTargets {
@@ -21,7 +28,7 @@ export interface WsCase {
   readonly replyId: string | number | null | undefined;
   /** The id the frame was sent with. */
   readonly requestId?: string | number;
-  /** The frame nests deeper than 32 levels: it must be refused. */
+  /** The frame nests too deep for Parley to accept it (mustRefuseForDepth). */
   readonly deep?: boolean;
   /** The frame is over the limit: the only case where a close (1009) is the answer. */
   readonly oversized: boolean;
@@ -87,7 +94,7 @@ export function wsCase(
       frame,
       replyId: undefined,
       requestId: id,
-      deep: true,
+      deep: mustRefuseForDepth(frame, op === 'message.send' || op === 'message.edit'),
       oversized: Buffer.byteLength(frame) > maxFrameBytes,
     };
   }

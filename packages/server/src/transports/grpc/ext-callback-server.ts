@@ -16,6 +16,7 @@ import { isAppError } from '../../domain/errors.js';
 import { CALLBACK_TOKEN_TAG } from '../../domain/extension.js';
 import { ID_PATTERN } from '../../domain/ids.js';
 import { GRPC_STATUS } from './grpc-status.js';
+import { addLenientService } from './lenient-service.js';
 
 const GENERATED_MAX = 100;
 
@@ -32,7 +33,7 @@ export class ExtCallbackServer {
   constructor(flow: ExtensionFlow, logger: Logger) {
     this.#flow = flow;
     this.#logger = logger;
-    this.#server.addService(ExtCallbackServiceService, {
+    addLenientService(this.#server, ExtCallbackServiceService, {
       complete: (
         call: ServerUnaryCall<ExtCompleteRequest, ExtCompleteResponse>,
         callback: sendUnaryData<ExtCompleteResponse>,

@@ -30,6 +30,40 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   );
 }
 
+/**
+ * Fastify's own errors before a route runs (a badly percent-encoded URL, an over-long path
+ * parameter): the same shape as every other error.
+ */
+export function frameworkErrorHandler(bodyLimit: number) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    void sendError(request, reply, toWireError(err, bodyLimit));
+  };
+}
+
+/** What Node's HTTP parser gave up on, before any framework saw a request. */
+export function clientErrorAnswer(err: NodeJS.ErrnoException): {
+  status: number;
+  code: ErrorCode;
+  message: string;
+} {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        code: 'INVALID_ARGUMENT',
+        message: 'The request headers are larger than Parley accepts.',
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        code: 'UNAVAILABLE',
+        message: 'The request did not arrive in time; the connection is closed.',
+      };
+    default:
+      return { status: 400, code: 'INVALID_ARGUMENT', message: 'The request is not valid HTTP.' };
+  }
+}
+
 function sendError(request: FastifyRequest, reply: FastifyReply, wire: WireError) {
   if (wire.retryAfterMs !== undefined) {
     reply.header('retry-after', String(Math.max(1, Math.ceil(wire.retryAfterMs / 1000))));
@@ -57,6 +91,18 @@ function toWireError(err: FastifyError, bodyLimit: number): WireError {
     return { status: 400, code: 'INVALID_ARGUMENT', message: messages.join('; '), field };
   }
   switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return {
+        status: 400,
+        code: 'INVALID_ARGUMENT',
+        message: 'The URL is not valid: a path segment is badly percent-encoded.',
+      };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        status: 414,
+        code: 'INVALID_ARGUMENT',
+        message: 'A path parameter is longer than Parley accepts.',
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
         status: 413,

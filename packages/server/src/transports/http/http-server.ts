@@ -13,7 +13,8 @@ import { groupModerationRoutes } from './routes/group-moderation-routes.js';
 import { groupRoutes, type GroupServices } from './routes/group-routes.js';
 import { worldRoutes } from './routes/world-routes.js';
 import type { ConnectionGuard } from './connection-guard.js';
-import { installErrorHandling } from './error-handler.js';
+import { clientErrorAnswer, frameworkErrorHandler, installErrorHandling } from './error-handler.js';
+import { endWithHttpError } from '../shared/raw-http-error.js';
 import { registerOpenApi } from './openapi.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
@@ -22,7 +23,7 @@ import { userRoutes } from './routes/user-routes.js';
 import { invalidArgument } from '../../domain/errors.js';
 import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../protocol/json-depth.js';
 import { redactUrl } from '../../observability/redact.js';
-import { traceIdOf, traceparentFor } from './trace.js';
+import { newTraceId, traceIdOf, traceparentFor } from './trace.js';
 
 export interface HttpServerDeps {
   readonly auth: AuthService;
@@ -68,6 +69,11 @@ export async function buildHttpServer(
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler(options.bodyLimit),
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      const { status, code, message } = clientErrorAnswer(err);
+      endWithHttpError(socket, status, code, message, newTraceId());
+    },
     // A socket that sends nothing, or dribbles its headers, is closed (408) after the headers
     // timeout; the check runs every second. A WebSocket leaves these timeouts at its upgrade.
     requestTimeout: Math.max(options.requestTimeoutMs, options.headersTimeoutMs),

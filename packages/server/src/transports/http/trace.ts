@@ -18,8 +18,11 @@ export function traceIdOf(req: IncomingMessage): string {
       return match[2] as string;
     }
   }
-  return randomBytes(16).toString('hex');
+  return newTraceId();
 }
+
+/** A trace id for something that has no request to take one from. */
+export const newTraceId = (): string => randomBytes(16).toString('hex');
 
 /** The `traceparent` to send back: the request's trace, a new span of ours. */
 export function traceparentFor(traceId: string): string {

@@ -15,6 +15,8 @@ import { GatewayConnection, type ConnectionLimits } from './gateway-connection.j
 import type { Hub } from './hub.js';
 import type { RequestHandler } from './request-handler.js';
 import { TickWrites } from './tick-writes.js';
+import type { ErrorCode } from '../../domain/errors.js';
+import { endWithHttpError } from '../shared/raw-http-error.js';
 
 export const WS_PATH = '/v1/ws';
 
@@ -187,26 +189,13 @@ function tokenOf(req: IncomingMessage, url: URL): string | undefined {
   );
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  401: 'Unauthorized',
-  404: 'Not Found',
-  503: 'Service Unavailable',
-};
-
 /** Answers an upgrade request with an HTTP error in the protocol's shape. */
 function reject(
   req: IncomingMessage,
   socket: Duplex,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
 ): void {
-  const body = JSON.stringify({ error: { code, message, trace_id: traceIdOf(req) } });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
+  endWithHttpError(socket, status, code, message, traceIdOf(req));
 }
