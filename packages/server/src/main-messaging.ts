@@ -102,7 +102,7 @@ export function composeMessaging(deps: {
       },
     ),
     history: new HistoryService({ store, access }),
-    receipts: new ReceiptService({ store, access, fanout }),
+    receipts: new ReceiptService({ store, access, fanout, posting }),
     edits: new EditService(
       { store, access, posting, fanout, clock },
       { recallWindowMs: config.recall_window * 1000, maxContentBytes: config.max_content_bytes },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WS_CODES } from '../support/authz/cells.js';
-import { buildFixture, ROLES, type Fixture } from '../support/authz/fixture.js';
+import { buildFixture, MATRIX_SETTINGS, ROLES, type Fixture } from '../support/authz/fixture.js';
 import { REST_MATRIX } from '../support/authz/rest-matrix.js';
 import { registeredRoutes } from '../support/authz/routes.js';
 import { snapshot } from '../support/authz/snapshot.js';
@@ -28,7 +28,7 @@ describe('authorisation matrix, REST', () => {
 
   beforeAll(async () => {
     storage = await testStorage('sqlite');
-    server = await startTestServer(storage, { signup_limit: 1_000_000 });
+    server = await startTestServer(storage, MATRIX_SETTINGS);
   });
   afterAll(async () => {
     await server.stop();

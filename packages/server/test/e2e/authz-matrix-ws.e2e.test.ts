@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wsOps } from '../../src/transports/ws/ws-ops.js';
 import { WS_CODES } from '../support/authz/cells.js';
-import { buildFixture, ROLES, type Fixture } from '../support/authz/fixture.js';
+import { buildFixture, MATRIX_SETTINGS, ROLES, type Fixture } from '../support/authz/fixture.js';
 import { snapshot } from '../support/authz/snapshot.js';
 import { WS_MATRIX } from '../support/authz/ws-matrix.js';
 import {
@@ -24,11 +24,12 @@ describe('authorisation matrix, WebSocket', () => {
     'message.changes',
     'conversation.list',
     'conversation.get',
+    'typing', // never stored
   ]);
 
   beforeAll(async () => {
     storage = await testStorage('sqlite');
-    server = await startTestServer(storage, { signup_limit: 1_000_000 });
+    server = await startTestServer(storage, MATRIX_SETTINGS);
   });
   afterAll(async () => {
     await server.stop();

@@ -4,17 +4,25 @@ import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess } from './access.js';
 import type { Fanout } from './fanout.js';
 import type { Origin } from './messaging-service.js';
+import type { PostingRules } from './posting-rules.js';
 
 /** Read receipts, delivery acks and typing: small signals between members. */
 export class ReceiptService {
   readonly #store: Store;
   readonly #access: ConversationAccess;
   readonly #fanout: Fanout;
+  readonly #posting: PostingRules;
 
-  constructor(deps: { store: Store; access: ConversationAccess; fanout: Fanout }) {
+  constructor(deps: {
+    store: Store;
+    access: ConversationAccess;
+    fanout: Fanout;
+    posting: PostingRules;
+  }) {
     this.#store = deps.store;
     this.#access = deps.access;
     this.#fanout = deps.fanout;
+    this.#posting = deps.posting;
   }
 
   /** Moves the caller's read_seq forward and tells the other members and the caller's devices. */
@@ -42,9 +50,13 @@ export class ReceiptService {
     }
   }
 
-  /** Never stored: goes to the other members' live connections only. */
+  /**
+   * Never stored: goes to the other members' live connections only. Typing announces words to
+   * come, so it passes the same checks as a send (a muted member, a user the peer has blocked,
+   * … get PERMISSION_DENIED and nobody is told).
+   */
   async typing(auth: AuthContext, conversationId: string): Promise<void> {
-    const ref = await this.#access.requireMember(auth.userId, conversationId);
+    const ref = await this.#posting.requirePoster(auth, conversationId);
     this.#fanout.toConversation(
       ref,
       'typing',

@@ -13,6 +13,12 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The server the matrix runs against: the shipped group-add policy (`friends`: non-friends are
+ * invited, not added), and room for the many accounts the fixtures register.
+ */
+export const MATRIX_SETTINGS = { signup_limit: 1_000_000, group_add_policy: 'friends' };
+
 /** The users of one fixture: the seven roles, and the users they act upon. */
 const USERS = [
   'outsider',
@@ -40,12 +46,13 @@ export interface Account {
  * refused call can be checked for side effects and an allowed one cannot spoil the next:
  * - group G (join policy `approval`): owner, admin, member, muted (muted for an hour), target
  *   (a plain member the moderation routes act upon); applicant has a pending join request;
- *   every member but target posted one message before the mute (`seqs`);
+ *   every member but target posted one message before the mute (`seqs`); outsider is invited
+ *   to G (an invitation pending, not a member);
  * - world W, created by owner, with the same members and roles;
  * - single conversations peer↔member and peer↔blocked; blocked wrote first, then peer
  *   blocked them;
  * - a pending friend request from target to member;
- * - outsider has no relation to anyone.
+ * - outsider has no other relation to anyone.
  */
 export interface Fixture {
   readonly users: Readonly<Record<UserName, Account>>;
@@ -99,7 +106,8 @@ export async function buildFixture(server: TestServer): Promise<Fixture> {
     return body.message.seq as number;
   };
 
-  // Friends of the owner, so that adding them to a group needs no invitation.
+  // Friends of the owner, so that adding them to a group needs no invitation; outsider, not a
+  // friend, is invited.
   const friends: UserName[] = ['admin', 'member', 'muted', 'target'];
   await Promise.all(
     friends.map(async (name) => {
@@ -110,11 +118,12 @@ export async function buildFixture(server: TestServer): Promise<Fixture> {
   const [created, world] = await Promise.all([
     post('owner', '/v1/groups', {
       name: 'Matrix',
-      member_ids: friends.map((name) => users[name].userId),
+      member_ids: [...friends, 'outsider' as const].map((name) => users[name].userId),
       join_policy: 'approval',
     }),
     post('owner', '/v1/worlds', { name: `World ${tag}` }),
   ]);
+  expect(created.invited, 'outsider is invited').toEqual([users.outsider.userId]);
   const groupId = created.group.group_id as string;
   const groupConversationId = created.group.conversation_id as string;
   const worldConversationId = world.world.conversation_id as string;

@@ -59,6 +59,24 @@ export const GROUP_ROWS: Readonly<Record<string, readonly Variant[]>> = {
       expect: groupAdmins(200),
     },
   ],
+  'GET /v1/groups/invitations': [
+    { on: 'own invitations', request: () => ({}), expect: signedIn(200) },
+  ],
+  // Only outsider has an invitation pending (to G); the others have none to answer.
+  'POST /v1/groups/invitations/:group_id/accept': [
+    {
+      on: 'the invitation to the group',
+      request: (fx) => ({ path: `/v1/groups/invitations/${fx.groupId}/accept` }),
+      expect: signedIn(404, { outsider: 200 }),
+    },
+  ],
+  'POST /v1/groups/invitations/:group_id/decline': [
+    {
+      on: 'the invitation to the group',
+      request: (fx) => ({ path: `/v1/groups/invitations/${fx.groupId}/decline` }),
+      expect: signedIn(404, { outsider: 200 }),
+    },
+  ],
   'POST /v1/groups/:group_id/leave': [
     { on: 'the group', request: group('/leave'), expect: inGroup(204, { owner: 409 }) },
   ],

@@ -17,6 +17,7 @@ export async function snapshot(server: TestServer, fx: Fixture): Promise<unknown
     read(g, 'owner'),
     read(`${g}/members`, 'owner'),
     read(`${g}/join-requests`, 'owner'),
+    read('/v1/groups/invitations', 'outsider'),
     read(`/v1/conversations/${fx.groupConversationId}/messages`, 'owner'),
     read(`/v1/conversations/${fx.groupConversationId}/changes`, 'owner'),
     read(`/v1/conversations/${fx.worldConversationId}`, 'owner'),

@@ -72,12 +72,14 @@ export const WS_MATRIX: Readonly<Record<string, readonly Variant[]>> = {
     {
       on: "the role's own group message",
       request: inGroupConversation((fx, role) => ({ seq: ownSeq(fx, role) })),
-      expect: inGroup(200, { muted: 403 }),
+      // A recall only takes words away: a muted sender may (docs/protocol.md).
+      expect: inGroup(200),
     },
     {
       on: "blocked's own message to peer (peer's for the others)",
       request: inSingleConversation((fx, role) => ({ seq: singleSeq(fx, role) })),
-      expect: inSingle(403, 403),
+      // Only the sender recalls; the peer's block does not stop it.
+      expect: inSingle(403, 200),
     },
   ],
   'message.edit': [
