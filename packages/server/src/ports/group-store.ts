@@ -129,7 +129,11 @@ export interface InvitationResult {
 
 /** Invitations to groups: an invited user becomes a member only by accepting. */
 export interface GroupInvitationRepository {
-  /** Invites the users who are not members of the group; renews settled invitations. */
+  /**
+   * Invites the users who are not members of the group. A pending invitation is left as it is,
+   * an accepted one (the user left since) is renewed, a declined one stays declined: those
+   * users are reported in `invited` but not in `fresh`.
+   */
   invite(
     group: { readonly id: string; readonly conversationId: string },
     userIds: readonly string[],

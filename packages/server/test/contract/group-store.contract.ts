@@ -182,11 +182,19 @@ export function describeGroupStoreContract(
       expect(
         await store.groupInvitations.resolve(group.id, ids[7]!, 'accepted', 8),
       ).toBeUndefined();
-      // A settled invitation is renewed by a new one.
-      expect((await store.groupInvitations.invite(group, [ids[7]!], ids[1]!, 9)).fresh).toEqual([
-        ids[7],
+      // A declined invitation stays declined: asking again neither renews nor tells.
+      expect(await store.groupInvitations.invite(group, [ids[7]!], ids[1]!, 9)).toEqual({
+        invited: [ids[7]],
+        fresh: [],
+      });
+      expect(await store.groupInvitations.pendingFor(ids[7]!, 10)).toEqual([]);
+      // An accepted one is renewed once the user has left (they are not a member now).
+      await store.groupInvitations.invite(group, [ids[9]!], ids[0]!, 9);
+      await store.groupInvitations.resolve(group.id, ids[9]!, 'accepted', 9);
+      expect((await store.groupInvitations.invite(group, [ids[9]!], ids[1]!, 9)).fresh).toEqual([
+        ids[9],
       ]);
-      expect(await store.groupInvitations.pendingFor(ids[7]!, 10)).toEqual([
+      expect(await store.groupInvitations.pendingFor(ids[9]!, 10)).toEqual([
         expect.objectContaining({ invitedBy: ids[1], updatedAt: 9 }),
       ]);
       // A dissolved group's invitations are no longer listed.

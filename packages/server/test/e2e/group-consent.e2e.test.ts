@@ -133,6 +133,12 @@ describe.each(ENGINES)('group consent and bounds (%s)', (engine) => {
       403,
       'PERMISSION_DENIED',
     );
+    // Asking again after a decline invites nobody: the group cannot pester the victim.
+    const again = await post(`/v1/groups/${second.group_id}/members`, stranger, {
+      user_ids: [idOf(victim)],
+    });
+    expect(again.body).toEqual({ added: [], invited: [idOf(victim)] });
+    expect(await invitations(victim)).toEqual([]);
     expect((await get(`/v1/groups/${second.group_id}`, stranger)).body.group.member_count).toBe(2);
   });
 

@@ -39,7 +39,8 @@ export class KyselyGroupInvitationRepository implements GroupInvitationRepositor
         const outsiders = chunk.filter((id) => !isMember.has(id));
         if (outsiders.length === 0) continue;
         invited.push(...outsiders);
-        // A pending invitation stays as it is; a settled one is renewed.
+        // A pending invitation stays as it is; one that was accepted (the user has left since)
+        // is renewed; a declined one stays declined, so a group cannot ask again and again.
         const rows = await trx
           .insertInto('group_invitations')
           .values(
@@ -56,7 +57,7 @@ export class KyselyGroupInvitationRepository implements GroupInvitationRepositor
             oc
               .columns(['group_id', 'user_id'])
               .doUpdateSet({ status: 'pending', invited_by: invitedBy, updated_at: at })
-              .where('group_invitations.status', '!=', 'pending'),
+              .where('group_invitations.status', '=', 'accepted'),
           )
           .returning('user_id')
           .execute();
