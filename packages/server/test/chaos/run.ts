@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     PARLEY_ARGON2_MEMORY_KIB: '1024',
     PARLEY_ARGON2_ITERATIONS: '1',
     PARLEY_DM_POLICY: 'anyone',
+    // The senders are strangers to the group's owner: add them directly.
+    PARLEY_GROUP_ADD_POLICY: 'anyone',
     ...(databaseUrl !== undefined && { PARLEY_DATABASE_URL: databaseUrl }),
   };
   let server: RunningProcess | undefined;
@@ -173,7 +175,10 @@ async function history(url: string, sender: ChaosSender): Promise<StoredMessage[
       `${url}/v1/conversations/${sender.conversationId}/messages?after_seq=${after}&limit=100`,
       { headers: { authorization: `Bearer ${sender.token}` } },
     );
-    const page = (await res.json()) as { messages: StoredMessage[]; has_more: boolean };
+    const page = (await res.json()) as { messages?: StoredMessage[]; has_more: boolean };
+    if (!res.ok || page.messages === undefined) {
+      throw new Error(`Reading ${sender.conversationId} failed: ${JSON.stringify(page)}`);
+    }
     messages.push(...page.messages);
     after = page.messages.at(-1)?.seq ?? after;
     if (!page.has_more) return messages;
