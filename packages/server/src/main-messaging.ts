@@ -34,6 +34,9 @@ import { RequestHandler } from './transports/ws/request-handler.js';
 import { WsGateway } from './transports/ws/ws-gateway.js';
 import { wsOps, type WsServices } from './transports/ws/ws-ops.js';
 
+/** Request frames that may wait per connection, counted in largest frames (4 MiB by default). */
+const WAITING_FRAMES = 4;
+
 export interface MessagingParts {
   readonly services: WsServices;
   readonly extensionFlow: ExtensionFlow;
@@ -153,6 +156,8 @@ export function composeMessaging(deps: {
       ratePerSecond: config.ws_rate_per_second,
       rateBurst: config.ws_rate_burst,
       maxInflight: config.ws_max_inflight,
+      // Waiting requests hold their frames: a few frames' worth, whatever the burst.
+      maxWaitingBytes: WAITING_FRAMES * config.ws_max_frame_bytes,
       idleTimeoutMs: config.ws_idle_timeout * 1000,
       pingIntervalMs: config.ws_ping_interval * 1000,
     },

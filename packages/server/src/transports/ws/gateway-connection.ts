@@ -14,6 +14,8 @@ export interface ConnectionLimits {
   readonly rateBurst: number;
   /** Requests in progress at once. */
   readonly maxInflight: number;
+  /** Bytes of request frames that may wait beyond those in progress. */
+  readonly maxWaitingBytes: number;
 }
 
 const TERMINATE_AFTER_MS = 1_000;
@@ -65,7 +67,11 @@ export class GatewayConnection {
     this.#limits = init.limits;
     this.lastActivity = init.now;
     this.lastPing = init.now;
-    this.requests = new RequestQueue(init.limits.maxInflight, init.limits.rateBurst);
+    this.requests = new RequestQueue(
+      init.limits.maxInflight,
+      init.limits.rateBurst,
+      init.limits.maxWaitingBytes,
+    );
     this.#tokens = init.limits.rateBurst;
     this.#tokensAt = init.now;
     this.#onSlow = init.onSlow;

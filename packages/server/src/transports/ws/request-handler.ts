@@ -77,7 +77,7 @@ export class RequestHandler {
         conn.send(encodeError(id, code, message));
       }
     };
-    if (!conn.requests.submit(run)) {
+    if (!conn.requests.submit(run, text.length)) {
       conn.send(
         encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests waiting on this connection.'),
       );

@@ -46,3 +46,20 @@ describe('RequestQueue', () => {
     expect(started).toEqual(Array.from({ length: 5_000 }, (_, n) => n));
   });
 });
+
+describe('RequestQueue, bytes', () => {
+  it('refuses a waiting request past the byte bound, and frees its bytes when it starts', async () => {
+    const queue = new RequestQueue(1, 100, 1_000);
+    const started: number[] = [];
+    const tasks = Array.from({ length: 4 }, (_, n) => gatedTask(started, n));
+    expect(queue.submit(tasks[0]!.run, 900)).toBe(true); // runs at once: not waiting
+    expect(queue.submit(tasks[1]!.run, 600)).toBe(true);
+    expect(queue.submit(tasks[2]!.run, 500)).toBe(false);
+    expect(queue.submit(tasks[3]!.run, 400)).toBe(true);
+    expect(queue.waitingBytes).toBe(1_000);
+    tasks[0]!.finish();
+    await tick();
+    expect(started).toEqual([0, 1]);
+    expect(queue.waitingBytes).toBe(400);
+  });
+});
