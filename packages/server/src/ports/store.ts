@@ -54,8 +54,8 @@ export interface UserRepository {
 export interface SessionRepository {
   insert(session: SessionRecord): Promise<void>;
   findById(id: string): Promise<SessionRecord | undefined>;
-  /** Sessions of a user that are neither revoked nor expired at `now`, newest first. */
-  listActive(userId: string, now: number): Promise<SessionRecord[]>;
+  /** Up to `limit` sessions of a user that are neither revoked nor expired at `now`, newest first. */
+  listActive(userId: string, now: number, limit: number): Promise<SessionRecord[]>;
   /** The active sessions of one device of a user (normally at most one). */
   listActiveForDevice(userId: string, deviceId: string, now: number): Promise<SessionRecord[]>;
   /** Records use of the session and slides its expiry. */

@@ -130,8 +130,11 @@ export function describeStoreContract(engine: string, makeHarness: () => Promise
       for (const s of [phone, laptop, expired]) await store.sessions.insert(s);
 
       expect(await store.sessions.findById(phone.id)).toEqual(phone);
-      const active = await store.sessions.listActive(erin.id, 2_000);
+      const active = await store.sessions.listActive(erin.id, 2_000, 10);
       expect(active.map((s) => s.id)).toEqual([laptop.id, phone.id]);
+      expect((await store.sessions.listActive(erin.id, 2_000, 1)).map((s) => s.id)).toEqual([
+        laptop.id,
+      ]);
       const onPhone = await store.sessions.listActiveForDevice(erin.id, 'phone', 2_000);
       expect(onPhone.map((s) => s.id)).toEqual([phone.id]);
 
@@ -146,7 +149,7 @@ export function describeStoreContract(engine: string, makeHarness: () => Promise
         lastUsedAt: 4_000,
         expiresAt: 20_000,
       });
-      expect((await store.sessions.listActive(erin.id, 4_000)).map((s) => s.id)).toEqual([
+      expect((await store.sessions.listActive(erin.id, 4_000, 10)).map((s) => s.id)).toEqual([
         laptop.id,
       ]);
     });

@@ -37,7 +37,7 @@ export class KyselySessionRepository implements SessionRepository {
     return row && toSession(row);
   }
 
-  async listActive(userId: string, now: number): Promise<SessionRecord[]> {
+  async listActive(userId: string, now: number, limit: number): Promise<SessionRecord[]> {
     const rows = await this.#db
       .selectFrom('sessions')
       .selectAll()
@@ -46,6 +46,7 @@ export class KyselySessionRepository implements SessionRepository {
       .where('expires_at', '>', now)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
+      .limit(limit)
       .execute();
     return rows.map(toSession);
   }

@@ -19,6 +19,9 @@ import type { AuthContext, ClientInfo } from './auth-context.js';
 import { announceSessionEnded } from './session-events.js';
 import { SessionIssuer, type IssuedTokens } from './session-issuer.js';
 
+/** Sessions listed to their user: the newest, so the answer stays bounded however many devices. */
+export const SESSIONS_LISTED = 200;
+
 export interface AuthOptions {
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
@@ -226,6 +229,7 @@ export class AuthService {
     const sessions = await this.#deps.store.sessions.listActive(
       auth.userId,
       this.#deps.clock.now(),
+      SESSIONS_LISTED,
     );
     return sessions.map((s) => toPublicSession(s, auth.sessionId));
   }

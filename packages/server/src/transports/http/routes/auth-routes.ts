@@ -129,7 +129,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
       preHandler: authenticated,
       schema: {
         tags: ['auth'],
-        summary: "The caller's active sessions, one per device.",
+        summary: "The caller's active sessions, one per device, the newest 200.",
         security: bearer,
         response: { 200: z.object({ sessions: z.array(Session) }), ...errors },
       },
