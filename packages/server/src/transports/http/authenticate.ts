@@ -1,15 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../app/accounts/auth-context.js';
 import { unauthenticated } from '../../domain/errors.js';
+import { parseBearer } from '../shared/bearer.js';
 
 /** Verifies an access token; the transports know nothing else of tokens. */
 export type Authenticator = (accessToken: string) => Promise<AuthContext>;
-
-const BEARER = /^Bearer[ \t]+([^\s]+)\s*$/i;
-
-/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
-export const parseBearer = (header: string | undefined): string | undefined =>
-  header === undefined ? undefined : BEARER.exec(header)?.[1];
 
 /** The bearer token of a request, or UNAUTHENTICATED. */
 export function bearerToken(request: FastifyRequest): string {

@@ -23,7 +23,7 @@ import { userRoutes } from './routes/user-routes.js';
 import { invalidArgument } from '../../domain/errors.js';
 import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../protocol/json-depth.js';
 import { redactUrl } from '../../observability/redact.js';
-import { newTraceId, traceIdOf, traceparentFor } from './trace.js';
+import { newTraceId, traceIdOf, traceparentFor } from '../shared/trace.js';
 
 export interface HttpServerDeps {
   readonly auth: AuthService;
