@@ -1,0 +1,124 @@
+import type { AuthResult } from '@parley/client';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  json,
+  startTestServer,
+  testStorage,
+  type Engine,
+  type RawResponse,
+  type TestServer,
+  type TestStorage,
+} from './test-server.js';
+import { WsTestClient } from './ws-test-client.js';
+
+export const PASSWORD = 'correct horse battery';
+
+/** Anyone holding an access token: a registered account, a login, a guest. */
+export type Who = { readonly access_token: string };
+
+/** The shared setup of an e2e file: one server, its accounts, raw calls and sockets. */
+export interface E2eServer {
+  readonly engine: Engine;
+  /** The running server (only inside tests and hooks: it starts in beforeAll). */
+  readonly server: TestServer;
+  readonly url: string;
+  /** A fresh number, unique in this fixture: for usernames, client_msg_ids and the like. */
+  next(): number;
+  /** Registers a new account named `<engine><prefix><n>`. */
+  account(prefix?: string, deviceId?: string): Promise<AuthResult>;
+  /** Logs an existing account in again, on another device. */
+  login(who: AuthResult, deviceId: string): Promise<AuthResult>;
+  bearer(who: Who): Record<string, string>;
+  get(path: string, who?: Who): Promise<RawResponse>;
+  /** A JSON POST; `body` may be a value or raw text. */
+  post(path: string, who?: Who, body?: unknown): Promise<RawResponse>;
+  patch(path: string, who?: Who, body?: unknown): Promise<RawResponse>;
+  /** A DELETE, with a JSON body only when one is given. */
+  del(path: string, who?: Who, body?: unknown): Promise<RawResponse>;
+  /** Makes `a` and `b` friends: a request from `a`, accepted by `b`. */
+  befriend(a: AuthResult, b: AuthResult): Promise<void>;
+  /** A WebSocket client that is ready; closed in afterAll. */
+  connect(who: Who): Promise<WsTestClient>;
+  /** Runs `cleanup` in afterAll, before the server stops. */
+  onClose(cleanup: () => void | Promise<void>): void;
+}
+
+/**
+ * Starts a test server for the enclosing describe (beforeAll) and stops it, its sockets and
+ * its storage afterwards (afterAll). Call it once per server the describe needs.
+ */
+export function e2eServer(engine: Engine, overrides: Record<string, unknown> = {}): E2eServer {
+  let storage: TestStorage | undefined;
+  let started: TestServer | undefined;
+  const cleanups: (() => void | Promise<void>)[] = [];
+  let n = 0;
+
+  beforeAll(async () => {
+    storage = await testStorage(engine);
+    started = await startTestServer(storage, overrides);
+  });
+  afterAll(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    await started?.stop();
+    storage?.dispose();
+  });
+
+  const server = (): TestServer => {
+    if (started === undefined) throw new Error('the e2e server starts in beforeAll');
+    return started;
+  };
+  const bearer = (who: Who) => ({ authorization: `Bearer ${who.access_token}` });
+  const headers = (who: Who | undefined) => (who === undefined ? {} : bearer(who));
+  const withBody = (method: string, who: Who | undefined, body: unknown): RequestInit => ({
+    ...json(body, headers(who)),
+    method,
+  });
+
+  const post = (path: string, who?: Who, body: unknown = {}) =>
+    server().fetch(path, withBody('POST', who, body));
+
+  return {
+    engine,
+    get server() {
+      return server();
+    },
+    get url() {
+      return server().url;
+    },
+    next: () => n++,
+    account: (prefix = 'u', deviceId) =>
+      server()
+        .client()
+        .register({
+          username: `${engine}${prefix}${n++}`,
+          password: PASSWORD,
+          ...(deviceId !== undefined && { device_id: deviceId }),
+        }),
+    login: (who, deviceId) =>
+      server()
+        .client()
+        .login({ username: who.user.username, password: PASSWORD, device_id: deviceId }),
+    bearer,
+    get: (path, who) => server().fetch(path, { headers: headers(who) }),
+    post,
+    patch: (path, who, body = {}) => server().fetch(path, withBody('PATCH', who, body)),
+    del: (path, who, body) =>
+      server().fetch(
+        path,
+        body === undefined
+          ? { method: 'DELETE', headers: headers(who) }
+          : withBody('DELETE', who, body),
+      ),
+    async befriend(a, b) {
+      const sent = await post('/v1/friends/requests', a, { user_id: b.user.user_id });
+      const accepted = await post(`/v1/friends/requests/${sent.body.request.request_id}/accept`, b);
+      if (accepted.status !== 200) throw new Error(`befriend: accept answered ${accepted.status}`);
+    },
+    async connect(who) {
+      const client = await WsTestClient.connect(server().url, who.access_token);
+      cleanups.push(() => client.close());
+      return client;
+    },
+    onClose: (cleanup) => void cleanups.push(cleanup),
+  };
+}
