@@ -1,5 +1,5 @@
 import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   json,
   startTestServer,
@@ -111,8 +111,9 @@ export function e2eServer(engine: Engine, overrides: Record<string, unknown> = {
       ),
     async befriend(a, b) {
       const sent = await post('/v1/friends/requests', a, { user_id: b.user.user_id });
-      const accepted = await post(`/v1/friends/requests/${sent.body.request.request_id}/accept`, b);
-      if (accepted.status !== 200) throw new Error(`befriend: accept answered ${accepted.status}`);
+      expect(
+        (await post(`/v1/friends/requests/${sent.body.request.request_id}/accept`, b)).status,
+      ).toBe(200);
     },
     async connect(who) {
       const client = await WsTestClient.connect(server().url, who.access_token);
