@@ -1,5 +1,5 @@
 import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import {
   json,
   startTestServer,
@@ -7,7 +7,6 @@ import {
   type Engine,
   type RawResponse,
   type TestServer,
-  type TestStorage,
 } from './test-server.js';
 import { WsTestClient } from './ws-test-client.js';
 
@@ -37,10 +36,29 @@ export interface E2eServer {
   del(path: string, who?: Who, body?: unknown): Promise<RawResponse>;
   /** Makes `a` and `b` friends: a request from `a`, accepted by `b`. */
   befriend(a: AuthResult, b: AuthResult): Promise<void>;
-  /** A WebSocket client that is ready; closed in afterAll. */
+  /** A WebSocket client that is ready; closed when the fixture ends. */
   connect(who: Who): Promise<WsTestClient>;
-  /** Runs `cleanup` in afterAll, before the server stops. */
+  /** Runs `cleanup` when the fixture ends, before the server stops. */
   onClose(cleanup: () => void | Promise<void>): void;
+}
+
+type Cleanup = () => void | Promise<void>;
+
+async function start(
+  engine: Engine,
+  overrides: Record<string, unknown>,
+  cleanups: Cleanup[],
+): Promise<TestServer> {
+  const storage = await testStorage(engine);
+  cleanups.push(() => storage.dispose());
+  const started = await startTestServer(storage, overrides);
+  cleanups.push(() => started.stop());
+  return started;
+}
+
+/** Runs the cleanups, last registered first, and empties the list. */
+async function runCleanups(cleanups: Cleanup[]): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 }
 
 /**
@@ -48,25 +66,40 @@ export interface E2eServer {
  * its storage afterwards (afterAll). Call it once per server the describe needs.
  */
 export function e2eServer(engine: Engine, overrides: Record<string, unknown> = {}): E2eServer {
-  let storage: TestStorage | undefined;
+  const cleanups: Cleanup[] = [];
   let started: TestServer | undefined;
-  const cleanups: (() => void | Promise<void>)[] = [];
-  let n = 0;
-
   beforeAll(async () => {
-    storage = await testStorage(engine);
-    started = await startTestServer(storage, overrides);
+    started = await start(engine, overrides, cleanups);
   });
-  afterAll(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    await started?.stop();
-    storage?.dispose();
-  });
-
-  const server = (): TestServer => {
+  afterAll(() => runCleanups(cleanups));
+  return fixture(engine, cleanups, () => {
     if (started === undefined) throw new Error('the e2e server starts in beforeAll');
     return started;
+  });
+}
+
+/**
+ * For tests whose server config is known only inside the test (an extension's address, a
+ * second server): `start` runs in a test, and all it started, with what `onClose` was given, is
+ * stopped after that test (afterEach), last started first.
+ */
+export function e2eServersPerTest(): {
+  start(engine: Engine, overrides?: Record<string, unknown>): Promise<E2eServer>;
+  onClose(cleanup: Cleanup): void;
+} {
+  const cleanups: Cleanup[] = [];
+  afterEach(() => runCleanups(cleanups));
+  return {
+    async start(engine, overrides = {}) {
+      const started = await start(engine, overrides, cleanups);
+      return fixture(engine, cleanups, () => started);
+    },
+    onClose: (cleanup) => void cleanups.push(cleanup),
   };
+}
+
+function fixture(engine: Engine, cleanups: Cleanup[], server: () => TestServer): E2eServer {
+  let n = 0;
   const bearer = (who: Who) => ({ authorization: `Bearer ${who.access_token}` });
   const headers = (who: Who | undefined) => (who === undefined ? {} : bearer(who));
   const withBody = (method: string, who: Who | undefined, body: unknown): RequestInit => ({
