@@ -7,6 +7,7 @@ import {
   type Engine,
   type RawResponse,
   type TestServer,
+  type TestStorage,
 } from './test-server.js';
 import { WsTestClient } from './ws-test-client.js';
 
@@ -21,6 +22,8 @@ export interface E2eServer {
   /** The running server (only inside tests and hooks: it starts in beforeAll). */
   readonly server: TestServer;
   readonly url: string;
+  /** Where the server keeps its state (its data directory, its database). */
+  readonly storage: TestStorage;
   /** A fresh number, unique in this fixture: for usernames, client_msg_ids and the like. */
   next(): number;
   /** Registers a new account named `<engine><prefix><n>`. */
@@ -43,17 +46,18 @@ export interface E2eServer {
 }
 
 type Cleanup = () => void | Promise<void>;
+type Started = { readonly storage: TestStorage; readonly server: TestServer };
 
 async function start(
   engine: Engine,
   overrides: Record<string, unknown>,
   cleanups: Cleanup[],
-): Promise<TestServer> {
+): Promise<Started> {
   const storage = await testStorage(engine);
   cleanups.push(() => storage.dispose());
-  const started = await startTestServer(storage, overrides);
-  cleanups.push(() => started.stop());
-  return started;
+  const server = await startTestServer(storage, overrides);
+  cleanups.push(() => server.stop());
+  return { storage, server };
 }
 
 /** Runs the cleanups, last registered first, and empties the list. */
@@ -67,7 +71,7 @@ async function runCleanups(cleanups: Cleanup[]): Promise<void> {
  */
 export function e2eServer(engine: Engine, overrides: Record<string, unknown> = {}): E2eServer {
   const cleanups: Cleanup[] = [];
-  let started: TestServer | undefined;
+  let started: Started | undefined;
   beforeAll(async () => {
     started = await start(engine, overrides, cleanups);
   });
@@ -98,8 +102,9 @@ export function e2eServersPerTest(): {
   };
 }
 
-function fixture(engine: Engine, cleanups: Cleanup[], server: () => TestServer): E2eServer {
+function fixture(engine: Engine, cleanups: Cleanup[], started: () => Started): E2eServer {
   let n = 0;
+  const server = () => started().server;
   const bearer = (who: Who) => ({ authorization: `Bearer ${who.access_token}` });
   const headers = (who: Who | undefined) => (who === undefined ? {} : bearer(who));
   const withBody = (method: string, who: Who | undefined, body: unknown): RequestInit => ({
@@ -117,6 +122,9 @@ function fixture(engine: Engine, cleanups: Cleanup[], server: () => TestServer):
     },
     get url() {
       return server().url;
+    },
+    get storage() {
+      return started().storage;
     },
     next: () => n++,
     account: (prefix = 'u', deviceId) =>
