@@ -41,8 +41,8 @@ export interface E2eServer {
   befriend(a: AuthResult, b: AuthResult): Promise<void>;
   /** A WebSocket client that is ready; closed when the fixture ends. */
   connect(who: Who): Promise<WsTestClient>;
-  /** Runs `cleanup` when the fixture ends, before the server stops. */
-  onClose(cleanup: () => void | Promise<void>): void;
+  /** Runs these when the fixture ends, before the server stops (last given, first run). */
+  onClose(...cleanups: (() => void | Promise<void>)[]): void;
 }
 
 type Cleanup = () => void | Promise<void>;
@@ -89,7 +89,7 @@ export function e2eServer(engine: Engine, overrides: Record<string, unknown> = {
  */
 export function e2eServersPerTest(): {
   start(engine: Engine, overrides?: Record<string, unknown>): Promise<E2eServer>;
-  onClose(cleanup: Cleanup): void;
+  onClose(...cleanups: Cleanup[]): void;
 } {
   const cleanups: Cleanup[] = [];
   afterEach(() => runCleanups(cleanups));
@@ -98,7 +98,7 @@ export function e2eServersPerTest(): {
       const started = await start(engine, overrides, cleanups);
       return fixture(engine, cleanups, () => started);
     },
-    onClose: (cleanup) => void cleanups.push(cleanup),
+    onClose: (...more) => void cleanups.push(...more),
   };
 }
 
@@ -161,6 +161,6 @@ function fixture(engine: Engine, cleanups: Cleanup[], started: () => Started): E
       cleanups.push(() => client.close());
       return client;
     },
-    onClose: (cleanup) => void cleanups.push(cleanup),
+    onClose: (...more) => void cleanups.push(...more),
   };
 }
