@@ -89,6 +89,8 @@ export function e2eServer(engine: Engine, overrides: Record<string, unknown> = {
  */
 export function e2eServersPerTest(): {
   start(engine: Engine, overrides?: Record<string, unknown>): Promise<E2eServer>;
+  /** Another server on the storage of `previous`, as after a restart (stop `previous` first). */
+  startAgain(previous: E2eServer, overrides?: Record<string, unknown>): Promise<E2eServer>;
   onClose(...cleanups: Cleanup[]): void;
 } {
   const cleanups: Cleanup[] = [];
@@ -97,6 +99,12 @@ export function e2eServersPerTest(): {
     async start(engine, overrides = {}) {
       const started = await start(engine, overrides, cleanups);
       return fixture(engine, cleanups, () => started);
+    },
+    async startAgain(previous, overrides = {}) {
+      const { storage } = previous;
+      const server = await startTestServer(storage, overrides);
+      cleanups.push(() => server.stop());
+      return fixture(previous.engine, cleanups, () => ({ storage, server }));
     },
     onClose: (...more) => void cleanups.push(...more),
   };
