@@ -1,13 +1,11 @@
 import { ParleyClient, ParleyError, ParleyHttpClient, type Message } from '@parley/client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freePort } from '../support/ports.js';
-import { CLI, run, type RunningProcess } from '../support/process.js';
+import { cliServer } from '../support/cli-server.js';
 import { e2eServersPerTest, PASSWORD } from '../support/e2e-fixture.js';
 import { testStorage } from '../support/test-server.js';
 import { eventually } from '../support/ws-test-client.js';
 
-const LISTENING = /Parley is listening on (http:\/\/[^"\s]+)/;
 const WS = WebSocket as unknown as ConstructorParameters<typeof ParleyClient>[0]['WebSocket'];
 
 describe('@parley/client against a real server', () => {
@@ -53,24 +51,8 @@ describe('@parley/client against a real server', () => {
   it('survives a SIGKILL of the server: the outbox resends with the same ids, the peer catches up, nothing is lost or doubled', async () => {
     const storage = await testStorage('sqlite');
     onClose(() => storage.dispose());
-    const port = await freePort();
-    const env = {
-      PARLEY_HOST: '127.0.0.1',
-      PARLEY_PORT: String(port),
-      PARLEY_DATA_DIR: storage.dataDir,
-      PARLEY_ARGON2_MEMORY_KIB: '1024',
-      PARLEY_ARGON2_ITERATIONS: '1',
-      PARLEY_DM_POLICY: 'anyone',
-      PARLEY_GRPC_PORT: '0',
-    };
-    const start = async (): Promise<RunningProcess> => {
-      const proc = run('node', [CLI, 'start'], env);
-      onClose(() => proc.signal('SIGKILL'));
-      await proc.waitFor(LISTENING);
-      return proc;
-    };
+    const { url, start } = await cliServer(storage, onClose);
     let server = await start();
-    const url = `http://127.0.0.1:${port}`;
     const http = new ParleyHttpClient({ baseUrl: url });
     const alice = await http.register({ username: 'kill_alice', password: PASSWORD });
     const bob = await http.register({ username: 'kill_bob', password: PASSWORD });
