@@ -1,14 +1,7 @@
 import { ParleyError } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-
-const PASSWORD = 'correct horse battery';
+import { describe, expect, it } from 'vitest';
+import { e2eServer, PASSWORD } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
 
 async function failure(promise: Promise<unknown>): Promise<ParleyError> {
   const err = await promise.then(
@@ -20,23 +13,12 @@ async function failure(promise: Promise<unknown>): Promise<ParleyError> {
 }
 
 describe.each(ENGINES)('accounts and sessions over HTTP (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-  const name = (base: string) => `${base}${n++}`;
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer(engine);
+  const name = (base: string) => `${base}${t.next()}`;
 
   it('registers, answers 201 with the user and tokens, and refuses a taken name in any case', async () => {
     const username = name('Alice');
-    const res = await server.fetch('/v1/auth/register', {
+    const res = await t.server.fetch('/v1/auth/register', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -58,49 +40,51 @@ describe.each(ENGINES)('accounts and sessions over HTTP (%s)', (engine) => {
     expect(res.body.refresh_token.length).toBeGreaterThan(30);
 
     const err = await failure(
-      server.client().register({ username: username.toUpperCase(), password: PASSWORD }),
+      t.server.client().register({ username: username.toUpperCase(), password: PASSWORD }),
     );
     expect(err).toMatchObject({ code: 'ALREADY_EXISTS', status: 409 });
   });
 
   it('logs in with the right password only, in any case of the username', async () => {
     const username = name('bob');
-    await server.client().register({ username, password: PASSWORD });
-    const ok = await server
+    await t.server.client().register({ username, password: PASSWORD });
+    const ok = await t.server
       .client()
       .login({ username: username.toUpperCase(), password: PASSWORD });
     expect(ok.user.username).toBe(username);
-    const wrong = await failure(server.client().login({ username, password: 'not the password' }));
+    const wrong = await failure(
+      t.server.client().login({ username, password: 'not the password' }),
+    );
     expect(wrong).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
     const missing = await failure(
-      server.client().login({ username: name('nobody'), password: PASSWORD }),
+      t.server.client().login({ username: name('nobody'), password: PASSWORD }),
     );
     expect(missing.message).toBe(wrong.message);
   });
 
   it('signs a guest in with is_guest true', async () => {
-    const res = await server.fetch('/v1/auth/guest', { method: 'POST' });
+    const res = await t.server.fetch('/v1/auth/guest', { method: 'POST' });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ is_guest: true });
-    const me = await server.client(res.body.access_token).me();
+    const me = await t.server.client(res.body.access_token).me();
     expect(me).toEqual(res.body.user);
-    const named = await server.client().guest({ nickname: 'Visitor' });
+    const named = await t.server.client().guest({ nickname: 'Visitor' });
     expect(named.user.nickname).toBe('Visitor');
   });
 
   it('rotates refresh tokens: the new pair works and the old refresh token stops working', async () => {
-    const api = server.client();
+    const api = t.server.client();
     const first = await api.register({ username: name('carol'), password: PASSWORD });
     const second = await api.refresh(first.refresh_token);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.session_id).toBe(first.session_id);
-    expect((await server.client(second.access_token).me()).username).toBe(first.user.username);
+    expect((await t.server.client(second.access_token).me()).username).toBe(first.user.username);
     const third = await api.refresh(second.refresh_token);
     expect(third.session_id).toBe(first.session_id);
   });
 
   it('refuses a reused refresh token and ends its session for every token of it', async () => {
-    const api = server.client();
+    const api = t.server.client();
     const first = await api.register({ username: name('dave'), password: PASSWORD });
     const second = await api.refresh(first.refresh_token);
 
@@ -108,36 +92,36 @@ describe.each(ENGINES)('accounts and sessions over HTTP (%s)', (engine) => {
     expect(reuse).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
     // The session is dead: the rotated refresh token and its access token fail too.
     expect(await failure(api.refresh(second.refresh_token))).toMatchObject({ status: 401 });
-    expect(await failure(server.client(second.access_token).me())).toMatchObject({ status: 401 });
-    expect(await failure(server.client(first.access_token).me())).toMatchObject({ status: 401 });
+    expect(await failure(t.server.client(second.access_token).me())).toMatchObject({ status: 401 });
+    expect(await failure(t.server.client(first.access_token).me())).toMatchObject({ status: 401 });
   });
 
   it('gives one of several concurrent refreshes with the same token the new pair, and ends the session', async () => {
-    const api = server.client();
+    const api = t.server.client();
     const first = await api.register({ username: name('dora'), password: PASSWORD });
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => server.client().refresh(first.refresh_token)),
+      Array.from({ length: 5 }, () => t.server.client().refresh(first.refresh_token)),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const sessions = await failure(server.client(first.access_token).sessions());
+    const sessions = await failure(t.server.client(first.access_token).sessions());
     expect(sessions.status).toBe(401);
   });
 
   it('logs out: 204, then the refresh and access tokens of that session fail', async () => {
-    const api = server.client();
+    const api = t.server.client();
     const auth = await api.register({ username: name('erin'), password: PASSWORD });
-    const res = await server.fetch('/v1/auth/logout', {
+    const res = await t.server.fetch('/v1/auth/logout', {
       method: 'POST',
       headers: { authorization: `Bearer ${auth.access_token}` },
     });
     expect(res.status).toBe(204);
     expect(await failure(api.refresh(auth.refresh_token))).toMatchObject({ status: 401 });
-    expect(await failure(server.client(auth.access_token).me())).toMatchObject({ status: 401 });
+    expect(await failure(t.server.client(auth.access_token).me())).toMatchObject({ status: 401 });
   });
 
   it('verifies tokens for other services', async () => {
-    const auth = await server.client().register({ username: name('faye'), password: PASSWORD });
-    const info = await server.client().verify(auth.access_token);
+    const auth = await t.server.client().register({ username: name('faye'), password: PASSWORD });
+    const info = await t.server.client().verify(auth.access_token);
     expect(info).toMatchObject({
       valid: true,
       user_id: auth.user.user_id,
@@ -145,52 +129,52 @@ describe.each(ENGINES)('accounts and sessions over HTTP (%s)', (engine) => {
       is_guest: false,
     });
     expect(info.expires_at).toBeGreaterThan(Date.now());
-    expect(await failure(server.client().verify(`${auth.access_token}x`))).toMatchObject({
+    expect(await failure(t.server.client().verify(`${auth.access_token}x`))).toMatchObject({
       code: 'UNAUTHENTICATED',
     });
   });
 
   it('keeps one session per device, lists them, and logs out another device', async () => {
     const username = name('gina');
-    const phone1 = await server
+    const phone1 = await t.server
       .client()
       .register({ username, password: PASSWORD, device_id: 'phone' });
-    const laptop = await server
+    const laptop = await t.server
       .client()
       .login({ username, password: PASSWORD, device_id: 'laptop' });
-    const phone2 = await server
+    const phone2 = await t.server
       .client()
       .login({ username, password: PASSWORD, device_id: 'phone' });
 
     // A new login on the phone ended the phone's old session.
-    expect(await failure(server.client(phone1.access_token).me())).toMatchObject({ status: 401 });
-    const sessions = await server.client(laptop.access_token).sessions();
+    expect(await failure(t.server.client(phone1.access_token).me())).toMatchObject({ status: 401 });
+    const sessions = await t.server.client(laptop.access_token).sessions();
     expect(sessions.map((s) => [s.device_id, s.current]).sort()).toEqual([
       ['laptop', true],
       ['phone', false],
     ]);
 
-    await server.client(laptop.access_token).revokeSession(phone2.session_id);
-    expect(await failure(server.client(phone2.access_token).me())).toMatchObject({ status: 401 });
-    expect(await failure(server.client().refresh(phone2.refresh_token))).toMatchObject({
+    await t.server.client(laptop.access_token).revokeSession(phone2.session_id);
+    expect(await failure(t.server.client(phone2.access_token).me())).toMatchObject({ status: 401 });
+    expect(await failure(t.server.client().refresh(phone2.refresh_token))).toMatchObject({
       status: 401,
     });
-    expect((await server.client(laptop.access_token).sessions()).map((s) => s.device_id)).toEqual([
-      'laptop',
-    ]);
+    expect((await t.server.client(laptop.access_token).sessions()).map((s) => s.device_id)).toEqual(
+      ['laptop'],
+    );
   });
 
   it("answers 404 for a session that is not the caller's, and leaves it alone", async () => {
-    const mine = await server.client().register({ username: name('hal'), password: PASSWORD });
-    const theirs = await server.client().register({ username: name('ida'), password: PASSWORD });
-    const err = await failure(server.client(mine.access_token).revokeSession(theirs.session_id));
+    const mine = await t.server.client().register({ username: name('hal'), password: PASSWORD });
+    const theirs = await t.server.client().register({ username: name('ida'), password: PASSWORD });
+    const err = await failure(t.server.client(mine.access_token).revokeSession(theirs.session_id));
     expect(err).toMatchObject({ code: 'NOT_FOUND', status: 404 });
-    expect((await server.client(theirs.access_token).me()).user_id).toBe(theirs.user.user_id);
+    expect((await t.server.client(theirs.access_token).me()).user_id).toBe(theirs.user.user_id);
   });
 
   it('reads and updates profiles', async () => {
-    const auth = await server.client().register({ username: name('jack'), password: PASSWORD });
-    const api = server.client(auth.access_token);
+    const auth = await t.server.client().register({ username: name('jack'), password: PASSWORD });
+    const api = t.server.client(auth.access_token);
     expect(await api.me()).toEqual(auth.user);
     const updated = await api.updateMe({
       nickname: '  Jack 李  ',
@@ -202,8 +186,8 @@ describe.each(ENGINES)('accounts and sessions over HTTP (%s)', (engine) => {
       avatar_url: 'https://img.example/j.png',
       bio: 'hello',
     });
-    const other = await server.client().register({ username: name('kim'), password: PASSWORD });
-    expect(await server.client(other.access_token).user(auth.user.user_id)).toEqual(updated);
+    const other = await t.server.client().register({ username: name('kim'), password: PASSWORD });
+    expect(await t.server.client(other.access_token).user(auth.user.user_id)).toEqual(updated);
     expect(await failure(api.user('01NOSUCHUSER'))).toMatchObject({
       code: 'NOT_FOUND',
       status: 404,
@@ -215,13 +199,13 @@ describe.each(ENGINES)('accounts and sessions over HTTP (%s)', (engine) => {
   });
 
   it('searches users by prefix, paged by cursor, without guests', async () => {
-    const prefix = `srch${engine}${n++}`;
-    const auth = await server.client().register({ username: `${prefix}_a`, password: PASSWORD });
+    const prefix = `srch${engine}${t.next()}`;
+    const auth = await t.server.client().register({ username: `${prefix}_a`, password: PASSWORD });
     for (const suffix of ['B', 'c', 'd', 'e']) {
-      await server.client().register({ username: `${prefix}_${suffix}`, password: PASSWORD });
+      await t.server.client().register({ username: `${prefix}_${suffix}`, password: PASSWORD });
     }
-    await server.client().guest();
-    const api = server.client(auth.access_token);
+    await t.server.client().guest();
+    const api = t.server.client(auth.access_token);
     const page1 = await api.searchUsers(prefix.toUpperCase(), { limit: 2 });
     expect(page1.users.map((u) => u.username)).toEqual([`${prefix}_a`, `${prefix}_B`]);
     expect(page1.next_cursor).not.toBeNull();

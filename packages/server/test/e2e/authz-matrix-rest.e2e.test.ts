@@ -1,42 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WS_CODES } from '../support/authz/cells.js';
+import { e2eServer } from '../support/e2e-fixture.js';
 import { buildFixture, MATRIX_SETTINGS, ROLES, type Fixture } from '../support/authz/fixture.js';
 import { REST_MATRIX } from '../support/authz/rest-matrix.js';
 import { registeredRoutes } from '../support/authz/routes.js';
 import { snapshot } from '../support/authz/snapshot.js';
-import {
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
 
 // The authorisation matrix over REST: every route × every role, on a fresh fixture per cell
 // (docs/reliability.md). It tests who may do what, not the engine: SQLite only.
 describe('authorisation matrix, REST', () => {
-  let storage: TestStorage;
-  let server: TestServer;
+  const t = e2eServer('sqlite', MATRIX_SETTINGS);
   // Reads and refusals share one fixture (a refusal must change nothing, which each such cell
   // checks); a call that may change state gets a fresh one, and so does the cell after a
   // refusal that changed something anyway.
   let shared: Promise<Fixture> | undefined;
   const fixtureFor = (mayChange: boolean): Promise<Fixture> => {
-    if (mayChange) return buildFixture(server);
-    shared ??= buildFixture(server);
+    if (mayChange) return buildFixture(t.server);
+    shared ??= buildFixture(t.server);
     return shared;
   };
 
-  beforeAll(async () => {
-    storage = await testStorage('sqlite');
-    server = await startTestServer(storage, MATRIX_SETTINGS);
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
-
   it('has a row for every route the server serves, and none for a route it does not', () => {
-    const routes = registeredRoutes(server.parley.http);
+    const routes = registeredRoutes(t.server.parley.http);
     expect(routes.length).toBeGreaterThan(50);
     expect(Object.keys(REST_MATRIX).sort()).toEqual(routes);
   });
@@ -51,8 +36,8 @@ describe('authorisation matrix, REST', () => {
           const mayChange = expected < 400 && method !== 'GET';
           const fx = await fixtureFor(mayChange);
           const { path = routePath, body } = variant.request(fx, role);
-          const before = expected >= 400 ? await snapshot(server, fx) : undefined;
-          const res = await server.fetch(path, {
+          const before = expected >= 400 ? await snapshot(t.server, fx) : undefined;
+          const res = await t.server.fetch(path, {
             method,
             headers: {
               ...fx.headers(role),
@@ -70,7 +55,7 @@ describe('authorisation matrix, REST', () => {
               trace_id: expect.any(String),
             });
             expect(WS_CODES[expected], seen).toContain(res.body.error.code);
-            const after = await snapshot(server, fx);
+            const after = await snapshot(t.server, fx);
             if (JSON.stringify(after) !== JSON.stringify(before)) shared = undefined;
             expect(after, 'a refused call changed nothing').toEqual(before);
           }

@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wsOps } from '../../src/transports/ws/ws-ops.js';
 import { WS_CODES } from '../support/authz/cells.js';
+import { e2eServer } from '../support/e2e-fixture.js';
 import { buildFixture, MATRIX_SETTINGS, ROLES, type Fixture } from '../support/authz/fixture.js';
 import { snapshot } from '../support/authz/snapshot.js';
 import { WS_MATRIX } from '../support/authz/ws-matrix.js';
-import {
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
 import { upgradeRefusal, WsTestClient } from '../support/ws-test-client.js';
 
 // The authorisation matrix over WebSocket: every op × every role (docs/reliability.md).
 describe('authorisation matrix, WebSocket', () => {
-  let storage: TestStorage;
-  let server: TestServer;
+  const t = e2eServer('sqlite', MATRIX_SETTINGS);
   // As in the REST matrix: reads and refusals share a fixture, changes get a fresh one.
   let shared: Promise<Fixture> | undefined;
   const READS = new Set([
@@ -26,15 +20,6 @@ describe('authorisation matrix, WebSocket', () => {
     'conversation.get',
     'typing', // never stored
   ]);
-
-  beforeAll(async () => {
-    storage = await testStorage('sqlite');
-    server = await startTestServer(storage, MATRIX_SETTINGS);
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
 
   it('has a row for every op the server serves, and none for an op it does not', () => {
     // The ops table only needs its services to run an op, not to be listed.
@@ -49,8 +34,10 @@ describe('authorisation matrix, WebSocket', () => {
         if (expected === null) continue;
         it(`${op} on ${variant.on} as ${role} → ${expected}`, async () => {
           const mayChange = expected < 400 && !READS.has(op);
-          const fx = await (mayChange ? buildFixture(server) : (shared ??= buildFixture(server)));
-          const wsUrl = `${server.url.replace(/^http/, 'ws')}/v1/ws`;
+          const fx = await (mayChange
+            ? buildFixture(t.server)
+            : (shared ??= buildFixture(t.server)));
+          const wsUrl = `${t.server.url.replace(/^http/, 'ws')}/v1/ws`;
           if (role === 'anonymous') {
             const refusal = await upgradeRefusal(wsUrl, {});
             expect(refusal.status).toBe(expected);
@@ -58,8 +45,8 @@ describe('authorisation matrix, WebSocket', () => {
             return;
           }
           const { body } = variant.request(fx, role);
-          const before = expected >= 400 ? await snapshot(server, fx) : undefined;
-          const client = await WsTestClient.connect(server.url, fx.users[role].token);
+          const before = expected >= 400 ? await snapshot(t.server, fx) : undefined;
+          const client = await WsTestClient.connect(t.server.url, fx.users[role].token);
           try {
             const reply = await client.request(op, body);
             const seen = JSON.stringify(reply).slice(0, 300);
@@ -71,7 +58,7 @@ describe('authorisation matrix, WebSocket', () => {
             if (reply.ok) shared = undefined;
             expect(WS_CODES[expected], seen).toContain(reply.error?.code);
             expect(reply.error?.message.length, seen).toBeGreaterThan(5);
-            const after = await snapshot(server, fx);
+            const after = await snapshot(t.server, fx);
             if (JSON.stringify(after) !== JSON.stringify(before)) shared = undefined;
             expect(after, 'a refused op changed nothing').toEqual(before);
           } finally {

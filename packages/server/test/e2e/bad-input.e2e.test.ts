@@ -3,38 +3,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIGNING_KEY_FILE } from '../../src/main.js';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
+import { e2eServer, PASSWORD } from '../support/e2e-fixture.js';
+import { ENGINES, json } from '../support/test-server.js';
 import { expectError } from '../support/expect-error.js';
 
-const PASSWORD = 'correct horse battery';
-
 describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage, { signup_limit: 100_000 });
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer(engine, { signup_limit: 100_000 });
 
   async function signedIn() {
-    const res = await server.fetch(
+    const res = await t.server.fetch(
       '/v1/auth/register',
-      json({ username: `victim${n++}`, password: PASSWORD }),
+      json({ username: `victim${t.next()}`, password: PASSWORD }),
     );
     expect(res.status).toBe(201);
     return res.body as { access_token: string; refresh_token: string; user: { user_id: string } };
@@ -42,12 +23,12 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
 
   it('answers malformed JSON with 400 INVALID_ARGUMENT', async () => {
     for (const body of ['{"username": "x",', '{{', 'nul', '[1,2', '"\\u12"']) {
-      expectError(await server.fetch('/v1/auth/register', json(body)), 400, 'INVALID_ARGUMENT');
+      expectError(await t.server.fetch('/v1/auth/register', json(body)), 400, 'INVALID_ARGUMENT');
     }
   });
 
   it('answers wrong types and missing fields with 400 naming the field', async () => {
-    const wrongType = await server.fetch(
+    const wrongType = await t.server.fetch(
       '/v1/auth/register',
       json({ username: 42, password: PASSWORD }),
     );
@@ -55,64 +36,68 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
     expect(wrongType.body.error.message).toContain('username');
     expect(wrongType.body.error.field).toBe('username');
 
-    const missing = await server.fetch('/v1/auth/register', json({ username: 'someone' }));
+    const missing = await t.server.fetch('/v1/auth/register', json({ username: 'someone' }));
     expectError(missing, 400, 'INVALID_ARGUMENT');
     expect(missing.body.error.message).toContain('password');
 
-    expectError(await server.fetch('/v1/auth/login', json([])), 400, 'INVALID_ARGUMENT');
+    expectError(await t.server.fetch('/v1/auth/login', json([])), 400, 'INVALID_ARGUMENT');
     expectError(
-      await server.fetch('/v1/auth/refresh', json({ refresh_token: null })),
+      await t.server.fetch('/v1/auth/refresh', json({ refresh_token: null })),
       400,
       'INVALID_ARGUMENT',
     );
     expectError(
-      await server.fetch('/v1/auth/register', json({ username: 'shortpw', password: 'short' })),
+      await t.server.fetch('/v1/auth/register', json({ username: 'shortpw', password: 'short' })),
       400,
       'INVALID_ARGUMENT',
     );
 
     const auth = await signedIn();
     const bearer = { authorization: `Bearer ${auth.access_token}` };
-    const patch = await server.fetch('/v1/users/me', {
+    const patch = await t.server.fetch('/v1/users/me', {
       ...json({ nickname: 5 }, bearer),
       method: 'PATCH',
     });
     expectError(patch, 400, 'INVALID_ARGUMENT');
-    const unknownField = await server.fetch('/v1/users/me', {
+    const unknownField = await t.server.fetch('/v1/users/me', {
       ...json({ is_guest: true }, bearer),
       method: 'PATCH',
     });
     expectError(unknownField, 400, 'INVALID_ARGUMENT');
-    const search = await server.fetch('/v1/users?query=ab&limit=1000', { headers: bearer });
+    const search = await t.server.fetch('/v1/users?query=ab&limit=1000', { headers: bearer });
     expectError(search, 400, 'INVALID_ARGUMENT');
-    const noQuery = await server.fetch('/v1/users', { headers: bearer });
+    const noQuery = await t.server.fetch('/v1/users', { headers: bearer });
     expectError(noQuery, 400, 'INVALID_ARGUMENT');
 
     // NUL and other control characters never reach the database (PostgreSQL refuses NUL in text).
-    const nulBio = await server.fetch('/v1/users/me', {
+    const nulBio = await t.server.fetch('/v1/users/me', {
       ...json({ bio: 'a\u0000b' }, bearer),
       method: 'PATCH',
     });
     expectError(nulBio, 400, 'INVALID_ARGUMENT');
-    const nulNick = await server.fetch('/v1/users/me', {
+    const nulNick = await t.server.fetch('/v1/users/me', {
       ...json({ nickname: 'a\u0007' }, bearer),
       method: 'PATCH',
     });
     expectError(nulNick, 400, 'INVALID_ARGUMENT');
-    expectError(await server.fetch('/v1/users/%00', { headers: bearer }), 400, 'INVALID_ARGUMENT');
     expectError(
-      await server.fetch(`/v1/users/${'x'.repeat(65)}`, { headers: bearer }),
+      await t.server.fetch('/v1/users/%00', { headers: bearer }),
       400,
       'INVALID_ARGUMENT',
     );
-    const nulSession = await server.fetch('/v1/auth/sessions/%00', {
+    expectError(
+      await t.server.fetch(`/v1/users/${'x'.repeat(65)}`, { headers: bearer }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    const nulSession = await t.server.fetch('/v1/auth/sessions/%00', {
       method: 'DELETE',
       headers: bearer,
     });
     expectError(nulSession, 400, 'INVALID_ARGUMENT');
-    const nulRefresh = await server.fetch('/v1/auth/refresh', json({ refresh_token: 'a\u0000' }));
+    const nulRefresh = await t.server.fetch('/v1/auth/refresh', json({ refresh_token: 'a\u0000' }));
     expectError(nulRefresh, 401, 'UNAUTHENTICATED');
-    const multiline = await server.fetch('/v1/users/me', {
+    const multiline = await t.server.fetch('/v1/users/me', {
       ...json({ bio: 'line 1\nline 2\tok' }, bearer),
       method: 'PATCH',
     });
@@ -121,13 +106,13 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
 
   it('refuses an 8 MiB body with 413 and keeps serving', async () => {
     const big = JSON.stringify({ username: 'big', password: 'x'.repeat(8 * 1024 * 1024) });
-    const res = await server.fetch('/v1/auth/register', json(big));
+    const res = await t.server.fetch('/v1/auth/register', json(big));
     expectError(res, 413, 'RESOURCE_EXHAUSTED');
-    expect((await server.fetch('/health')).status).toBe(200);
+    expect((await t.server.fetch('/health')).status).toBe(200);
   });
 
   it('answers a body that is not JSON with 415', async () => {
-    const res = await server.fetch('/v1/auth/login', {
+    const res = await t.server.fetch('/v1/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: 'username=a&password=b',
@@ -150,17 +135,17 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
       'with space',
     ];
     for (const username of bad) {
-      const res = await server.fetch('/v1/auth/register', json({ username, password: PASSWORD }));
+      const res = await t.server.fetch('/v1/auth/register', json({ username, password: PASSWORD }));
       expectError(res, 400, 'INVALID_ARGUMENT');
-      const login = await server.fetch('/v1/auth/login', json({ username, password: PASSWORD }));
+      const login = await t.server.fetch('/v1/auth/login', json({ username, password: PASSWORD }));
       expect([400, 401]).toContain(login.status);
     }
     const auth = await signedIn();
-    const search = await server.fetch(`/v1/users?query=${encodeURIComponent("' OR 1=1 --")}`, {
+    const search = await t.server.fetch(`/v1/users?query=${encodeURIComponent("' OR 1=1 --")}`, {
       headers: { authorization: `Bearer ${auth.access_token}` },
     });
     expectError(search, 400, 'INVALID_ARGUMENT');
-    const me = await server.fetch('/v1/users/me', {
+    const me = await t.server.fetch('/v1/users/me', {
       headers: { authorization: `Bearer ${auth.access_token}` },
     });
     expect(me.status).toBe(200);
@@ -169,7 +154,7 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
   it('refuses missing, malformed, forged, expired and revoked access tokens with 401', async () => {
     const auth = await signedIn();
     const me = (authorization?: string) =>
-      server.fetch(
+      t.server.fetch(
         '/v1/users/me',
         authorization === undefined ? {} : { headers: { authorization } },
       );
@@ -198,9 +183,9 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
 
     // Signed with the server's own key, but expired.
     const serverKey = createPrivateKey(
-      readFileSync(join(storage.dataDir, SIGNING_KEY_FILE), 'utf8'),
+      readFileSync(join(t.storage.dataDir, SIGNING_KEY_FILE), 'utf8'),
     );
-    const verified = await server.fetch(
+    const verified = await t.server.fetch(
       '/v1/auth/verify',
       json({ access_token: auth.access_token }),
     );
@@ -227,7 +212,7 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
     expect((await me(`Bearer ${fresh}`)).status).toBe(200);
 
     // Revoked: the session was logged out.
-    const logout = await server.fetch('/v1/auth/logout', {
+    const logout = await t.server.fetch('/v1/auth/logout', {
       method: 'POST',
       headers: { authorization: `Bearer ${auth.access_token}` },
     });
@@ -235,35 +220,35 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
     expectError(await me(`Bearer ${auth.access_token}`), 401, 'UNAUTHENTICATED');
     expectError(await me(`Bearer ${fresh}`), 401, 'UNAUTHENTICATED');
     expectError(
-      await server.fetch('/v1/auth/refresh', json({ refresh_token: auth.refresh_token })),
+      await t.server.fetch('/v1/auth/refresh', json({ refresh_token: auth.refresh_token })),
       401,
       'UNAUTHENTICATED',
     );
     expectError(
-      await server.fetch('/v1/auth/refresh', json({ refresh_token: 'made-up' })),
+      await t.server.fetch('/v1/auth/refresh', json({ refresh_token: 'made-up' })),
       401,
       'UNAUTHENTICATED',
     );
   });
 
   it('answers unknown routes with 404 in the error shape', async () => {
-    expectError(await server.fetch('/v1/nothing-here'), 404, 'NOT_FOUND');
+    expectError(await t.server.fetch('/v1/nothing-here'), 404, 'NOT_FOUND');
   });
 
   it('uses the trace id of a W3C traceparent and makes one otherwise', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const res = await server.fetch('/v1/users/me', {
+    const res = await t.server.fetch('/v1/users/me', {
       headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     });
     expect(res.body.error.trace_id).toBe(traceId);
     expect(res.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    const bad = await server.fetch('/v1/users/me', { headers: { traceparent: 'garbage' } });
+    const bad = await t.server.fetch('/v1/users/me', { headers: { traceparent: 'garbage' } });
     expect(bad.body.error.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(bad.body.error.trace_id).not.toBe(traceId);
   });
 
   it('is still healthy after all of the above', async () => {
-    const res = await server.fetch('/health');
+    const res = await t.server.fetch('/health');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('healthy');
   });

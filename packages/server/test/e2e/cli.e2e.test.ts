@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LISTENING } from '../support/cli-server.js';
 import { CLI, run, type RunningProcess } from '../support/process.js';
-
-const LISTENING = /Parley is listening on (http:\/\/[^"\s]+)/;
 
 describe('the parley command', () => {
   const cleanups: (() => void)[] = [];

@@ -1,34 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  ENGINES,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
 const GROUPS = 2_500;
 
 describe.each(ENGINES)('connecting while in thousands of groups (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    // Subscriptions are made a few hundred per event-loop turn: several turns here.
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  // Subscriptions are made a few hundred per event-loop turn: several turns here.
+  const t = e2eServer(engine);
 
   it('sends ready first, then replies to requests made meanwhile, and delivers in every group', async () => {
-    const alice = await server.client().register({ username: 'many_a', password: PASSWORD });
-    const bob = await server.client().register({ username: 'many_b', password: PASSWORD });
+    const { server } = t;
+    const alice = await t.account('many_a');
+    const bob = await t.account('many_b');
     const ids: string[] = [];
     await server.parley.store.transaction(async (tx) => {
       for (let i = 0; i < GROUPS; i++) {
@@ -49,7 +32,7 @@ describe.each(ENGINES)('connecting while in thousands of groups (%s)', (engine) 
     await new Promise((resolve) => raw.once('open', resolve));
     raw.send(JSON.stringify({ id: 'early', op: 'ping', data: {} }));
 
-    const bobWs = await WsTestClient.connect(server.url, bob.access_token);
+    const bobWs = await t.connect(bob);
     while (!frames.some((f) => f.id === 'early')) await new Promise((r) => setTimeout(r, 10));
     expect(frames[0]?.event).toBe('ready');
 

@@ -1,10 +1,8 @@
 import { get } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, testStorage, type TestServer } from '../support/test-server.js';
-import { eventually, upgradeRefusal, WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { e2eServersPerTest } from '../support/e2e-fixture.js';
+import { eventually, upgradeRefusal } from '../support/ws-test-client.js';
 
 /**
  * Linux routes all of 127.0.0.0/8 to the loopback interface: binding the client end of a
@@ -14,21 +12,6 @@ const ADDRESS_A = '127.0.0.2';
 const ADDRESS_B = '127.0.0.3';
 
 const sockets: Socket[] = [];
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  for (const stop of stops.splice(0)) await stop();
-});
-
-async function server(overrides: Record<string, unknown>): Promise<TestServer> {
-  const storage = await testStorage('sqlite');
-  const started = await startTestServer(storage, overrides);
-  stops.push(async () => {
-    await started.stop();
-    storage.dispose();
-  });
-  return started;
-}
 
 /** An idle TCP connection from `localAddress`: it connects and sends nothing. */
 function idleSocket(url: string, localAddress: string): Promise<Socket> {
@@ -73,6 +56,13 @@ function getFrom(url: string, path: string, localAddress: string) {
 }
 
 describe('connection limits', () => {
+  const { start } = e2eServersPerTest();
+  const server = (overrides: Record<string, unknown>) => start('sqlite', overrides);
+  // Registered last, so it runs first: the sockets go before the servers stop.
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+  });
+
   it('cuts the connection one address opens past its cap, while other addresses get in', async () => {
     const s = await server({ max_connections_per_address: 3 });
     const held = [];
@@ -97,8 +87,8 @@ describe('connection limits', () => {
 
   it('leaves an upgraded WebSocket to its own idle rules', async () => {
     const s = await server({ http_headers_timeout: 1 });
-    const alice = await s.client().register({ username: 'upgraded', password: PASSWORD });
-    const ws = await WsTestClient.connect(s.url, alice.access_token);
+    const alice = await s.account('upgraded');
+    const ws = await s.connect(alice);
     await new Promise((r) => setTimeout(r, 2_500)); // past the headers timeout and a check
     expect(await ws.call('ping')).toEqual({});
     ws.close();

@@ -1,42 +1,19 @@
 import { ParleyHttpClient } from '@parley/client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports.js';
-import { CLI, run, type RunningProcess } from '../support/process.js';
+import { describe, expect, it } from 'vitest';
+import { cliServer } from '../support/cli-server.js';
+import { e2eServersPerTest, PASSWORD } from '../support/e2e-fixture.js';
 import { ENGINES, testStorage } from '../support/test-server.js';
 import { WsTestClient } from '../support/ws-test-client.js';
 
-const PASSWORD = 'correct horse battery';
-const LISTENING = /Parley is listening on (http:\/\/[^"\s]+)/;
-
 describe.each(ENGINES)('a server killed with SIGKILL mid-traffic (%s)', (engine) => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
+  const { onClose } = e2eServersPerTest();
 
   it('has every acknowledged message after a restart, and clients catch up by seq', async () => {
     const storage = await testStorage(engine);
-    cleanups.push(() => storage.dispose());
-    const port = await freePort();
-    const env = {
-      PARLEY_HOST: '127.0.0.1',
-      PARLEY_PORT: String(port),
-      PARLEY_DATA_DIR: storage.dataDir,
-      PARLEY_ARGON2_MEMORY_KIB: '1024',
-      PARLEY_ARGON2_ITERATIONS: '1',
-      PARLEY_DM_POLICY: 'anyone',
-      PARLEY_GRPC_PORT: '0',
-      ...(storage.databaseUrl !== undefined && { PARLEY_DATABASE_URL: storage.databaseUrl }),
-    };
-    const start = async (): Promise<RunningProcess> => {
-      const proc = run('node', [CLI, 'start'], env);
-      cleanups.push(() => proc.signal('SIGKILL'));
-      await proc.waitFor(LISTENING);
-      return proc;
-    };
+    onClose(() => storage.dispose());
+    const { url, start } = await cliServer(storage, onClose);
 
     let server = await start();
-    const url = `http://127.0.0.1:${port}`;
     const http = new ParleyHttpClient({ baseUrl: url });
     const alice = await http.register({ username: 'sender', password: PASSWORD });
     const bob = await http.register({ username: 'receiver', password: PASSWORD });

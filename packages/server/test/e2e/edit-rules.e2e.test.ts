@@ -1,48 +1,16 @@
-import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { describe, expect, it } from 'vitest';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
+import type { WsTestClient } from '../support/ws-test-client.js';
 
 /** Edits pass the send path's checks; recalls need membership only. */
 describe.each(ENGINES)('edit and recall rules (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-  const clients: WsTestClient[] = [];
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage, { dm_policy: 'friends' });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
-
-  const account = (): Promise<AuthResult> =>
-    server.client().register({ username: `${engine}edit${n++}`, password: PASSWORD });
-  const bearer = (a: AuthResult) => ({ authorization: `Bearer ${a.access_token}` });
-  const post = (path: string, who: AuthResult, body: unknown = {}) =>
-    server.fetch(path, json(body, bearer(who)));
-  const connect = async (who: AuthResult) => {
-    const client = await WsTestClient.connect(server.url, who.access_token);
-    clients.push(client);
-    return client;
-  };
+  const t = e2eServer(engine, { dm_policy: 'friends' });
+  const { account, post, del, connect, befriend } = t;
   const say = (client: WsTestClient, target: Record<string, string>, text: string) =>
     client.call('message.send', {
       ...target,
-      client_msg_id: `m-${n++}`,
+      client_msg_id: `m-${t.next()}`,
       type: 'text',
       content: { text },
     });
@@ -55,10 +23,6 @@ describe.each(ENGINES)('edit and recall rules (%s)', (engine) => {
       .events('message.updated')
       .map((f) => `${f.data.message.status}:${f.data.message.content.text ?? ''}`);
   };
-  async function befriend(a: AuthResult, b: AuthResult) {
-    const sent = await post('/v1/friends/requests', a, { user_id: b.user.user_id });
-    await post(`/v1/friends/requests/${sent.body.request.request_id}/accept`, b);
-  }
 
   it('refuses edits from a muted member and, during mute-all, from plain members', async () => {
     const [owner, member] = [await account(), await account()];
@@ -123,10 +87,7 @@ describe.each(ENGINES)('edit and recall rules (%s)', (engine) => {
     expect(await updates(b)).toEqual(['recalled:']);
 
     // Under the friends DM policy an old friend cannot edit either.
-    await server.fetch(`/v1/friends/${carol.user.user_id}`, {
-      method: 'DELETE',
-      headers: bearer(alice),
-    });
+    await del(`/v1/friends/${carol.user.user_id}`, alice);
     expect((await edit(a, carolChat, 1, 'still there?')).error?.code).toBe('PERMISSION_DENIED');
     expect(await updates(c)).toEqual([]);
     await befriend(carol, alice);

@@ -5,18 +5,11 @@ import { connect } from 'node:net';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { serveExtension, text } from '@parley/ext';
 import { MsgStatus } from '@parley/proto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { e2eServersPerTest, type E2eServer } from '../support/e2e-fixture.js';
 import { callbackOf, complete, generated, startTestExtension } from '../support/test-extension.js';
-import {
-  ENGINES,
-  startTestServer,
-  testStorage,
-  type Engine,
-  type TestServer,
-} from '../support/test-server.js';
-import { eventually, WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { ENGINES } from '../support/test-server.js';
+import { eventually } from '../support/ws-test-client.js';
 
 /** The gRPC status a call failed with (undefined when it succeeded). */
 async function codeOf(call: Promise<unknown>): Promise<number | undefined> {
@@ -41,29 +34,13 @@ function accepts(host: string, port: number): Promise<boolean> {
 }
 
 describe('the extension callback service', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const { start, onClose } = e2eServersPerTest();
 
-  async function server(engine: Engine, overrides: Record<string, unknown>) {
-    const storage = await testStorage(engine);
-    cleanups.push(() => storage.dispose());
-    const parley = await startTestServer(storage, overrides);
-    cleanups.push(() => parley.stop());
-    return parley;
-  }
-
-  async function users(parley: TestServer) {
-    const n = cleanups.length;
-    const a = await parley.client().register({ username: `alice${n}`, password: PASSWORD });
-    const b = await parley.client().register({ username: `bob${n}`, password: PASSWORD });
-    const alice = await WsTestClient.connect(parley.url, a.access_token);
-    const bob = await WsTestClient.connect(parley.url, b.access_token);
-    cleanups.push(
-      () => alice.close(),
-      () => bob.close(),
-    );
+  async function users(parley: E2eServer) {
+    const a = await parley.account('alice');
+    const b = await parley.account('bob');
+    const alice = await parley.connect(a);
+    const bob = await parley.connect(b);
     const send = (type: string, content: unknown, clientMsgId: string) =>
       alice.request('message.send', {
         to_user_id: b.user.user_id,
@@ -87,8 +64,8 @@ describe('the extension callback service', () => {
   describe.each(ENGINES)('on %s', (engine) => {
     it('refuses Complete without the call token, for a text message, and for anyone but the sender; takes the right one once', async () => {
       const ext = await startTestExtension();
-      cleanups.push(() => ext.close());
-      const parley = await server(engine, asyncService('image.meta', ext.addr));
+      onClose(() => ext.close());
+      const parley = await start(engine, asyncService('image.meta', ext.addr));
       const s = await users(parley);
       const text1 = (await s.send('text', { text: 'hi' }, 't-1')).data.message;
       const image = (await s.send('image.meta', { url: 'https://x/c.png' }, 'i-1')).data.message;
@@ -187,8 +164,8 @@ describe('the extension callback service', () => {
         generated('text', { text: 'kept' }),
       ],
     }));
-    cleanups.push(() => ext.close());
-    const parley = await server('sqlite', {
+    onClose(() => ext.close());
+    const parley = await start('sqlite', {
       ext: {
         services: { poll: [{ instance_id: 'poll-1', addr: ext.addr, mode: 'sync' }] },
         types: { poll: { timeout_ms: 10_000 } },
@@ -221,8 +198,8 @@ describe('the extension callback service', () => {
         },
       },
     });
-    cleanups.push(() => ext.close());
-    const parley = await server('sqlite', asyncService('ai.reply', ext.addr));
+    onClose(() => ext.close());
+    const parley = await start('sqlite', asyncService('ai.reply', ext.addr));
     const s = await users(parley);
     const sent = (await s.send('ai.reply', { prompt: 'hi' }, 'ai-1')).data.message;
     await eventually(() =>
@@ -244,7 +221,7 @@ describe('the extension callback service', () => {
   });
 
   it('listens on loopback by default, and says where', async () => {
-    const parley = await server('sqlite', { host: '0.0.0.0' });
+    const parley = (await start('sqlite', { host: '0.0.0.0' })).server;
     const port = parley.parley.grpcPort();
     expect(parley.parley.grpcAddress()).toBe(`127.0.0.1:${port}`);
     expect(await accepts('127.0.0.1', port)).toBe(true);
@@ -254,8 +231,8 @@ describe('the extension callback service', () => {
   });
 
   it('with grpc_port 0, two servers on one machine get two free ports and log them', async () => {
-    const first = await server('sqlite', { grpc_port: 0 });
-    const second = await server('sqlite', { grpc_port: 0 });
+    const first = (await start('sqlite', { grpc_port: 0 })).server;
+    const second = (await start('sqlite', { grpc_port: 0 })).server;
     const ports = [first.parley.grpcPort(), second.parley.grpcPort()];
     expect(ports[0]).toBeGreaterThan(0);
     expect(ports[1]).toBeGreaterThan(0);

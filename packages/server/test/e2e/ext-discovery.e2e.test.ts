@@ -1,31 +1,24 @@
 import { MsgStatus } from '@parley/proto';
 import { Etcd3 } from 'etcd3';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { e2eServersPerTest } from '../support/e2e-fixture.js';
 import { generated, startTestExtension } from '../support/test-extension.js';
-import { startTestServer, testStorage } from '../support/test-server.js';
-import { eventually, WsTestClient } from '../support/ws-test-client.js';
+import { eventually } from '../support/ws-test-client.js';
 
-const PASSWORD = 'correct horse battery';
 const run = `${process.pid}${Date.now().toString(36)}`;
 
 describe('extension services discovered in etcd', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const { start, onClose } = e2eServersPerTest();
 
   async function setup() {
     const endpoint = inject('etcdEndpoint');
     const etcd = new Etcd3({ hosts: [endpoint] });
-    cleanups.push(() => etcd.close());
-    const storage = await testStorage('sqlite');
-    cleanups.push(() => storage.dispose());
-    const server = await startTestServer(storage, { etcd_endpoints: endpoint });
-    cleanups.push(() => server.stop());
-    const alice = await server.client().register({ username: 'alice', password: PASSWORD });
-    const bob = await server.client().register({ username: 'bob', password: PASSWORD });
-    const ws = await WsTestClient.connect(server.url, alice.access_token);
-    cleanups.push(() => ws.close());
+    onClose(() => etcd.close());
+    const t = await start('sqlite', { etcd_endpoints: endpoint });
+    const { server } = t;
+    const alice = await t.account('alice');
+    const bob = await t.account('bob');
+    const ws = await t.connect(alice);
     let n = 0;
     const send = (type: string) =>
       ws.request('message.send', {
@@ -44,7 +37,7 @@ describe('extension services discovered in etcd', () => {
     const { etcd, send } = await setup();
     const type = `disc.a${run}`;
     const ext = await startTestExtension(() => ({ accept: true, status: MsgStatus.MSG_SUCCESS }));
-    cleanups.push(() => ext.close());
+    onClose(() => ext.close());
     expect((await send(type)).error?.code).toBe('INVALID_ARGUMENT');
 
     const lease = etcd.lease(2, { autoKeepAlive: false });
@@ -67,7 +60,7 @@ describe('extension services discovered in etcd', () => {
     const { etcd, server, send } = await setup();
     const type = `disc.p${run}`;
     await etcd.put(`/parley/ext/config/${type}`).value(JSON.stringify({ degrade: 'passthrough' }));
-    cleanups.push(async () => {
+    onClose(async () => {
       await etcd.delete().key(`/parley/ext/config/${type}`);
     });
     await eventually(async () => (await send(type)).error?.code !== 'INVALID_ARGUMENT', 2_000);
@@ -79,9 +72,9 @@ describe('extension services discovered in etcd', () => {
       status: MsgStatus.MSG_SUCCESS,
       generated: [generated('text', { text: `done ${m.msgId}` })],
     }));
-    cleanups.push(() => ext.close());
+    onClose(() => ext.close());
     const lease = etcd.lease(10);
-    cleanups.push(async () => {
+    onClose(async () => {
       await lease.revoke();
     });
     await lease.put(`/parley/ext/services/${type}/one`).value(record(ext.addr));
@@ -100,7 +93,7 @@ describe('extension services discovered in etcd', () => {
     const { etcd, send } = await setup();
     const type = `disc.b${run}`;
     const ext = await startTestExtension(() => ({ accept: true, status: MsgStatus.MSG_SUCCESS }));
-    cleanups.push(() => ext.close());
+    onClose(() => ext.close());
     const lease = etcd.lease(10);
     await lease.put(`/parley/ext/services/${type}/one`).value(record(ext.addr));
     await eventually(async () => (await send(type)).ok === true, 2_000);
@@ -115,12 +108,12 @@ describe('extension services discovered in etcd', () => {
     const type = `disc.c${run}`;
     const light = await startTestExtension(() => ({ accept: true, status: MsgStatus.MSG_SUCCESS }));
     const heavy = await startTestExtension(() => ({ accept: true, status: MsgStatus.MSG_SUCCESS }));
-    cleanups.push(
+    onClose(
       () => light.close(),
       () => heavy.close(),
     );
     const lease = etcd.lease(10);
-    cleanups.push(async () => {
+    onClose(async () => {
       await lease.revoke();
     });
     await lease

@@ -1,35 +1,25 @@
 import { Etcd3 } from 'etcd3';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { e2eServersPerTest } from '../support/e2e-fixture.js';
 import { run, type RunningProcess } from '../support/process.js';
-import { startTestServer, testStorage } from '../support/test-server.js';
-import { eventually, WsTestClient } from '../support/ws-test-client.js';
+import { eventually } from '../support/ws-test-client.js';
 
-const PASSWORD = 'correct horse battery';
 const NODE_EXT = fileURLToPath(new URL('../fixtures/node-ext.mjs', import.meta.url));
 const PY_EXT = fileURLToPath(new URL('../fixtures/python-ext/ext_server.py', import.meta.url));
 const stamp = `${process.pid}${Date.now().toString(36)}`;
 
 describe('real extension processes, found in etcd', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const { start, onClose } = e2eServersPerTest();
 
   async function parley() {
     const endpoint = inject('etcdEndpoint');
-    const storage = await testStorage('sqlite');
-    cleanups.push(() => storage.dispose());
-    const server = await startTestServer(storage, { etcd_endpoints: endpoint });
-    cleanups.push(() => server.stop());
-    const alice = await server.client().register({ username: 'alice', password: PASSWORD });
-    const bob = await server.client().register({ username: 'bob', password: PASSWORD });
-    const a = await WsTestClient.connect(server.url, alice.access_token);
-    const b = await WsTestClient.connect(server.url, bob.access_token);
-    cleanups.push(
-      () => a.close(),
-      () => b.close(),
-    );
+    const t = await start('sqlite', { etcd_endpoints: endpoint });
+    const { server } = t;
+    const alice = await t.account('alice');
+    const bob = await t.account('bob');
+    const a = await t.connect(alice);
+    const b = await t.connect(bob);
     let n = 0;
     const send = (type: string, content: unknown = { n }) =>
       a.request('message.send', {
@@ -43,7 +33,7 @@ describe('real extension processes, found in etcd', () => {
 
   const spawnExt = async (command: string, args: string[]): Promise<RunningProcess> => {
     const proc = run(command, args, {});
-    cleanups.push(() => proc.signal('SIGKILL'));
+    onClose(() => proc.signal('SIGKILL'));
     await proc.waitFor(/(SERVING|LISTENING) \S+/, 30_000);
     return proc;
   };
@@ -60,7 +50,7 @@ describe('real extension processes, found in etcd', () => {
     const { endpoint, send } = await parley();
     const type = `kill.rp${stamp}`;
     const etcd = new Etcd3({ hosts: [endpoint] });
-    cleanups.push(async () => {
+    onClose(async () => {
       await etcd.delete().key(`/parley/ext/config/${type}`);
       etcd.close();
     });

@@ -1,5 +1,6 @@
 import { MsgStatus } from '@parley/proto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { e2eServersPerTest, type E2eServer } from '../support/e2e-fixture.js';
 import {
   callbackOf,
   complete,
@@ -8,18 +9,11 @@ import {
   startTestExtension,
   type TestExtension,
 } from '../support/test-extension.js';
-import {
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { eventually, WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import type { TestServer } from '../support/test-server.js';
+import { eventually, type WsTestClient } from '../support/ws-test-client.js';
 
 interface Setup {
-  storage: TestStorage;
+  t: E2eServer;
   server: TestServer;
   alice: WsTestClient;
   bob: WsTestClient;
@@ -28,45 +22,30 @@ interface Setup {
 }
 
 describe('extension messages with services from the config file', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const { start, startAgain, onClose } = e2eServersPerTest();
 
   async function setup(
     ext: Record<string, unknown>,
     extra: Record<string, unknown> = {},
-    storage?: TestStorage,
   ): Promise<Setup> {
-    const store = storage ?? (await testStorage('sqlite'));
-    if (!storage) cleanups.push(() => store.dispose());
     // A call's deadline is the instance's or type's timeout_ms, else this: generous, so that a
     // first call on a busy machine is not taken for a dead service.
-    const server = await startTestServer(store, {
+    const t = await start('sqlite', {
       ext,
       ext_breaker_open_ms: 300,
       ext_timeout_ms: 5_000,
       ...extra,
     });
-    cleanups.push(() => server.stop());
-    const a = await server
-      .client()
-      .register({ username: `alice${cleanups.length}`, password: PASSWORD });
-    const b = await server
-      .client()
-      .register({ username: `bob${cleanups.length}`, password: PASSWORD });
-    const alice = await WsTestClient.connect(server.url, a.access_token);
-    const bob = await WsTestClient.connect(server.url, b.access_token);
-    cleanups.push(
-      () => alice.close(),
-      () => bob.close(),
-    );
-    return { storage: store, server, alice, bob, bobId: b.user.user_id, aliceId: a.user.user_id };
+    const a = await t.account('alice');
+    const b = await t.account('bob');
+    const alice = await t.connect(a);
+    const bob = await t.connect(b);
+    return { t, server: t.server, alice, bob, bobId: b.user.user_id, aliceId: a.user.user_id };
   }
 
   const extension = async (handle?: Parameters<typeof startTestExtension>[0]) => {
     const ext = await startTestExtension(handle);
-    cleanups.push(() => ext.close());
+    onClose(() => ext.close());
     return ext;
   };
 
@@ -343,14 +322,11 @@ describe('extension messages with services from the config file', () => {
 
   it('async results survive a Parley restart between HandleAsync and Complete', async () => {
     const ext = await extension();
-    const storage = await testStorage('sqlite');
-    cleanups.push(() => storage.dispose());
-    const first = await setup(service('slowjob', ext, 'async'), {}, storage);
+    const first = await setup(service('slowjob', ext, 'async'));
     const reply = await send(first, 'slowjob', { n: 1 }, 'job-1');
     await eventually(() => ext.calls.length === 1);
     await first.server.stop();
-    const server = await startTestServer(storage, { ext: service('slowjob', ext, 'async') });
-    cleanups.push(() => server.stop());
+    const { server } = await startAgain(first.t, { ext: service('slowjob', ext, 'async') });
     const callback = `127.0.0.1:${server.parley.grpcPort()}`;
     // The token of the call made before the restart is still good.
     const { token } = callbackOf(ext.calls[0]!);

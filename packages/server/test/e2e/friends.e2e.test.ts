@@ -1,83 +1,40 @@
 import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectError } from '../support/expect-error.js';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type RawResponse,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { e2eServer, type E2eServer, type Who } from '../support/e2e-fixture.js';
+import { ENGINES, json, type RawResponse } from '../support/test-server.js';
+import type { WsTestClient } from '../support/ws-test-client.js';
 
 describe.each(ENGINES)('friends and blocks (%s)', (engine) => {
-  const storages: TestStorage[] = [];
-  const servers: TestServer[] = [];
-  const clients: WsTestClient[] = [];
   /** dm_policy friends, guest_policy restricted (the defaults of a real deployment). */
-  let server: TestServer;
+  const server = e2eServer(engine, { dm_policy: 'friends' });
   /** dm_policy anyone, guest_policy restricted. */
-  let open: TestServer;
+  const open = e2eServer(engine, { dm_policy: 'anyone' });
   /** dm_policy anyone, guest_policy full. */
-  let lenient: TestServer;
-  let n = 0;
+  const lenient = e2eServer(engine, { dm_policy: 'anyone', guest_policy: 'full' });
 
-  async function start(overrides: Record<string, unknown>): Promise<TestServer> {
-    const storage = await testStorage(engine);
-    storages.push(storage);
-    const started = await startTestServer(storage, overrides);
-    servers.push(started);
-    return started;
-  }
-
-  beforeAll(async () => {
-    server = await start({ dm_policy: 'friends' });
-    open = await start({ dm_policy: 'anyone' });
-    lenient = await start({ dm_policy: 'anyone', guest_policy: 'full' });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    for (const s of servers) await s.stop();
-    for (const s of storages) s.dispose();
-  });
-
-  const account = (s = server, device = 'd1'): Promise<AuthResult> =>
-    s
-      .client()
-      .register({ username: `${engine}friend${n++}`, password: PASSWORD, device_id: device });
-  const login = (s: TestServer, a: AuthResult, device: string) =>
-    s.client().login({ username: a.user.username, password: PASSWORD, device_id: device });
-  const connect = async (s: TestServer, a: { access_token: string }) => {
-    const client = await WsTestClient.connect(s.url, a.access_token);
-    clients.push(client);
-    return client;
-  };
-  const bearer = (a: { access_token: string }) => ({ authorization: `Bearer ${a.access_token}` });
-  const post = (s: TestServer, path: string, a: { access_token: string }, body?: unknown) =>
-    s.fetch(
-      path,
-      body === undefined ? { method: 'POST', headers: bearer(a) } : json(body, bearer(a)),
-    );
-  const get = (s: TestServer, path: string, a: { access_token: string }) =>
-    s.fetch(path, { headers: bearer(a) });
-  const del = (s: TestServer, path: string, a: { access_token: string }) =>
-    s.fetch(path, { method: 'DELETE', headers: bearer(a) });
+  const account = (s = server, device = 'd1') => s.account('friend', device);
+  const login = (s: E2eServer, a: AuthResult, device: string) => s.login(a, device);
+  const connect = (s: E2eServer, a: Who) => s.connect(a);
+  /** A POST with a JSON body, or with none at all when `body` is undefined. */
+  const post = (s: E2eServer, path: string, a: Who, body?: unknown) =>
+    body === undefined
+      ? s.server.fetch(path, { method: 'POST', headers: s.bearer(a) })
+      : s.post(path, a, body);
+  const get = (s: E2eServer, path: string, a: Who) => s.get(path, a);
+  const del = (s: E2eServer, path: string, a: Who) => s.del(path, a);
   const idOf = (a: AuthResult) => a.user.user_id;
 
-  const sendRequest = (s: TestServer, from: AuthResult, to: AuthResult, message?: string) =>
+  const sendRequest = (s: E2eServer, from: AuthResult, to: AuthResult, message?: string) =>
     post(s, '/v1/friends/requests', from, {
       user_id: idOf(to),
       ...(message !== undefined && { message }),
     });
-  const requests = async (s: TestServer, a: AuthResult, direction: 'incoming' | 'outgoing') =>
+  const requests = async (s: E2eServer, a: AuthResult, direction: 'incoming' | 'outgoing') =>
     (await get(s, `/v1/friends/requests?direction=${direction}`, a)).body.requests;
-  const friendIds = async (s: TestServer, a: AuthResult): Promise<string[]> =>
+  const friendIds = async (s: E2eServer, a: AuthResult): Promise<string[]> =>
     (await get(s, '/v1/friends', a)).body.friends.map((u: { user_id: string }) => u.user_id);
-  async function befriend(s: TestServer, a: AuthResult, b: AuthResult) {
+  async function befriend(s: E2eServer, a: AuthResult, b: AuthResult) {
     const sent = await sendRequest(s, a, b);
     expect(sent.status).toBe(201);
     const accepted = await post(
@@ -88,7 +45,7 @@ describe.each(ENGINES)('friends and blocks (%s)', (engine) => {
     expect(accepted.status).toBe(200);
   }
   const text = (i: number | string) => ({
-    client_msg_id: `c-${i}-${n++}`,
+    client_msg_id: `c-${i}-${server.next()}`,
     type: 'text',
     content: { text: `hello ${i}` },
   });
@@ -477,7 +434,7 @@ describe.each(ENGINES)('friends and blocks (%s)', (engine) => {
 
   it('keeps restricted guests to friends: no friend requests, no messages to strangers', async () => {
     for (const s of [server, open]) {
-      const guest = await s.client().guest();
+      const guest = await s.server.client().guest();
       const alice = await account(s);
       const g = await connect(s, guest);
       expectError(await sendRequest(s, guest, alice), 403, 'PERMISSION_DENIED');
@@ -491,7 +448,7 @@ describe.each(ENGINES)('friends and blocks (%s)', (engine) => {
   });
 
   it('treats guests as users under guest_policy full', async () => {
-    const guest = await lenient.client().guest();
+    const guest = await lenient.server.client().guest();
     const alice = await account(lenient);
     const g = await connect(lenient, guest);
     await g.call('message.send', { to_user_id: idOf(alice), ...text(1) });
@@ -548,10 +505,10 @@ describe.each(ENGINES)('friends and blocks (%s)', (engine) => {
       ['DELETE', `/v1/blocks/${idOf(bob)}`],
       ['DELETE', `/v1/friends/${idOf(bob)}`],
     ] as const) {
-      expectError(await server.fetch(path, { method }), 401, 'UNAUTHENTICATED');
+      expectError(await server.server.fetch(path, { method }), 401, 'UNAUTHENTICATED');
     }
     expectError(
-      await server.fetch('/v1/friends/requests', json({ user_id: idOf(bob) })),
+      await server.server.fetch('/v1/friends/requests', json({ user_id: idOf(bob) })),
       401,
       'UNAUTHENTICATED',
     );

@@ -8,12 +8,7 @@ import { runPool, Tally } from '../fuzz/tally.js';
 import { freshTargets } from '../fuzz/targets.js';
 import { FuzzConnection, runWsCase, wsCase } from '../fuzz/ws-edge.js';
 import { registeredRoutes } from '../support/authz/routes.js';
-import {
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
+import { e2eServer } from '../support/e2e-fixture.js';
 import { wsOps } from '../../src/transports/ws/ws-ops.js';
 
 // Seeded fuzzing of every edge (docs/reliability.md). CI runs a few thousand cases per edge
@@ -29,32 +24,32 @@ const MAX_FRAME = 256 * 1024;
 const timeout = Math.max(60_000, CASES * 40);
 
 describe('fuzzing every edge', () => {
-  let storage: TestStorage;
-  let server: TestServer;
   const tallies: Tally[] = [];
 
-  beforeAll(async () => {
+  beforeAll(() => {
     console.log(
       `fuzz: seed ${SEED} (PARLEY_FUZZ_SEED), ${CASES} cases per edge (PARLEY_FUZZ_CASES)`,
     );
-    storage = await testStorage('sqlite');
-    server = await startTestServer(storage, {
-      log_level: 'warn',
-      body_limit: BODY_LIMIT,
-      ws_max_frame_bytes: MAX_FRAME,
-      signup_limit: 1_000_000,
-      login_failure_limit: 1_000_000,
-      ws_rate_per_second: 1_000_000,
-      ws_rate_burst: 1_000_000,
-    });
   });
-  afterAll(async () => {
-    const summary = { seed: SEED, cases_per_edge: CASES, edges: tallies.map((t) => t.summary()) };
+  const t = e2eServer('sqlite', {
+    log_level: 'warn',
+    body_limit: BODY_LIMIT,
+    ws_max_frame_bytes: MAX_FRAME,
+    signup_limit: 1_000_000,
+    login_failure_limit: 1_000_000,
+    ws_rate_per_second: 1_000_000,
+    ws_rate_burst: 1_000_000,
+  });
+  // Registered after the fixture's, so it runs before the server stops.
+  afterAll(() => {
+    const summary = {
+      seed: SEED,
+      cases_per_edge: CASES,
+      edges: tallies.map((tally) => tally.summary()),
+    };
     console.log(JSON.stringify(summary, null, 2));
     const out = process.env.PARLEY_FUZZ_REPORT;
     if (out !== undefined && out !== '') writeFileSync(out, JSON.stringify(summary, null, 2));
-    await server?.stop();
-    storage?.dispose();
   });
 
   /** Between batches: the server still answers /health. */
@@ -62,7 +57,7 @@ describe('fuzzing every edge', () => {
     if (CASES > 10_000 && tally.cases % 10_000 < BATCH) {
       console.log(`fuzz: ${tally.edge} ${tally.cases} cases, ${tally.failed} failed`);
     }
-    const res = await server.fetch('/health');
+    const res = await t.server.fetch('/health');
     if (res.status !== 200) tally.fail('crash', `/health answered ${res.status}`);
     return res.status === 200;
   };
@@ -71,14 +66,14 @@ describe('fuzzing every edge', () => {
     const tally = new Tally('http');
     tallies.push(tally);
     const rng = new Rng(SEED ^ 0x1);
-    const routes = registeredRoutes(server.parley.http);
+    const routes = registeredRoutes(t.server.parley.http);
     for (let start = 0; start < CASES; start += BATCH) {
-      const targets = await freshTargets(server);
+      const targets = await freshTargets(t.server);
       const cases = Math.min(BATCH, CASES - start);
       const batch = Array.from({ length: cases }, () => httpCase(rng, routes, targets, BODY_LIMIT));
       await runPool(cases, 8, async (i) => {
         tally.cases += 1;
-        await runHttpCase(server.url, batch[i]!, tally);
+        await runHttpCase(t.server.url, batch[i]!, tally);
       });
       if (!(await healthy(tally))) break;
     }
@@ -94,7 +89,7 @@ describe('fuzzing every edge', () => {
       const rng = new Rng(SEED ^ 0x2);
       const ops = [...wsOps({} as Parameters<typeof wsOps>[0]).keys()];
       for (let start = 0; start < CASES; start += BATCH) {
-        const targets = await freshTargets(server);
+        const targets = await freshTargets(t.server);
         const cases = Math.min(BATCH, CASES - start);
         const batch = Array.from({ length: cases }, (_, i) =>
           wsCase(rng, ops, targets, start + i, MAX_FRAME),
@@ -103,10 +98,10 @@ describe('fuzzing every edge', () => {
         const lanes = 4;
         await Promise.all(
           Array.from({ length: lanes }, async (_, lane) => {
-            let connection = await FuzzConnection.open(server.url, targets.token);
+            let connection = await FuzzConnection.open(t.server.url, targets.token);
             for (let i = lane; i < cases; i += lanes) {
               if (connection.closed)
-                connection = await FuzzConnection.open(server.url, targets.token);
+                connection = await FuzzConnection.open(t.server.url, targets.token);
               tally.cases += 1;
               await runWsCase(connection, batch[i]!, tally);
             }
@@ -126,7 +121,7 @@ describe('fuzzing every edge', () => {
       const tally = new Tally('grpc');
       tallies.push(tally);
       const rng = new Rng(SEED ^ 0x3);
-      const client = callbackClient(`127.0.0.1:${server.parley.grpcPort()}`);
+      const client = callbackClient(`127.0.0.1:${t.server.parley.grpcPort()}`);
       try {
         for (let start = 0; start < CASES; start += BATCH) {
           const cases = Math.min(BATCH, CASES - start);

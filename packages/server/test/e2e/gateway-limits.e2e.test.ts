@@ -1,46 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { eventually, WsTestClient, type Frame } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { e2eServer, e2eServersPerTest } from '../support/e2e-fixture.js';
+import { eventually, type Frame, type WsTestClient } from '../support/ws-test-client.js';
 
 describe('the gateway under bad input and load', () => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-  const clients: WsTestClient[] = [];
-
-  const account = () => server.client().register({ username: `limits${n++}`, password: PASSWORD });
-  const connect = async (token: string) => {
-    const client = await WsTestClient.connect(server.url, token);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    storage = await testStorage('sqlite');
-    server = await startTestServer(storage, {
-      ws_rate_per_second: 50,
-      ws_rate_burst: 50,
-      ws_max_frame_bytes: 256 * 1024,
-      max_content_bytes: 8 * 1024,
-    });
+  const t = e2eServer('sqlite', {
+    ws_rate_per_second: 50,
+    ws_rate_burst: 50,
+    ws_max_frame_bytes: 256 * 1024,
+    max_content_bytes: 8 * 1024,
   });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
+  const account = () => t.account('limits');
+  const { connect } = t;
 
   it('answers malformed frames, unknown ops and invalid data with errors and stays open', async () => {
     const alice = await account();
-    const a = await connect(alice.access_token);
+    const a = await connect(alice);
     const sendRaw = (text: string) => a.ws.send(text);
     sendRaw('not json');
     sendRaw('[1, 2, 3]');
@@ -96,8 +71,8 @@ describe('the gateway under bad input and load', () => {
 
   it('closes a connection that sends a frame over the limit with 1009, and only that one', async () => {
     const alice = await account();
-    const a = await connect(alice.access_token);
-    const other = await connect((await account()).access_token);
+    const a = await connect(alice);
+    const other = await connect(await account());
     a.ws.send(JSON.stringify({ id: 1, op: 'ping', data: { pad: 'x'.repeat(300 * 1024) } }));
     expect((await a.closed).code).toBe(1009);
     expect(await other.call('ping')).toEqual({});
@@ -105,7 +80,7 @@ describe('the gateway under bad input and load', () => {
 
   it('answers a flood with RESOURCE_EXHAUSTED beyond the rate limit, then recovers', async () => {
     const alice = await account();
-    const a = await connect(alice.access_token);
+    const a = await connect(alice);
     const replies = await Promise.all(Array.from({ length: 120 }, () => a.request('ping', {})));
     const limited = replies.filter((r) => r.error?.code === 'RESOURCE_EXHAUSTED').length;
     expect(limited).toBeGreaterThan(0);
@@ -116,18 +91,8 @@ describe('the gateway under bad input and load', () => {
 });
 
 describe('a burst on one connection', () => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await testStorage('sqlite');
-    // The default burst and in-flight bound; one token a second, so the burst is all there is.
-    server = await startTestServer(storage, { ws_rate_per_second: 1 });
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  // The default burst and in-flight bound; one token a second, so the burst is all there is.
+  const t = e2eServer('sqlite', { ws_rate_per_second: 1 });
 
   /** Sends `count` pings at once and returns their replies. */
   async function pipelinedPings(client: WsTestClient, count: number): Promise<Frame[]> {
@@ -138,16 +103,16 @@ describe('a burst on one connection', () => {
   }
 
   it('answers 1,000 pipelined requests, every one of them ok', async () => {
-    const alice = await server.client().register({ username: 'burster', password: PASSWORD });
-    const a = await WsTestClient.connect(server.url, alice.access_token);
+    const alice = await t.account('burster');
+    const a = await t.connect(alice);
     const replies = await pipelinedPings(a, 1_000);
     expect(replies.filter((r) => r.ok !== true)).toEqual([]);
     a.close();
   });
 
   it('refuses what goes beyond the burst with RESOURCE_EXHAUSTED', async () => {
-    const bob = await server.client().register({ username: 'overburster', password: PASSWORD });
-    const b = await WsTestClient.connect(server.url, bob.access_token);
+    const bob = await t.account('overburster');
+    const b = await t.connect(bob);
     const replies = await pipelinedPings(b, 1_100);
     const ok = replies.filter((r) => r.ok === true).length;
     const limited = replies.filter((r) => r.error?.code === 'RESOURCE_EXHAUSTED').length;
@@ -159,52 +124,35 @@ describe('a burst on one connection', () => {
 });
 
 describe('slow consumers', () => {
-  let storage: TestStorage;
-  let server: TestServer;
-  const clients: WsTestClient[] = [];
-  let n = 0;
-  const account = () => server.client().register({ username: `slow${n++}`, password: PASSWORD });
-  const connect = async (token: string) => {
-    const client = await WsTestClient.connect(server.url, token);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    storage = await testStorage('sqlite');
-    // Room for a few messages: a reader that falls behind briefly on a busy machine is not cut.
-    server = await startTestServer(storage, { ws_send_queue_bytes: 512 * 1024 });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
+  // Room for a few messages: a reader that falls behind briefly on a busy machine is not cut.
+  const t = e2eServer('sqlite', { ws_send_queue_bytes: 512 * 1024 });
+  const account = () => t.account('slow');
+  const { connect } = t;
 
   it('cuts off a consumer that stops reading, while a reading one gets everything', async () => {
     const alice = await account();
     const bob = await account();
     const carol = await account();
-    const sender = await connect(alice.access_token);
+    const sender = await connect(alice);
     await sender.call('conversation.join', { conversation_id: 'w_lobby' });
     const slowAuth = bob.access_token;
-    await server.client(slowAuth).request('POST', '/v1/conversations/w_lobby/join');
-    await server.client(carol.access_token).request('POST', '/v1/conversations/w_lobby/join');
-    const reader = await connect(carol.access_token);
+    await t.server.client(slowAuth).request('POST', '/v1/conversations/w_lobby/join');
+    await t.server.client(carol.access_token).request('POST', '/v1/conversations/w_lobby/join');
+    const reader = await connect(carol);
 
     // A client that stops reading its socket: the kernel buffers fill, then the server's queue.
-    const slow = new WebSocket(`${server.url.replace('http', 'ws')}/v1/ws`, {
+    const slow = new WebSocket(`${t.server.url.replace('http', 'ws')}/v1/ws`, {
       headers: { authorization: `Bearer ${slowAuth}` },
     });
     await new Promise((resolve) => slow.once('message', resolve));
     (slow as unknown as { _socket: { pause(): void } })._socket.pause();
-    const before = server.parley.connectionCount();
+    const before = t.server.parley.connectionCount();
 
     // 60 KiB messages until the server gives up on the reader that stopped (socket buffers
     // on loopback can take tens of MiB first); capped at ~120 MiB.
     const text = 'y'.repeat(60 * 1024);
     let total = 0;
-    for (let i = 0; i < 2_000 && server.parley.connectionCount() === before; i += 50) {
+    for (let i = 0; i < 2_000 && t.server.parley.connectionCount() === before; i += 50) {
       total += 50;
       await Promise.all(
         Array.from({ length: 50 }, (_, j) =>
@@ -217,8 +165,8 @@ describe('slow consumers', () => {
         ),
       );
     }
-    await eventually(() => server.parley.connectionCount() === before - 1, 5_000);
-    const metrics = (await server.fetch('/metrics')).body as string;
+    await eventually(() => t.server.parley.connectionCount() === before - 1, 5_000);
+    const metrics = (await t.server.fetch('/metrics')).body as string;
     expect(
       Number(/parley_ws_slow_consumer_closes_total (\d+)/.exec(metrics)?.[1]),
     ).toBeGreaterThanOrEqual(1);
@@ -229,65 +177,49 @@ describe('slow consumers', () => {
 });
 
 describe('large replies', () => {
+  const { start } = e2eServersPerTest();
+
   it('reach a reader that keeps up, even past the send-queue bound', async () => {
-    const storage = await testStorage('sqlite');
     // A queue far smaller than one reply: only bytes already waiting count against it.
-    const server = await startTestServer(storage, { ws_send_queue_bytes: 64 * 1024 });
-    try {
-      const register = (username: string) =>
-        server.client().register({ username, password: PASSWORD });
-      const alice = await register('large_a');
-      const bob = await register('large_b');
-      const a = await WsTestClient.connect(server.url, alice.access_token);
-      let conversationId = '';
-      for (let i = 0; i < 4; i++) {
-        const sent = await a.call('message.send', {
-          to_user_id: bob.user.user_id,
-          client_msg_id: `large${i}`,
-          type: 'text',
-          content: { text: 'z'.repeat(50 * 1024) },
-        });
-        conversationId = sent.message.conversation_id;
-      }
-      const page = await a.call('message.history', { conversation_id: conversationId });
-      expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4]);
-      expect(await a.call('ping')).toEqual({});
-      a.close();
-    } finally {
-      await server.stop();
-      storage.dispose();
+    const server = await start('sqlite', { ws_send_queue_bytes: 64 * 1024 });
+    const alice = await server.account('large_a');
+    const bob = await server.account('large_b');
+    const a = await server.connect(alice);
+    let conversationId = '';
+    for (let i = 0; i < 4; i++) {
+      const sent = await a.call('message.send', {
+        to_user_id: bob.user.user_id,
+        client_msg_id: `large${i}`,
+        type: 'text',
+        content: { text: 'z'.repeat(50 * 1024) },
+      });
+      conversationId = sent.message.conversation_id;
     }
+    const page = await a.call('message.history', { conversation_id: conversationId });
+    expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(await a.call('ping')).toEqual({});
+    a.close();
   });
 });
 
 describe('idle connections', () => {
+  const { start } = e2eServersPerTest();
+
   it('are closed with 4000 after the idle timeout', async () => {
-    const storage = await testStorage('sqlite');
-    const server = await startTestServer(storage, { ws_idle_timeout: 1, ws_ping_interval: 3600 });
-    try {
-      const alice = await server.client().register({ username: 'idler', password: PASSWORD });
-      const a = await WsTestClient.connect(server.url, alice.access_token);
-      const started = Date.now();
-      expect((await a.closed).code).toBe(4000);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    } finally {
-      await server.stop();
-      storage.dispose();
-    }
+    const server = await start('sqlite', { ws_idle_timeout: 1, ws_ping_interval: 3600 });
+    const alice = await server.account('idler');
+    const a = await server.connect(alice);
+    const started = Date.now();
+    expect((await a.closed).code).toBe(4000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('stay open while they answer the server pings', async () => {
-    const storage = await testStorage('sqlite');
-    const server = await startTestServer(storage, { ws_idle_timeout: 2, ws_ping_interval: 1 });
-    try {
-      const alice = await server.client().register({ username: 'pinger', password: PASSWORD });
-      const a = await WsTestClient.connect(server.url, alice.access_token);
-      await new Promise((r) => setTimeout(r, 3_500));
-      expect(await a.call('ping')).toEqual({});
-      a.close();
-    } finally {
-      await server.stop();
-      storage.dispose();
-    }
+    const server = await start('sqlite', { ws_idle_timeout: 2, ws_ping_interval: 1 });
+    const alice = await server.account('pinger');
+    const a = await server.connect(alice);
+    await new Promise((r) => setTimeout(r, 3_500));
+    expect(await a.call('ping')).toEqual({});
+    a.close();
   });
 });

@@ -1,74 +1,26 @@
 import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectError } from '../support/expect-error.js';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { e2eServer, type E2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
 
 /** Being put into a group needs consent; creating groups and naming members are bounded. */
 describe.each(ENGINES)('group consent and bounds (%s)', (engine) => {
-  const storages: TestStorage[] = [];
-  const servers: TestServer[] = [];
-  const clients: WsTestClient[] = [];
   /** The defaults of a real deployment: group_add_policy friends; small bounds. */
-  let server: TestServer;
+  const t = e2eServer(engine, {
+    group_add_policy: 'friends',
+    group_create_limit: 3,
+    group_members_per_request: 5,
+  });
   /** group_add_policy anyone. */
-  let open: TestServer;
-  let n = 0;
+  const open = e2eServer(engine, { group_add_policy: 'anyone' });
+  const { account, post, get, connect, befriend } = t;
 
-  async function start(overrides: Record<string, unknown>): Promise<TestServer> {
-    const storage = await testStorage(engine);
-    storages.push(storage);
-    const started = await startTestServer(storage, overrides);
-    servers.push(started);
-    return started;
-  }
-
-  beforeAll(async () => {
-    server = await start({
-      group_add_policy: 'friends',
-      group_create_limit: 3,
-      group_members_per_request: 5,
-    });
-    open = await start({ group_add_policy: 'anyone' });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    for (const s of servers) await s.stop();
-    for (const s of storages) s.dispose();
-  });
-
-  const account = (s = server): Promise<AuthResult> =>
-    s.client().register({ username: `${engine}consent${n++}`, password: PASSWORD });
-  const bearer = (a: AuthResult) => ({ authorization: `Bearer ${a.access_token}` });
-  const post = (path: string, who: AuthResult, body: unknown = {}, s = server) =>
-    s.fetch(path, json(body, bearer(who)));
-  const get = (path: string, who: AuthResult, s = server) =>
-    s.fetch(path, { headers: bearer(who) });
-  const connect = async (who: AuthResult, s = server) => {
-    const client = await WsTestClient.connect(s.url, who.access_token);
-    clients.push(client);
-    return client;
-  };
   const idOf = (a: AuthResult) => a.user.user_id;
-  const createGroup = (owner: AuthResult, members: AuthResult[], s = server) =>
-    post('/v1/groups', owner, { name: 'Consent', member_ids: members.map(idOf) }, s);
+  const createGroup = (owner: AuthResult, members: AuthResult[], s: E2eServer = t) =>
+    s.post('/v1/groups', owner, { name: 'Consent', member_ids: members.map(idOf) });
   const invitations = async (who: AuthResult) =>
     (await get('/v1/groups/invitations', who)).body.invitations as { group_id: string }[];
-  async function befriend(a: AuthResult, b: AuthResult) {
-    const sent = await post('/v1/friends/requests', a, { user_id: idOf(b) });
-    expect(
-      (await post(`/v1/friends/requests/${sent.body.request.request_id}/accept`, b)).status,
-    ).toBe(200);
-  }
 
   it('adds friends, invites strangers, and makes them members only when they accept', async () => {
     const [stranger, friend, victim] = [await account(), await account(), await account()];
@@ -156,7 +108,7 @@ describe.each(ENGINES)('group consent and bounds (%s)', (engine) => {
   });
 
   it('adds anyone directly under group_add_policy anyone', async () => {
-    const [owner, stranger] = [await account(open), await account(open)];
+    const [owner, stranger] = [await open.account(), await open.account()];
     const created = await createGroup(owner, [stranger], open);
     expect(created.body).toMatchObject({
       group: { member_count: 2 },

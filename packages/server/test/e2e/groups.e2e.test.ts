@@ -1,52 +1,20 @@
 import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectError } from '../support/expect-error.js';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { eventually, WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
+import { eventually, type WsTestClient } from '../support/ws-test-client.js';
 
 describe.each(ENGINES)('groups (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-  const clients: WsTestClient[] = [];
-
-  const account = (): Promise<AuthResult> =>
-    server.client().register({ username: `${engine}g${n++}`, password: PASSWORD });
-  const bearer = (a: AuthResult) => ({ authorization: `Bearer ${a.access_token}` });
-  const post = (path: string, who: AuthResult, body: unknown = {}) =>
-    server.fetch(path, json(body, bearer(who)));
-  const get = (path: string, who: AuthResult) => server.fetch(path, { headers: bearer(who) });
-  const connect = async (who: { access_token: string }) => {
-    const client = await WsTestClient.connect(server.url, who.access_token);
-    clients.push(client);
-    return client;
-  };
+  const t = e2eServer(engine);
+  const { account, post, get, patch, del, connect } = t;
   const say = (client: WsTestClient, conversationId: string, text: string) =>
     client.request('message.send', {
       conversation_id: conversationId,
-      client_msg_id: `m-${n++}`,
+      client_msg_id: `m-${t.next()}`,
       type: 'text',
       content: { text },
     });
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
 
   async function makeGroup(
     members: AuthResult[],
@@ -101,7 +69,7 @@ describe.each(ENGINES)('groups (%s)', (engine) => {
     // Sending by group_id works the same as by conversation_id.
     const byGroup = await a.request('message.send', {
       group_id: group.group_id,
-      client_msg_id: `g-${n++}`,
+      client_msg_id: `g-${t.next()}`,
       type: 'text',
       content: { text: 'by group id' },
     });
@@ -125,27 +93,17 @@ describe.each(ENGINES)('groups (%s)', (engine) => {
     expect((await role(owner, admin2, 'admin')).status).toBe(204);
 
     const kick = (who: AuthResult, target: AuthResult) =>
-      server.fetch(`/v1/groups/${id}/members/${target.user.user_id}`, {
-        method: 'DELETE',
-        headers: bearer(who),
-      });
+      del(`/v1/groups/${id}/members/${target.user.user_id}`, who);
     expectError(await kick(member1, member2), 403, 'PERMISSION_DENIED');
     expectError(await kick(admin1, admin2), 403, 'PERMISSION_DENIED');
     expectError(await kick(admin1, owner), 403, 'PERMISSION_DENIED');
     expect((await kick(admin1, member2)).status).toBe(204);
     expect((await kick(owner, admin2)).status).toBe(204);
 
-    expectError(
-      await server.fetch(`/v1/groups/${id}`, {
-        ...json({ name: 'X' }, bearer(member1)),
-        method: 'PATCH',
-      }),
-      403,
-      'PERMISSION_DENIED',
-    );
-    const renamed = await server.fetch(`/v1/groups/${id}`, {
-      ...json({ name: 'Boulderers', notice: 'Meet at 6' }, bearer(admin1)),
-      method: 'PATCH',
+    expectError(await patch(`/v1/groups/${id}`, member1, { name: 'X' }), 403, 'PERMISSION_DENIED');
+    const renamed = await patch(`/v1/groups/${id}`, admin1, {
+      name: 'Boulderers',
+      notice: 'Meet at 6',
     });
     expect(renamed.body.group).toMatchObject({ group_name: 'Boulderers', notice: 'Meet at 6' });
 
@@ -161,16 +119,9 @@ describe.each(ENGINES)('groups (%s)', (engine) => {
     expect((await get(`/v1/groups/${id}`, owner)).body.group.owner_id).toBe(member1.user.user_id);
     expect((await post(`/v1/groups/${id}/leave`, owner)).status).toBe(204);
 
-    expectError(
-      await server.fetch(`/v1/groups/${id}`, { method: 'DELETE', headers: bearer(admin1) }),
-      403,
-      'PERMISSION_DENIED',
-    );
+    expectError(await del(`/v1/groups/${id}`, admin1), 403, 'PERMISSION_DENIED');
     const watcher = await connect(admin1);
-    expect(
-      (await server.fetch(`/v1/groups/${id}`, { method: 'DELETE', headers: bearer(member1) }))
-        .status,
-    ).toBe(204);
+    expect((await del(`/v1/groups/${id}`, member1)).status).toBe(204);
     expect((await watcher.next((f) => f.event === 'group.dissolved')).data).toEqual({
       group_id: id,
       conversation_id: group.conversation_id,
@@ -339,9 +290,7 @@ describe.each(ENGINES)('groups (%s)', (engine) => {
       await account(),
       await account(),
     ];
-    const memberPhone = await server
-      .client()
-      .login({ username: member.user.username, password: PASSWORD, device_id: 'phone' });
+    const memberPhone = await t.login(member, 'phone');
     const { group } = await makeGroup([member], owner);
     const devices = [await connect(member), await connect(memberPhone), await connect(owner)];
     const joinerWs = await connect(joiner);
@@ -363,19 +312,13 @@ describe.each(ENGINES)('groups (%s)', (engine) => {
       'welcome',
     );
 
-    await server.fetch(`/v1/groups/${group.group_id}`, {
-      ...json({ notice: 'new rules' }, bearer(owner)),
-      method: 'PATCH',
-    });
+    await patch(`/v1/groups/${group.group_id}`, owner, { notice: 'new rules' });
     for (const d of [...devices, joinerWs]) {
       expect((await d.next((f) => f.event === 'group.updated')).data.group.notice).toBe(
         'new rules',
       );
     }
-    await server.fetch(`/v1/groups/${group.group_id}/members/${joiner.user.user_id}`, {
-      method: 'DELETE',
-      headers: bearer(owner),
-    });
+    await del(`/v1/groups/${group.group_id}/members/${joiner.user.user_id}`, owner);
     for (const d of [...devices, joinerWs]) {
       expect((await d.next((f) => f.event === 'group.member_left')).data).toMatchObject({
         user_id: joiner.user.user_id,
@@ -429,7 +372,7 @@ describe.each(ENGINES)('groups (%s)', (engine) => {
   });
 
   it('keeps guests from creating groups and worlds under the restricted guest policy', async () => {
-    const guest = await server.client().guest();
+    const guest = await t.server.client().guest();
     const member = await account();
     expectError(
       await post('/v1/groups', guest, { name: 'Guests', member_ids: [member.user.user_id] }),

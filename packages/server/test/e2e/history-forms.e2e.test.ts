@@ -1,41 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { describe, expect, it } from 'vitest';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
 
 /**
  * The WebSocket gateway writes history pages from the stored JSON (no parse and re-encode);
  * REST builds them as objects. Both must say exactly the same thing.
  */
 describe.each(ENGINES)('history over WebSocket and REST (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  const clients: WsTestClient[] = [];
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
+  const { account, get, connect } = e2eServer(engine);
 
   it('gives the same page both ways, edits, recalls and awkward text included', async () => {
-    const register = (username: string) =>
-      server.client().register({ username: `${engine}${username}`, password: PASSWORD });
-    const alice = await register('hist_a');
-    const bob = await register('hist_b');
-    const a = await WsTestClient.connect(server.url, alice.access_token);
-    clients.push(a);
+    const alice = await account('hist_a');
+    const bob = await account('hist_b');
+    const a = await connect(alice);
     const contents: [string, Record<string, unknown>][] = [
       ['text', { text: 'plain' }],
       ['text', { text: 'é "quoted" \\ back\nslash ✓ 😀 \u2028 </script>' }],
@@ -66,9 +43,9 @@ describe.each(ENGINES)('history over WebSocket and REST (%s)', (engine) => {
       const search = new URLSearchParams(
         Object.entries(query).map(([k, v]) => [k, String(v)]),
       ).toString();
-      const rest = await server.fetch(
+      const rest = await get(
         `/v1/conversations/${conversationId}/messages${search === '' ? '' : `?${search}`}`,
-        { headers: { authorization: `Bearer ${alice.access_token}` } },
+        alice,
       );
       expect(rest.status).toBe(200);
       expect(ws).toEqual(rest.body);

@@ -1,16 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectError } from '../support/expect-error.js';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
 
 /** `{"a":{"a":…{"a":1}…}}` nested `depth` objects deep, as text. */
 const nestedText = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
@@ -18,48 +9,21 @@ const nestedText = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.
 const nestedArrays = (depth: number): string => '['.repeat(depth) + '1' + ']'.repeat(depth);
 
 describe.each(ENGINES)('JSON nesting depth at every edge (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage, { signup_limit: 100_000 });
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
-
-  async function user() {
-    const res = await server.fetch(
-      '/v1/auth/register',
-      json({ username: `deep${n++}`, password: PASSWORD }),
-    );
-    expect(res.status).toBe(201);
-    const body = res.body as { access_token: string; user: { user_id: string } };
-    return { token: body.access_token, id: body.user.user_id };
-  }
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const { account, post, get, patch, connect } = e2eServer(engine, { signup_limit: 100_000 });
+  const user = () => account('deep');
 
   it('refuses deeply nested content over REST and WS with INVALID_ARGUMENT, and the lobby stays readable', async () => {
     const alice = await user();
     const bob = await user();
     for (const u of [alice, bob]) {
-      const joined = await server.fetch(
-        '/v1/conversations/w_lobby/join',
-        json({}, bearer(u.token)),
-      );
+      const joined = await post('/v1/conversations/w_lobby/join', u);
       expect(joined.status).toBeLessThan(300);
     }
-    const ws = await WsTestClient.connect(server.url, bob.token);
+    const ws = await connect(bob);
 
     for (const depth of [33, 4_100, 20_000, 100_000]) {
       const body = `{"client_msg_id":"deep-${depth}","type":"custom","content":{"data":${nestedText(depth)}}}`;
-      const rest = await server.fetch(
-        '/v1/conversations/w_lobby/messages',
-        json(body, bearer(alice.token)),
-      );
+      const rest = await post('/v1/conversations/w_lobby/messages', alice, body);
       expectError(rest, 400, 'INVALID_ARGUMENT');
       expect(rest.body.error.message).toMatch(/nest/i);
 
@@ -70,26 +34,17 @@ describe.each(ENGINES)('JSON nesting depth at every edge (%s)', (engine) => {
       expect(reply.error?.code).toBe('INVALID_ARGUMENT');
     }
     // Up to 32 levels is fine.
-    const ok = await server.fetch(
+    const ok = await post(
       '/v1/conversations/w_lobby/messages',
-      json(
-        `{"client_msg_id":"fine","type":"custom","content":{"data":${nestedText(30)}}}`,
-        bearer(alice.token),
-      ),
+      alice,
+      `{"client_msg_id":"fine","type":"custom","content":{"data":${nestedText(30)}}}`,
     );
     expect(ok.status).toBe(201);
 
-    for (const token of [alice.token, bob.token]) {
-      expect((await server.fetch('/v1/conversations', { headers: bearer(token) })).status).toBe(
-        200,
-      );
-      expect(
-        (await server.fetch('/v1/conversations/w_lobby/messages', { headers: bearer(token) }))
-          .status,
-      ).toBe(200);
-      expect(
-        (await server.fetch('/v1/conversations/w_lobby', { headers: bearer(token) })).status,
-      ).toBe(200);
+    for (const who of [alice, bob]) {
+      expect((await get('/v1/conversations', who)).status).toBe(200);
+      expect((await get('/v1/conversations/w_lobby/messages', who)).status).toBe(200);
+      expect((await get('/v1/conversations/w_lobby', who)).status).toBe(200);
     }
     expect((await ws.request('conversation.list', {})).ok).toBe(true);
     expect((await ws.request('conversation.get', { conversation_id: 'w_lobby' })).ok).toBe(true);
@@ -99,50 +54,28 @@ describe.each(ENGINES)('JSON nesting depth at every edge (%s)', (engine) => {
   it('refuses deep nesting in any body, not only in content', async () => {
     const alice = await user();
     for (const depth of [33, 100_000]) {
-      const res = await server.fetch('/v1/users/me', {
-        ...json(`{"nickname":${nestedText(depth)}}`, bearer(alice.token)),
-        method: 'PATCH',
-      });
+      const res = await patch('/v1/users/me', alice, `{"nickname":${nestedText(depth)}}`);
       expectError(res, 400, 'INVALID_ARGUMENT');
-      const reg = await server.fetch('/v1/auth/register', json(nestedArrays(depth)));
+      const reg = await post('/v1/auth/register', undefined, nestedArrays(depth));
       expectError(reg, 400, 'INVALID_ARGUMENT');
     }
   });
 });
 
 describe.each(ENGINES)('reads of stored data survive one bad row (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer(engine);
 
   it('serves the lobby, its history and the conversation list around poisoned rows', async () => {
-    const res = await server.fetch(
-      '/v1/auth/register',
-      json({ username: 'reader', password: PASSWORD }),
-    );
-    const { access_token: token, user } = res.body as {
-      access_token: string;
-      user: { user_id: string };
-    };
-    const headers = { authorization: `Bearer ${token}` };
-    expect((await server.fetch('/v1/conversations/w_lobby/join', json({}, headers))).status).toBe(
-      200,
-    );
+    const reader = await t.account('reader');
+    const { server } = t;
+    expect((await t.post('/v1/conversations/w_lobby/join', reader)).status).toBe(200);
     // Rows written before the depth bound existed, or edited by hand.
     const poisons = [nestedText(4_100), nestedArrays(50_000), '{not json', '[1,2]'];
     await server.parley.store.messages.appendBatch(
       poisons.map((content, i) => ({
         id: `01JPOISON00000000000000000${i}`,
         conversationId: 'w_lobby',
-        senderId: user.user_id,
+        senderId: reader.user.user_id,
         clientMsgId: `poison-${i}`,
         type: 'custom',
         content,
@@ -151,18 +84,18 @@ describe.each(ENGINES)('reads of stored data survive one bad row (%s)', (engine)
       })),
     );
 
-    const list = await server.fetch('/v1/conversations', { headers });
+    const list = await t.get('/v1/conversations', reader);
     expect(list.status).toBe(200);
-    const history = await server.fetch('/v1/conversations/w_lobby/messages?limit=100', { headers });
+    const history = await t.get('/v1/conversations/w_lobby/messages?limit=100', reader);
     expect(history.status).toBe(200);
     const poisoned = (
       history.body.messages as { client_msg_id: string; content: unknown }[]
     ).filter((m) => m.client_msg_id.startsWith('poison-'));
     expect(poisoned).toHaveLength(poisons.length);
     for (const m of poisoned) expect(m.content).toEqual({ unreadable: true });
-    expect((await server.fetch('/v1/conversations/w_lobby', { headers })).status).toBe(200);
+    expect((await t.get('/v1/conversations/w_lobby', reader)).status).toBe(200);
 
-    const ws = await WsTestClient.connect(server.url, token);
+    const ws = await t.connect(reader);
     expect((await ws.request('conversation.list', {})).ok).toBe(true);
     expect((await ws.request('conversation.get', { conversation_id: 'w_lobby' })).ok).toBe(true);
     const page = await ws.call('message.history', { conversation_id: 'w_lobby', limit: 100 });

@@ -1,42 +1,23 @@
 import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../../src/domain/user.js';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { eventually, WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
+import { eventually, type WsTestClient } from '../support/ws-test-client.js';
 const MEMBERS = 10_000;
 const ONLINE = 25;
 
 describe.each(ENGINES)('a 10,000-member group (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
+  // This test is about a large group's fan-out, not about growing one: it names every
+  // member in the create request, which a deployment bounds (group_members_per_request).
+  const t = e2eServer(engine, { group_members_per_request: MEMBERS });
   const clients: WsTestClient[] = [];
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    // This test is about a large group's fan-out, not about growing one: it names every
-    // member in the create request, which a deployment bounds (group_members_per_request).
-    server = await startTestServer(storage, { group_members_per_request: MEMBERS });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
 
   it('is created, paged and messaged; the message is stored once and reaches every online member', async () => {
     // Offline members are written straight to the store (signing up 10,000 people over HTTP
     // would only measure password hashing); the owner and the online members sign up.
     const offline: string[] = [];
-    await server.parley.store.transaction(async (tx) => {
+    await t.server.parley.store.transaction(async (tx) => {
       for (let i = 0; i < MEMBERS - ONLINE - 1; i++) {
         const id = `01BULK${String(i).padStart(20, '0')}`;
         const record: UserRecord = {
@@ -54,25 +35,13 @@ describe.each(ENGINES)('a 10,000-member group (%s)', (engine) => {
         offline.push(id);
       }
     });
-    const owner = await server
-      .client()
-      .register({ username: `big_owner_${engine}`, password: PASSWORD });
+    const owner = await t.account('big_owner_');
     const online: AuthResult[] = [];
     for (let i = 0; i < ONLINE; i++) {
-      online.push(
-        await server
-          .client()
-          .register({ username: `big_online_${engine}_${i}`, password: PASSWORD }),
-      );
+      online.push(await t.account('big_online_'));
     }
     const memberIds = [...offline, ...online.map((a) => a.user.user_id)];
-    const created = await server.fetch(
-      '/v1/groups',
-      json(
-        { name: 'Everyone', member_ids: memberIds },
-        { authorization: `Bearer ${owner.access_token}` },
-      ),
-    );
+    const created = await t.post('/v1/groups', owner, { name: 'Everyone', member_ids: memberIds });
     expect(created.status).toBe(201);
     expect(created.body.group.member_count).toBe(MEMBERS);
 
@@ -84,9 +53,9 @@ describe.each(ENGINES)('a 10,000-member group (%s)', (engine) => {
       const res: {
         status: number;
         body: { members: { user_id: string }[]; next_cursor: string | null };
-      } = await server.fetch(
+      } = await t.get(
         `/v1/groups/${created.body.group.group_id}/members?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-        { headers: { authorization: `Bearer ${owner.access_token}` } },
+        owner,
       );
       expect(res.status).toBe(200);
       for (const m of res.body.members) seen.add(m.user_id);
@@ -96,8 +65,8 @@ describe.each(ENGINES)('a 10,000-member group (%s)', (engine) => {
     expect(seen.size).toBe(MEMBERS);
     expect(pages).toBe(MEMBERS / 100);
 
-    for (const a of online) clients.push(await WsTestClient.connect(server.url, a.access_token));
-    const sender = await WsTestClient.connect(server.url, owner.access_token);
+    for (const a of online) clients.push(await t.connect(a));
+    const sender = await t.connect(owner);
     clients.push(sender);
     const conversationId = created.body.group.conversation_id as string;
     const sent = await sender.call('message.send', {
@@ -116,7 +85,7 @@ describe.each(ENGINES)('a 10,000-member group (%s)', (engine) => {
     const history = await sender.call('message.history', { conversation_id: conversationId });
     expect(history.messages.map((m: { seq: number }) => m.seq)).toEqual([1]);
     // An offline member catches up by seq later; its unread count is exact.
-    const summary = await server.parley.store.conversations.summary(conversationId, offline[0]!);
+    const summary = await t.server.parley.store.conversations.summary(conversationId, offline[0]!);
     expect(summary).toMatchObject({
       unreadCount: 1,
       conversation: { maxSeq: 1, memberCount: MEMBERS },

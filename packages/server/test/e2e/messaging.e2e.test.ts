@@ -1,43 +1,12 @@
-import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
 import { upgradeRefusal, WsTestClient } from '../support/ws-test-client.js';
 
-const PASSWORD = 'correct horse battery';
-
 describe.each(ENGINES)('messaging over WebSocket (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-  const clients: WsTestClient[] = [];
-
-  const account = (device = 'd1'): Promise<AuthResult> =>
-    server
-      .client()
-      .register({ username: `${engine}user${n++}`, password: PASSWORD, device_id: device });
-  const login = (a: AuthResult, device: string) =>
-    server.client().login({ username: a.user.username, password: PASSWORD, device_id: device });
-  const connect = async (a: { access_token: string }) => {
-    const client = await WsTestClient.connect(server.url, a.access_token);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer(engine);
+  const { login, connect } = t;
+  const account = (device = 'd1') => t.account('user', device);
 
   it('gives 1,000 concurrent sends from several connections seqs 1..1000, and retries the originals', async () => {
     const alice = await account();
@@ -148,14 +117,11 @@ describe.each(ENGINES)('messaging over WebSocket (%s)', (engine) => {
       const reply = await c.request(op, data);
       expect(reply.error?.code, op).toBe('PERMISSION_DENIED');
     }
-    const bearer = { authorization: `Bearer ${carol.access_token}` };
-    expect(
-      (await server.fetch(`/v1/conversations/${id}/messages`, { headers: bearer })).status,
-    ).toBe(403);
-    const post = await server.fetch(`/v1/conversations/${id}/messages`, {
-      method: 'POST',
-      headers: { ...bearer, 'content-type': 'application/json' },
-      body: JSON.stringify({ client_msg_id: 'y', type: 'text', content: { text: 'intrude' } }),
+    expect((await t.get(`/v1/conversations/${id}/messages`, carol)).status).toBe(403);
+    const post = await t.post(`/v1/conversations/${id}/messages`, carol, {
+      client_msg_id: 'y',
+      type: 'text',
+      content: { text: 'intrude' },
     });
     expect(post.status).toBe(403);
     expect(
@@ -375,31 +341,31 @@ describe.each(ENGINES)('messaging over WebSocket (%s)', (engine) => {
   it('closes the connections of a session that logs out with 4001', async () => {
     const alice = await account();
     const a = await connect(alice);
-    await server.client(alice.access_token).logout();
+    await t.server.client(alice.access_token).logout();
     expect((await a.closed).code).toBe(4001);
   });
 
   it('refuses a bad token with 401 before the upgrade, and takes the token from the query', async () => {
     for (const headers of [{}, { authorization: 'Bearer forged' }] as Record<string, string>[]) {
-      const refused = await upgradeRefusal(`${server.url.replace('http', 'ws')}/v1/ws`, headers);
+      const refused = await upgradeRefusal(`${t.url.replace('http', 'ws')}/v1/ws`, headers);
       expect(refused.status).toBe(401);
       expect(refused.body).toMatchObject({
         error: { code: 'UNAUTHENTICATED', trace_id: expect.any(String) },
       });
     }
     const forged = await upgradeRefusal(
-      `${server.url.replace('http', 'ws')}/v1/ws?access_token=forged`,
+      `${t.url.replace('http', 'ws')}/v1/ws?access_token=forged`,
       {},
     );
     expect(forged.status).toBe(401);
     const alice = await account();
-    const viaQuery = await WsTestClient.connect(server.url, alice.access_token, true);
-    clients.push(viaQuery);
+    const viaQuery = await WsTestClient.connect(t.url, alice.access_token, true);
+    t.onClose(() => viaQuery.close());
     expect(viaQuery.frames[0]).toMatchObject({
       event: 'ready',
       data: { user: { user_id: alice.user.user_id } },
     });
-    const plain = await server.fetch('/v1/ws');
+    const plain = await t.get('/v1/ws');
     expect(plain.status).toBe(426);
   });
 });

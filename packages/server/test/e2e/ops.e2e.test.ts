@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES, json } from '../support/test-server.js';
 
 const PASSWORD = 'a secret nobody logs';
 
 describe.each(ENGINES)('operations endpoints (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer(engine);
 
   it('serves /health in the seed shape, with the store', async () => {
-    const res = await server.fetch('/health');
+    const res = await t.server.fetch('/health');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'healthy',
@@ -34,14 +18,14 @@ describe.each(ENGINES)('operations endpoints (%s)', (engine) => {
   });
 
   it('serves /ready', async () => {
-    const res = await server.fetch('/ready');
+    const res = await t.server.fetch('/ready');
     expect(res).toMatchObject({ status: 200, body: { ready: true } });
   });
 
   it('counts requests by route in /metrics, with process metrics', async () => {
-    await server.fetch('/v1/users/me');
-    await server.fetch('/v1/users/me');
-    const res = await server.fetch('/metrics');
+    await t.server.fetch('/v1/users/me');
+    await t.server.fetch('/v1/users/me');
+    const res = await t.server.fetch('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = res.body as string;
@@ -57,7 +41,7 @@ describe.each(ENGINES)('operations endpoints (%s)', (engine) => {
   });
 
   it('publishes the OpenAPI document generated from the route schemas, and a docs page', async () => {
-    const res = await server.fetch('/openapi.json');
+    const res = await t.server.fetch('/openapi.json');
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toMatch(/^3\./);
@@ -81,21 +65,21 @@ describe.each(ENGINES)('operations endpoints (%s)', (engine) => {
     const body = register.requestBody.content['application/json'].schema;
     expect(body.required).toEqual(expect.arrayContaining(['username', 'password']));
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '409']));
-    const docs = await fetch(`${server.url}/docs`, { redirect: 'follow' });
+    const docs = await fetch(`${t.server.url}/docs`, { redirect: 'follow' });
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
   });
 
   it('never writes passwords or tokens to the log', async () => {
-    const auth = await server.client().register({ username: 'logged', password: PASSWORD });
-    await server.client().login({ username: 'logged', password: PASSWORD });
-    await server.client().refresh(auth.refresh_token);
-    await server.fetch(`/v1/users/me?access_token=${auth.access_token}`);
+    const auth = await t.server.client().register({ username: 'logged', password: PASSWORD });
+    await t.server.client().login({ username: 'logged', password: PASSWORD });
+    await t.server.client().refresh(auth.refresh_token);
+    await t.server.fetch(`/v1/users/me?access_token=${auth.access_token}`);
     // Whatever the parameter is called, a token-looking value is redacted.
-    await server.fetch(`/v1/users/me?AccessToken=${auth.access_token}&limit=5`);
-    await server.fetch(`/v1/users/me?rt=${auth.refresh_token}`);
-    await server.fetch('/v1/auth/verify', json({ access_token: auth.access_token }));
-    const logs = server.logs.join('');
+    await t.server.fetch(`/v1/users/me?AccessToken=${auth.access_token}&limit=5`);
+    await t.server.fetch(`/v1/users/me?rt=${auth.refresh_token}`);
+    await t.server.fetch('/v1/auth/verify', json({ access_token: auth.access_token }));
+    const logs = t.server.logs.join('');
     expect(logs).toContain('"url":"/v1/auth/register"');
     expect(logs).toContain('access_token=[redacted]');
     expect(logs).toContain('AccessToken=[redacted]&limit=5');
@@ -103,7 +87,7 @@ describe.each(ENGINES)('operations endpoints (%s)', (engine) => {
     expect(logs).not.toContain(PASSWORD);
     expect(logs).not.toContain(auth.access_token);
     expect(logs).not.toContain(auth.refresh_token);
-    const line = JSON.parse(server.logs.find((l) => l.includes('/v1/auth/register')) as string);
+    const line = JSON.parse(t.server.logs.find((l) => l.includes('/v1/auth/register')) as string);
     expect(line).toMatchObject({
       level: 30,
       trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),

@@ -1,17 +1,10 @@
 import { ParleyClient, type CaughtUpData, type Message } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  ENGINES,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { eventually } from '../support/ws-test-client.js';
+import { e2eServer } from '../support/e2e-fixture.js';
 import { addConversations } from '../support/many-conversations.js';
-
-const PASSWORD = 'correct horse battery';
+import { ENGINES } from '../support/test-server.js';
+import { eventually } from '../support/ws-test-client.js';
 
 /** The SDK's sockets, kept so that a test can cut one as a network failure would. */
 const sockets: WebSocket[] = [];
@@ -26,32 +19,19 @@ const WS = TrackedWebSocket as unknown as ConstructorParameters<
 >[0]['WebSocket'];
 
 describe.each(ENGINES)('the SDK catching up in thousands of conversations (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  const cleanups: (() => void)[] = [];
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    for (const cleanup of cleanups) cleanup();
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer(engine);
 
   it('walks the whole list and fetches what was missed in its oldest conversation', async () => {
-    const register = (name: string) =>
-      server.client().register({ username: `${engine}_${name}`, password: PASSWORD });
-    const alice = await register('sdk_sender');
-    const bob = await register('sdk_member');
+    const { server } = t;
+    const alice = await t.account('sdk_sender');
+    const bob = await t.account('sdk_member');
     const b = new ParleyClient({
       url: server.url,
       token: bob.access_token,
       WebSocket: WS,
       reconnect: { initialDelayMs: 1_000, maxDelayMs: 1_000 },
     });
-    cleanups.push(() => b.close());
+    t.onClose(() => b.close());
     await b.connect();
     const seen: Message[] = [];
     b.on('message.new', ({ message }) => seen.push(message));

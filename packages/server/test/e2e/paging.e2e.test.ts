@@ -1,48 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { e2eServer } from '../support/e2e-fixture.js';
 import { addConversations } from '../support/many-conversations.js';
-import { WsTestClient } from '../support/ws-test-client.js';
+import { ENGINES } from '../support/test-server.js';
 
-const PASSWORD = 'correct horse battery';
 /** Far above a 1 MiB frame and the default 1 MiB send queue when sent whole. */
 const LARGE_MESSAGES = 30;
 const LARGE_TEXT = 'x'.repeat(60 * 1024);
 const CONVERSATIONS = 3_000;
 
-const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
-
 describe.each(ENGINES)('replies bounded by size (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  const clients: WsTestClient[] = [];
-  const register = (name: string) =>
-    server.client().register({ username: `${engine}_${name}`, password: PASSWORD });
-  const connect = async (token: string) => {
-    const client = await WsTestClient.connect(server.url, token);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer(engine);
+  const { account, connect, get } = t;
 
   it('pages a history of large messages by bytes, both ways, and keeps the connection', async () => {
-    const alice = await register('big_a');
-    const bob = await register('big_b');
-    const a = await connect(alice.access_token);
+    const alice = await account('big_a');
+    const bob = await account('big_b');
+    const a = await connect(alice);
     let conversationId = '';
     for (let i = 0; i < LARGE_MESSAGES; i++) {
       const sent = await a.call('message.send', {
@@ -53,7 +26,7 @@ describe.each(ENGINES)('replies bounded by size (%s)', (engine) => {
       });
       conversationId = sent.message.conversation_id;
     }
-    const b = await connect(bob.access_token);
+    const b = await connect(bob);
     const seqs = (page: { messages: { seq: number }[] }) => page.messages.map((m) => m.seq);
 
     // Back from the newest end with before_seq, as a client scrolling up does.
@@ -89,10 +62,7 @@ describe.each(ENGINES)('replies bounded by size (%s)', (engine) => {
     expect(forward).toEqual(back);
 
     // REST pages the same way.
-    const rest = await server.fetch(
-      `/v1/conversations/${conversationId}/messages?limit=100`,
-      auth(bob.access_token),
-    );
+    const rest = await get(`/v1/conversations/${conversationId}/messages?limit=100`, bob);
     expect(rest.status).toBe(200);
     expect(rest.body.has_more).toBe(true);
     expect(rest.body.messages.length).toBeLessThan(LARGE_MESSAGES);
@@ -122,16 +92,16 @@ describe.each(ENGINES)('replies bounded by size (%s)', (engine) => {
   });
 
   it('pages conversation.list over WebSocket and REST: every conversation once, in order', async () => {
-    const carol = await register('many');
+    const carol = await account('many');
     const created = await addConversations(
-      server.parley.store,
+      t.server.parley.store,
       carol.user.user_id,
       CONVERSATIONS,
       'c',
     );
     // The ten first get a 60 KiB message each: they lead the list, and fill a page by bytes.
     const large = created.slice(0, 10);
-    await server.parley.store.messages.appendBatch(
+    await t.server.parley.store.messages.appendBatch(
       large.map((conversationId, i) => ({
         id: `${engine}-large-${i}`,
         conversationId,
@@ -143,7 +113,7 @@ describe.each(ENGINES)('replies bounded by size (%s)', (engine) => {
         createdAt: Date.now() + 3_600_000 + i,
       })),
     );
-    const c = await connect(carol.access_token);
+    const c = await connect(carol);
 
     const viaWs: { conversation_id: string; name: string }[] = [];
     let cursor: string | null = null;
@@ -179,10 +149,7 @@ describe.each(ENGINES)('replies bounded by size (%s)', (engine) => {
     cursor = null;
     do {
       const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-      const response = await server.fetch(
-        `/v1/conversations?limit=200${query}`,
-        auth(carol.access_token),
-      );
+      const response = await get(`/v1/conversations?limit=200${query}`, carol);
       expect(response.status).toBe(200);
       viaRest.push(
         ...response.body.conversations.map((v: { conversation_id: string }) => v.conversation_id),
@@ -191,10 +158,10 @@ describe.each(ENGINES)('replies bounded by size (%s)', (engine) => {
     } while (cursor !== null);
     expect(viaRest).toEqual(ids);
 
-    const first = await server.fetch('/v1/conversations', auth(carol.access_token));
+    const first = await get('/v1/conversations', carol);
     expect(first.body.conversations.length).toBeLessThan(10);
     expect(first.body.next_cursor).toEqual(expect.any(String));
-    const bad = await server.fetch('/v1/conversations?cursor=nope', auth(carol.access_token));
+    const bad = await get('/v1/conversations?cursor=nope', carol);
     expect(bad.status).toBe(400);
   });
 });

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { e2eServer, PASSWORD } from '../support/e2e-fixture.js';
 import { expectError } from '../support/expect-error.js';
-
-const PASSWORD = 'correct horse battery';
+import { ENGINES, json } from '../support/test-server.js';
 /** The rate-limit window the test server runs with (`rate_limit_window`, in seconds there). */
 const WINDOW_MS = 60_000;
 
@@ -24,46 +16,34 @@ async function awayFromWindowEdge(): Promise<void> {
 }
 
 describe('auth rate limits', () => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await testStorage('sqlite');
-    server = await startTestServer(storage, {
-      signup_limit: 5,
-      rate_limit_window: WINDOW_MS / 1000,
-    });
-    await awayFromWindowEdge();
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer('sqlite', { signup_limit: 5, rate_limit_window: WINDOW_MS / 1000 });
+  const { post } = t;
+  beforeAll(awayFromWindowEdge);
 
   it('allows 10 failed logins per username per minute, then answers 429 even for the right password', async () => {
-    const created = await server.fetch(
-      '/v1/auth/register',
-      json({ username: 'target', password: PASSWORD }),
-    );
+    const created = await post('/v1/auth/register', undefined, {
+      username: 'target',
+      password: PASSWORD,
+    });
     expect(created.status).toBe(201);
     for (let i = 0; i < 10; i++) {
-      const res = await server.fetch(
-        '/v1/auth/login',
-        json({ username: 'target', password: `wrong-pass-${i}` }),
-      );
+      const res = await post('/v1/auth/login', undefined, {
+        username: 'target',
+        password: `wrong-pass-${i}`,
+      });
       expect(res.status).toBe(401);
     }
-    const limited = await server.fetch(
-      '/v1/auth/login',
-      json({ username: 'TARGET', password: PASSWORD }),
-    );
+    const limited = await post('/v1/auth/login', undefined, {
+      username: 'TARGET',
+      password: PASSWORD,
+    });
     expectError(limited, 429, 'RESOURCE_EXHAUSTED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another username is not affected.
-    const other = await server.fetch(
-      '/v1/auth/login',
-      json({ username: 'someone-else', password: PASSWORD }),
-    );
+    const other = await post('/v1/auth/login', undefined, {
+      username: 'someone-else',
+      password: PASSWORD,
+    });
     expect(other.status).toBe(401);
   });
 
@@ -74,8 +54,8 @@ describe('auth rate limits', () => {
       const spoof = { 'x-forwarded-for': `10.0.0.${i}` };
       const res =
         i % 2 === 0
-          ? await server.fetch('/v1/auth/guest', { method: 'POST', headers: spoof })
-          : await server.fetch(
+          ? await t.server.fetch('/v1/auth/guest', { method: 'POST', headers: spoof })
+          : await t.server.fetch(
               '/v1/auth/register',
               json({ username: `many${i}`, password: PASSWORD }, spoof),
             );
@@ -88,48 +68,35 @@ describe('auth rate limits', () => {
 });
 
 describe.each(ENGINES)('a burst of logins on %s', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    // Real password-hashing cost: a check takes long enough for a burst to arrive during it.
-    server = await startTestServer(storage, {
-      rate_limit_window: WINDOW_MS / 1000,
-      argon2_memory_kib: 19_456,
-      argon2_iterations: 2,
-    });
-    await awayFromWindowEdge();
+  // Real password-hashing cost: a check takes long enough for a burst to arrive during it.
+  const { post } = e2eServer(engine, {
+    rate_limit_window: WINDOW_MS / 1000,
+    argon2_memory_kib: 19_456,
+    argon2_iterations: 2,
   });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  beforeAll(awayFromWindowEdge);
 
   it('checks at most 10 passwords of 400 simultaneous attempts; the right one never gets in', async () => {
-    const created = await server.fetch(
-      '/v1/auth/register',
-      json({ username: 'burst-target', password: PASSWORD }),
-    );
+    const created = await post('/v1/auth/register', undefined, {
+      username: 'burst-target',
+      password: PASSWORD,
+    });
     expect(created.status).toBe(201);
     // The right password is tried many times, all of them after the limit's worth of guesses.
     const statuses = await Promise.all(
       Array.from({ length: 400 }, async (_, i) => {
         const password = i >= 100 && i % 10 === 0 ? PASSWORD : `wrong-pass-${i}`;
-        const res = await server.fetch(
-          '/v1/auth/login',
-          json({ username: 'burst-target', password }),
-        );
+        const res = await post('/v1/auth/login', undefined, { username: 'burst-target', password });
         return res.status;
       }),
     );
     const checked = statuses.filter((s) => s !== 429);
     expect(checked.length).toBeLessThanOrEqual(10);
     expect(statuses.filter((s) => s === 200)).toEqual([]);
-    const after = await server.fetch(
-      '/v1/auth/login',
-      json({ username: 'burst-target', password: PASSWORD }),
-    );
+    const after = await post('/v1/auth/login', undefined, {
+      username: 'burst-target',
+      password: PASSWORD,
+    });
     expectError(after, 429, 'RESOURCE_EXHAUSTED');
   });
 });

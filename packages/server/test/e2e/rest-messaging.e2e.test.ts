@@ -1,40 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { e2eServer } from '../support/e2e-fixture.js';
 import { expectError } from '../support/expect-error.js';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-
-const PASSWORD = 'correct horse battery';
+import { ENGINES, json } from '../support/test-server.js';
 
 describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage);
-  });
-  afterAll(async () => {
-    await server.stop();
-    storage.dispose();
-  });
+  const t = e2eServer(engine);
 
   async function pair() {
-    const alice = await server.client().register({ username: `rest${n++}`, password: PASSWORD });
-    const bob = await server.client().register({ username: `rest${n++}`, password: PASSWORD });
-    const as = (token: string) => ({ authorization: `Bearer ${token}` });
-    return { alice, bob, a: as(alice.access_token), b: as(bob.access_token) };
+    const alice = await t.account('rest');
+    const bob = await t.account('rest');
+    return { alice, bob, a: t.bearer(alice), b: t.bearer(bob) };
   }
 
   it('opens the single conversation: 201 the first time, 200 after, the same id from both sides', async () => {
     const { alice, bob, a, b } = await pair();
-    const first = await server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
+    const first = await t.server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
     expect(first.status).toBe(201);
     expect(first.body.conversation).toMatchObject({
       type: 'single',
@@ -44,17 +24,20 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
       member_count: 2,
       peer: { user_id: bob.user.user_id, username: bob.user.username },
     });
-    const again = await server.fetch('/v1/conversations', json({ user_id: alice.user.user_id }, b));
+    const again = await t.server.fetch(
+      '/v1/conversations',
+      json({ user_id: alice.user.user_id }, b),
+    );
     expect(again.status).toBe(200);
     expect(again.body.conversation.conversation_id).toBe(first.body.conversation.conversation_id);
     expect(again.body.conversation.peer.user_id).toBe(alice.user.user_id);
     expectError(
-      await server.fetch('/v1/conversations', json({ user_id: alice.user.user_id }, a)),
+      await t.server.fetch('/v1/conversations', json({ user_id: alice.user.user_id }, a)),
       400,
       'INVALID_ARGUMENT',
     );
     expectError(
-      await server.fetch('/v1/conversations', json({ user_id: '01NOBODY' }, a)),
+      await t.server.fetch('/v1/conversations', json({ user_id: '01NOBODY' }, a)),
       404,
       'NOT_FOUND',
     );
@@ -62,12 +45,12 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
 
   it('sends (201, 200 with the original on a retry), lists, pages history and marks read', async () => {
     const { bob, a, b } = await pair();
-    const open = await server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
+    const open = await t.server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
     const id = open.body.conversation.conversation_id as string;
     const path = `/v1/conversations/${id}/messages`;
     const sent = [];
     for (let i = 0; i < 5; i++) {
-      const res = await server.fetch(
+      const res = await t.server.fetch(
         path,
         json({ client_msg_id: `r${i}`, type: 'text', content: { text: `m${i}` } }, a),
       );
@@ -75,14 +58,14 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
       sent.push(res.body.message);
     }
     expect(sent.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
-    const retry = await server.fetch(
+    const retry = await t.server.fetch(
       path,
       json({ client_msg_id: 'r2', type: 'text', content: { text: 'other' } }, a),
     );
     expect(retry.status).toBe(200);
     expect(retry.body.message).toEqual(sent[2]);
 
-    const list = await server.fetch('/v1/conversations', { headers: b });
+    const list = await t.server.fetch('/v1/conversations', { headers: b });
     expect(list.body.conversations[0]).toMatchObject({
       conversation_id: id,
       max_seq: 5,
@@ -91,32 +74,32 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
     });
     expect(list.body.conversations[0].last_message).toEqual(sent[4]);
 
-    const older = await server.fetch(`${path}?before_seq=4&limit=2`, { headers: b });
+    const older = await t.server.fetch(`${path}?before_seq=4&limit=2`, { headers: b });
     expect(older.body).toEqual({ messages: [sent[1], sent[2]], has_more: true });
-    const newer = await server.fetch(`${path}?after_seq=3`, { headers: b });
+    const newer = await t.server.fetch(`${path}?after_seq=3`, { headers: b });
     expect(newer.body).toEqual({ messages: [sent[3], sent[4]], has_more: false });
-    expectError(await server.fetch(`${path}?limit=101`, { headers: b }), 400, 'INVALID_ARGUMENT');
+    expectError(await t.server.fetch(`${path}?limit=101`, { headers: b }), 400, 'INVALID_ARGUMENT');
     expectError(
-      await server.fetch(`${path}?after_seq=-1`, { headers: b }),
+      await t.server.fetch(`${path}?after_seq=-1`, { headers: b }),
       400,
       'INVALID_ARGUMENT',
     );
 
-    const read = await server.fetch(`/v1/conversations/${id}/read`, json({ seq: 4 }, b));
+    const read = await t.server.fetch(`/v1/conversations/${id}/read`, json({ seq: 4 }, b));
     expect(read.status).toBe(204);
-    const one = await server.fetch(`/v1/conversations/${id}`, { headers: b });
+    const one = await t.server.fetch(`/v1/conversations/${id}`, { headers: b });
     expect(one.body.conversation).toMatchObject({ read_seq: 4, unread_count: 1 });
   });
 
   it('edits and recalls over REST, with the change log', async () => {
     const { bob, a, b } = await pair();
-    const open = await server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
+    const open = await t.server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
     const id = open.body.conversation.conversation_id as string;
-    await server.fetch(
+    await t.server.fetch(
       `/v1/conversations/${id}/messages`,
       json({ client_msg_id: 'e', type: 'text', content: { text: 'draft' } }, a),
     );
-    const edit = await server.fetch(`/v1/conversations/${id}/messages/1`, {
+    const edit = await t.server.fetch(`/v1/conversations/${id}/messages/1`, {
       ...json({ content: { text: 'final' } }, a),
       method: 'PATCH',
     });
@@ -125,20 +108,20 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
       edited_at: expect.any(Number),
     });
     expectError(
-      await server.fetch(`/v1/conversations/${id}/messages/1/recall`, {
+      await t.server.fetch(`/v1/conversations/${id}/messages/1/recall`, {
         method: 'POST',
         headers: b,
       }),
       403,
       'PERMISSION_DENIED',
     );
-    const recall = await server.fetch(`/v1/conversations/${id}/messages/1/recall`, {
+    const recall = await t.server.fetch(`/v1/conversations/${id}/messages/1/recall`, {
       method: 'POST',
       headers: a,
     });
     expect(recall.body.message).toMatchObject({ status: 'recalled', content: {} });
     expectError(
-      await server.fetch(`/v1/conversations/${id}/messages/1/recall`, {
+      await t.server.fetch(`/v1/conversations/${id}/messages/1/recall`, {
         method: 'POST',
         headers: a,
       }),
@@ -146,14 +129,14 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
       'FAILED_PRECONDITION',
     );
     expectError(
-      await server.fetch(`/v1/conversations/${id}/messages/9/recall`, {
+      await t.server.fetch(`/v1/conversations/${id}/messages/9/recall`, {
         method: 'POST',
         headers: a,
       }),
       404,
       'NOT_FOUND',
     );
-    const changes = await server.fetch(`/v1/conversations/${id}/changes?after_change_seq=0`, {
+    const changes = await t.server.fetch(`/v1/conversations/${id}/changes?after_change_seq=0`, {
       headers: b,
     });
     expect(changes.body.changes.map((c: { kind: string }) => c.kind)).toEqual(['edit', 'recall']);
@@ -161,7 +144,7 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
 
   it('refuses bad message input with 400', async () => {
     const { bob, a } = await pair();
-    const open = await server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
+    const open = await t.server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
     const path = `/v1/conversations/${open.body.conversation.conversation_id}/messages`;
     for (const body of [
       { client_msg_id: 'a', type: 'text', content: { text: '' } },
@@ -172,9 +155,9 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
       { client_msg_id: 'a', type: 'image', content: { url: 'ftp://x/y.png' } },
       { client_msg_id: 'a', type: 'text', content: { text: 'x'.repeat(70 * 1024) } },
     ]) {
-      expectError(await server.fetch(path, json(body, a)), 400, 'INVALID_ARGUMENT');
+      expectError(await t.server.fetch(path, json(body, a)), 400, 'INVALID_ARGUMENT');
     }
-    const image = await server.fetch(
+    const image = await t.server.fetch(
       path,
       json(
         {
@@ -190,7 +173,7 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
 
   it('lets anyone join the lobby world conversation', async () => {
     const { bob, a } = await pair();
-    const joined = await server.fetch('/v1/conversations/w_lobby/join', {
+    const joined = await t.server.fetch('/v1/conversations/w_lobby/join', {
       method: 'POST',
       headers: a,
     });
@@ -199,21 +182,24 @@ describe.each(ENGINES)('conversations and messages over REST (%s)', (engine) => 
       type: 'world',
       peer: null,
     });
-    const send = await server.fetch(
+    const send = await t.server.fetch(
       '/v1/conversations/w_lobby/messages',
       json({ client_msg_id: 'w', type: 'text', content: { text: 'hi all' } }, a),
     );
     expect(send.status).toBe(201);
-    const again = await server.fetch('/v1/conversations/w_lobby/join', {
+    const again = await t.server.fetch('/v1/conversations/w_lobby/join', {
       method: 'POST',
       headers: a,
     });
     expect(again.body.conversation.member_count).toBe(joined.body.conversation.member_count);
     // Only world conversations are open to all.
-    const single = await server.fetch('/v1/conversations', json({ user_id: bob.user.user_id }, a));
+    const single = await t.server.fetch(
+      '/v1/conversations',
+      json({ user_id: bob.user.user_id }, a),
+    );
     const id = single.body.conversation.conversation_id as string;
     expectError(
-      await server.fetch(`/v1/conversations/${id}/join`, { method: 'POST', headers: a }),
+      await t.server.fetch(`/v1/conversations/${id}/join`, { method: 'POST', headers: a }),
       403,
       'PERMISSION_DENIED',
     );

@@ -1,33 +1,24 @@
 import { ParleyClient, ParleyError, ParleyHttpClient, type Message } from '@parley/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freePort } from '../support/ports.js';
-import { CLI, run, type RunningProcess } from '../support/process.js';
-import { startTestServer, testStorage } from '../support/test-server.js';
+import { cliServer } from '../support/cli-server.js';
+import { e2eServersPerTest, PASSWORD } from '../support/e2e-fixture.js';
+import { testStorage } from '../support/test-server.js';
 import { eventually } from '../support/ws-test-client.js';
 
-const PASSWORD = 'correct horse battery';
-const LISTENING = /Parley is listening on (http:\/\/[^"\s]+)/;
 const WS = WebSocket as unknown as ConstructorParameters<typeof ParleyClient>[0]['WebSocket'];
 
 describe('@parley/client against a real server', () => {
-  const cleanups: (() => void | Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const { start: startServer, onClose } = e2eServersPerTest();
 
   it('connects, sends through the outbox, and delivers typed events to the peer', async () => {
-    const storage = await testStorage('sqlite');
-    const server = await startTestServer(storage);
-    cleanups.push(
-      () => storage.dispose(),
-      () => server.stop(),
-    );
-    const alice = await server.client().register({ username: 'sdk_alice', password: PASSWORD });
-    const bob = await server.client().register({ username: 'sdk_bob', password: PASSWORD });
+    const t = await startServer('sqlite');
+    const { server } = t;
+    const alice = await t.account('sdk_alice');
+    const bob = await t.account('sdk_bob');
     const a = new ParleyClient({ url: server.url, token: alice.access_token, WebSocket: WS });
     const b = new ParleyClient({ url: server.url, token: () => bob.access_token, WebSocket: WS });
-    cleanups.push(
+    onClose(
       () => a.close(),
       () => b.close(),
     );
@@ -59,32 +50,16 @@ describe('@parley/client against a real server', () => {
 
   it('survives a SIGKILL of the server: the outbox resends with the same ids, the peer catches up, nothing is lost or doubled', async () => {
     const storage = await testStorage('sqlite');
-    cleanups.push(() => storage.dispose());
-    const port = await freePort();
-    const env = {
-      PARLEY_HOST: '127.0.0.1',
-      PARLEY_PORT: String(port),
-      PARLEY_DATA_DIR: storage.dataDir,
-      PARLEY_ARGON2_MEMORY_KIB: '1024',
-      PARLEY_ARGON2_ITERATIONS: '1',
-      PARLEY_DM_POLICY: 'anyone',
-      PARLEY_GRPC_PORT: '0',
-    };
-    const start = async (): Promise<RunningProcess> => {
-      const proc = run('node', [CLI, 'start'], env);
-      cleanups.push(() => proc.signal('SIGKILL'));
-      await proc.waitFor(LISTENING);
-      return proc;
-    };
+    onClose(() => storage.dispose());
+    const { url, start } = await cliServer(storage, onClose);
     let server = await start();
-    const url = `http://127.0.0.1:${port}`;
     const http = new ParleyHttpClient({ baseUrl: url });
     const alice = await http.register({ username: 'kill_alice', password: PASSWORD });
     const bob = await http.register({ username: 'kill_bob', password: PASSWORD });
     const fast = { initialDelayMs: 50, maxDelayMs: 300 };
     const a = new ParleyClient({ url, token: alice.access_token, WebSocket: WS, reconnect: fast });
     const b = new ParleyClient({ url, token: bob.access_token, WebSocket: WS, reconnect: fast });
-    cleanups.push(
+    onClose(
       () => a.close(),
       () => b.close(),
     );

@@ -1,44 +1,13 @@
 import type { AuthResult } from '@parley/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  json,
-  startTestServer,
-  testStorage,
-  type TestServer,
-  type TestStorage,
-} from '../support/test-server.js';
-import { WsTestClient } from '../support/ws-test-client.js';
-
-const PASSWORD = 'correct horse battery';
+import { describe, expect, it } from 'vitest';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { ENGINES } from '../support/test-server.js';
+import type { WsTestClient } from '../support/ws-test-client.js';
 
 /** Typing announces words to come: it passes the same checks as a send. */
 describe.each(ENGINES)('typing rules (%s)', (engine) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let n = 0;
-  const clients: WsTestClient[] = [];
-
-  beforeAll(async () => {
-    storage = await testStorage(engine);
-    server = await startTestServer(storage, { dm_policy: 'friends' });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.stop();
-    storage.dispose();
-  });
-
-  const account = (): Promise<AuthResult> =>
-    server.client().register({ username: `${engine}typing${n++}`, password: PASSWORD });
-  const bearer = (a: AuthResult) => ({ authorization: `Bearer ${a.access_token}` });
-  const post = (path: string, who: AuthResult, body: unknown = {}) =>
-    server.fetch(path, json(body, bearer(who)));
-  const connect = async (who: AuthResult) => {
-    const client = await WsTestClient.connect(server.url, who.access_token);
-    clients.push(client);
-    return client;
-  };
+  const t = e2eServer(engine, { dm_policy: 'friends' });
+  const { account, post, del, connect, befriend } = t;
   const typing = (client: WsTestClient, conversationId: string) =>
     client.request('typing', { conversation_id: conversationId });
   /** Who a client saw typing, after every frame sent to it before this call arrived. */
@@ -46,10 +15,6 @@ describe.each(ENGINES)('typing rules (%s)', (engine) => {
     await client.call('ping');
     return client.events('typing').map((f) => f.data.user_id as string);
   };
-  async function befriend(a: AuthResult, b: AuthResult) {
-    const sent = await post('/v1/friends/requests', a, { user_id: b.user.user_id });
-    await post(`/v1/friends/requests/${sent.body.request.request_id}/accept`, b);
-  }
 
   it('refuses typing from a muted member and, during mute-all, from plain members', async () => {
     const [owner, member, muted] = [await account(), await account(), await account()];
@@ -88,7 +53,7 @@ describe.each(ENGINES)('typing rules (%s)', (engine) => {
     const send = (to: AuthResult) =>
       a.call('message.send', {
         to_user_id: to.user.user_id,
-        client_msg_id: `m-${n++}`,
+        client_msg_id: `m-${t.next()}`,
         type: 'text',
         content: { text: 'hi' },
       });
@@ -107,10 +72,7 @@ describe.each(ENGINES)('typing rules (%s)', (engine) => {
     expect(await typists(a)).toEqual([bob.user.user_id]);
 
     // Under the friends DM policy an old friend cannot type either.
-    await server.fetch(`/v1/friends/${carol.user.user_id}`, {
-      method: 'DELETE',
-      headers: bearer(alice),
-    });
+    await del(`/v1/friends/${carol.user.user_id}`, alice);
     expect((await typing(a, carolChat)).error?.code).toBe('PERMISSION_DENIED');
     expect(await typists(c)).toEqual([]);
     await befriend(carol, alice);
