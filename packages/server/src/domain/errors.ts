@@ -43,4 +43,8 @@ export const unauthenticated = (message = 'The access token is missing, invalid 
 
 export const notFound = (message: string): AppError => new AppError('NOT_FOUND', message);
 
+/** RESOURCE_EXHAUSTED from a rate limit, saying when the caller may try again. */
+export const rateLimited = (message: string, retryAfterMs: number): AppError =>
+  new AppError('RESOURCE_EXHAUSTED', message, { retryAfterMs });
+
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

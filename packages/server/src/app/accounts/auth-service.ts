@@ -1,4 +1,4 @@
-import { AppError, unauthenticated } from '../../domain/errors.js';
+import { AppError, rateLimited, unauthenticated } from '../../domain/errors.js';
 import { isSessionActive, toPublicSession, type PublicSession } from '../../domain/session.js';
 import {
   assertValidPassword,
@@ -144,9 +144,7 @@ export class AuthService {
       this.#options.loginFailures,
     );
     if (byName.limited) {
-      throw new AppError('RESOURCE_EXHAUSTED', 'Too many failed logins; try again later.', {
-        retryAfterMs: byName.retryAfterMs,
-      });
+      throw rateLimited('Too many failed logins; try again later.', byName.retryAfterMs);
     }
     const byAddress = await limiter.reserve(
       `login-failures-address:${client.ip}`,
@@ -154,10 +152,9 @@ export class AuthService {
     );
     if (byAddress.limited) {
       await byName.release();
-      throw new AppError(
-        'RESOURCE_EXHAUSTED',
+      throw rateLimited(
         'Too many failed logins from this address; try again later.',
-        { retryAfterMs: byAddress.retryAfterMs },
+        byAddress.retryAfterMs,
       );
     }
     return [byName, byAddress];
@@ -248,10 +245,9 @@ export class AuthService {
   async #limitSignups(client: ClientInfo): Promise<void> {
     const state = await this.#deps.limiter.hit(`signups:${client.ip}`, this.#options.signups);
     if (state.limited) {
-      throw new AppError(
-        'RESOURCE_EXHAUSTED',
+      throw rateLimited(
         'Too many registrations from this address; try again later.',
-        { retryAfterMs: state.retryAfterMs },
+        state.retryAfterMs,
       );
     }
   }

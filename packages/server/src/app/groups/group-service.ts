@@ -1,5 +1,5 @@
 import { groupConversationId } from '../../domain/conversation.js';
-import { AppError, invalidArgument } from '../../domain/errors.js';
+import { AppError, invalidArgument, rateLimited } from '../../domain/errors.js';
 import {
   GROUP_NAME_MAX,
   GROUP_NOTICE_MAX,
@@ -224,9 +224,7 @@ export class GroupService {
       this.#options.creates,
     );
     if (state.limited) {
-      throw new AppError('RESOURCE_EXHAUSTED', 'Too many groups created; try again later.', {
-        retryAfterMs: state.retryAfterMs,
-      });
+      throw rateLimited('Too many groups created; try again later.', state.retryAfterMs);
     }
   }
 }
