@@ -4,7 +4,7 @@ import type { AppError } from '../../domain/errors.js';
 import { isAppError, type ErrorCode } from '../../domain/errors.js';
 import { codeForStatus, HTTP_STATUS } from '../../protocol/http-status.js';
 
-interface WireError {
+export interface WireError {
   readonly status: number;
   readonly code: ErrorCode;
   readonly message: string;
@@ -64,7 +64,8 @@ export function clientErrorAnswer(err: NodeJS.ErrnoException): {
   }
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, wire: WireError) {
+/** Answers with an error in the protocol's shape, for a refusal that is not thrown. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, wire: WireError) {
   if (wire.retryAfterMs !== undefined) {
     reply.header('retry-after', String(Math.max(1, Math.ceil(wire.retryAfterMs / 1000))));
   }

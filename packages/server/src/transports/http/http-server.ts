@@ -13,7 +13,12 @@ import { groupModerationRoutes } from './routes/group-moderation-routes.js';
 import { groupRoutes, type GroupServices } from './routes/group-routes.js';
 import { worldRoutes } from './routes/world-routes.js';
 import type { ConnectionGuard } from './connection-guard.js';
-import { clientErrorAnswer, frameworkErrorHandler, installErrorHandling } from './error-handler.js';
+import {
+  clientErrorAnswer,
+  frameworkErrorHandler,
+  installErrorHandling,
+  sendError,
+} from './error-handler.js';
 import { endWithHttpError } from '../shared/raw-http-error.js';
 import { registerOpenApi } from './openapi.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -108,16 +113,11 @@ export async function buildHttpServer(
   });
   await app.register(socialRoutes, { auth: deps.auth, social: deps.social });
   app.get('/v1/ws', { schema: { hide: true } }, async (request, reply) =>
-    reply
-      .status(426)
-      .header('upgrade', 'websocket')
-      .send({
-        error: {
-          code: 'FAILED_PRECONDITION',
-          message: 'This is the WebSocket endpoint: connect with a WebSocket client.',
-          trace_id: request.id,
-        },
-      }),
+    sendError(request, reply.header('upgrade', 'websocket'), {
+      status: 426,
+      code: 'FAILED_PRECONDITION',
+      message: 'This is the WebSocket endpoint: connect with a WebSocket client.',
+    }),
   );
   return app;
 }
@@ -155,12 +155,10 @@ function serveHealthOnlyConnections(app: FastifyInstance, connections: Connectio
     reply.header('connection', 'close');
     if (HEALTH_PATHS.has(request.url.split('?')[0] ?? '')) return;
     // Answered here, not thrown: a server at its limit should not also log every refusal.
-    return reply.status(503).send({
-      error: {
-        code: 'UNAVAILABLE',
-        message: 'The server is at its connection limit; try again later.',
-        trace_id: request.id,
-      },
+    return sendError(request, reply, {
+      status: 503,
+      code: 'UNAVAILABLE',
+      message: 'The server is at its connection limit; try again later.',
     });
   });
 }
