@@ -210,6 +210,7 @@ export async function createParley(
   };
 
   let address = '';
+  const grpcAddress = () => joinHostPort(config.grpc_host, callbackPort);
   let extTimer: NodeJS.Timeout | undefined;
   return {
     config,
@@ -218,7 +219,7 @@ export async function createParley(
     http,
     url: () => address,
     grpcPort: () => callbackPort,
-    grpcAddress: () => joinHostPort(config.grpc_host, callbackPort),
+    grpcAddress,
     connectionCount: () => messaging.hub.count(),
     async start() {
       await extensions.registry.start();
@@ -232,7 +233,7 @@ export async function createParley(
       });
       sweeper = setInterval(() => void sweepTokens(), TOKEN_SWEEP_INTERVAL_MS).unref();
       health.markReady();
-      const grpc = joinHostPort(config.grpc_host, callbackPort);
+      const grpc = grpcAddress();
       logger.info(
         {
           url: address,
