@@ -1,10 +1,12 @@
 /**
  * Bus: delivers encoded frames to the connections of the gateways, by topic.
  *
- * Topics are `user:<user_id>` (every connection of a user) and `conv:<conversation_id>` (every
- * connection subscribed to a group or world conversation). A gateway subscribes to a topic
- * while it holds a connection that wants it, so in a cluster a frame travels only to gateways
- * with interest (the NATS adapter maps topics to subjects).
+ * Topics are `user:<user_id>` (every connection of a user), `conv:<conversation_id>` (every
+ * connection subscribed to a group or world conversation), `gateway:<node_id>` (one gateway:
+ * frames for a list of its users, from the large-group fan-out workers) and `cache` (every node:
+ * cache invalidations). A gateway subscribes to a topic while it holds a connection that wants
+ * it, so in a cluster a frame travels only to gateways with interest (the NATS adapter maps
+ * topics to subjects: `im.user.<id>`, `im.conv.<id>`, `im.downstream.<node_id>`, `im.cache`).
  *
  * Guarantees:
  * - At most once, no persistence: a subscriber that is not there when a message is published
@@ -25,7 +27,17 @@ export type BusControl =
       readonly sessionId: string;
       readonly code: number;
       readonly reason: string;
+    }
+  /** Entries of a per-process cache are stale on every node (published on the `cache` topic). */
+  | {
+      readonly kind: 'invalidate';
+      readonly cache: CacheName;
+      /** The entries' keys (user ids, conversation ids or session ids, per cache). */
+      readonly keys: readonly string[];
     };
+
+/** The per-process caches that listen for invalidations. */
+export type CacheName = 'social' | 'conversation' | 'session';
 
 export interface BusMessage {
   /** A protocol frame, encoded once (UTF-8 JSON text). */
@@ -34,6 +46,8 @@ export interface BusMessage {
   readonly exceptConnection?: string;
   /** Not delivered to any connection of this user. */
   readonly exceptUser?: string;
+  /** Delivered only to connections of these users (the `gateway:<node_id>` topic). */
+  readonly users?: readonly string[];
   readonly control?: BusControl;
 }
 
@@ -43,8 +57,12 @@ export interface Bus {
   publish(topic: string, message: BusMessage): void;
   /** Returns the function that ends this subscription. */
   subscribe(topic: string, handler: BusHandler): () => void;
+  /** Resolves while the bus can deliver; rejects with the reason when it cannot (for /ready). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export const userTopic = (userId: string): string => `user:${userId}`;
 export const conversationTopic = (conversationId: string): string => `conv:${conversationId}`;
+export const gatewayTopic = (nodeId: string): string => `gateway:${nodeId}`;
+export const CACHE_TOPIC = 'cache';

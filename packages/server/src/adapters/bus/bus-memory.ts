@@ -48,6 +48,8 @@ export class MemoryBus implements Bus {
     return this.#topics.size;
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.#topics.clear();
   }

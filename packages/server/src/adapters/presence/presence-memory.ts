@@ -4,6 +4,8 @@ import type { Presence, PresenceStatus } from '../../ports/presence.js';
 export interface MemoryPresenceOptions {
   /** Most offline users whose last_seen is kept; the oldest are forgotten first. */
   readonly maxLastSeen?: number;
+  /** This process's node id, reported by `gatewaysOf` (default `local`). */
+  readonly gatewayId?: string;
 }
 
 /** The in-process Presence: a map of user → live connection ids. */
@@ -11,9 +13,11 @@ export class MemoryPresence implements Presence {
   readonly #connections = new Map<string, Set<string>>();
   readonly #lastSeen = new Map<string, number>();
   readonly #maxLastSeen: number;
+  readonly #gatewayId: string;
 
   constructor(options: MemoryPresenceOptions = {}) {
     this.#maxLastSeen = options.maxLastSeen ?? 1_000_000;
+    this.#gatewayId = options.gatewayId ?? 'local';
   }
 
   async connect(userId: string, connectionId: string): Promise<{ first: boolean }> {
@@ -49,4 +53,23 @@ export class MemoryPresence implements Presence {
   async connections(userId: string): Promise<string[]> {
     return [...(this.#connections.get(userId) ?? [])];
   }
+
+  async gatewaysOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    for (const userId of userIds) {
+      if (this.#connections.has(userId)) result.set(userId, [this.#gatewayId]);
+    }
+    return result;
+  }
+
+  /** One process: its gateway lives as long as the process. */
+  async touch(): Promise<void> {}
+
+  async sweep(): Promise<string[]> {
+    return [];
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
 }

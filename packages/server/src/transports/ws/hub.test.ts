@@ -22,6 +22,7 @@ class CountingBus implements Bus {
       handlers.delete(handler);
     };
   }
+  async ping(): Promise<void> {}
   async close(): Promise<void> {}
   #count(): void {
     this.perTurn[this.perTurn.length - 1] = (this.perTurn.at(-1) ?? 0) + 1;
