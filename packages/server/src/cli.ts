@@ -9,7 +9,9 @@ import { VERSION } from './version.js';
 const USAGE = `parley ${VERSION}: the Parley instant-messaging server
 
 Usage:
-  parley start [--config FILE]     serve HTTP on PARLEY_HOST:PARLEY_PORT (default 0.0.0.0:8080)
+  parley start [--config FILE] [--role ROLES]
+                                   serve HTTP on PARLEY_HOST:PARLEY_PORT (default 0.0.0.0:8080);
+                                   ROLES: all (default) or a comma list of gateway, api, worker
   parley migrate [--config FILE]   apply pending database migrations, then exit
   parley --help | --version
 
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       config: { type: 'string', short: 'c' },
+      role: { type: 'string', short: 'r' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -43,7 +46,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
     return 2;
   }
-  const config = loadConfig({ file: values.config });
+  const config = loadConfig({
+    file: values.config,
+    ...(values.role !== undefined && { overrides: { role: values.role } }),
+  });
   return command === 'migrate' ? migrate(config) : start(config);
 }
 

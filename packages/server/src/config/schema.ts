@@ -55,6 +55,26 @@ const extStatic = z.preprocess(
     .strict(),
 );
 
+const ROLE_NAMES = ['gateway', 'api', 'worker'] as const;
+export type Role = (typeof ROLE_NAMES)[number];
+
+/** `all` or a comma list of gateway, api and worker, as the list of roles it names. */
+export function parseRoles(text: string): readonly Role[] | undefined {
+  const names = text.split(',').map((name) => name.trim().toLowerCase());
+  if (names.length === 1 && names[0] === 'all') return ROLE_NAMES;
+  if (names.some((n) => !(ROLE_NAMES as readonly string[]).includes(n))) return undefined;
+  return ROLE_NAMES.filter((role) => names.includes(role));
+}
+
+const roles = z.string().refine((text) => parseRoles(text) !== undefined, {
+  message: 'must be all or a comma list of gateway, api and worker',
+});
+
+const urlOf = (schemes: readonly string[], example: string) =>
+  z.string().refine((url) => schemes.some((scheme) => url.startsWith(`${scheme}://`)), {
+    message: `must be a URL such as ${example}`,
+  });
+
 const databaseUrl = z
   .string()
   .refine((url) => /^postgres(ql)?:\/\//.test(url), {
@@ -124,6 +144,20 @@ export const ConfigSchema = z
     ext_queue: int(0, 1_000_000).default(256),
     ext_breaker_failures: int(1, 1_000).default(5),
     ext_breaker_open_ms: int(10, 600_000).default(1_000),
+    role: roles.default('all'),
+    node_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, - or _')
+      .optional(),
+    nats_url: urlOf(['nats'], 'nats://host:4222').optional(),
+    redis_url: urlOf(['redis', 'rediss'], 'redis://host:6379').optional(),
+    admin_token: z.string().min(16, 'must be at least 16 characters').optional(),
+    presence_ttl: int(3, 3600).default(15),
+    fanout_worker_threshold: int(2, 10_000_000).default(1_000),
+    fanout_batch_size: int(10, 100_000).default(1_000),
+    task_ack_wait: int(1, 3600).default(30),
+    task_concurrency: int(1, 10_000).default(32),
+    membership_ttl: int(2, 600).default(10),
   })
   .strict();
 
@@ -198,4 +232,20 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   ext_queue: 'Extension calls waiting per message type beyond those in flight; more degrade.',
   ext_breaker_failures: "Consecutive failures that open an extension instance's circuit breaker.",
   ext_breaker_open_ms: 'How long an open breaker keeps traffic away before a trial call.',
+  role: 'all (one process does everything) or a comma list of gateway, api and worker (docs/operations.md).',
+  node_id: "This node's name in the cluster (letters, digits, - and _). Unset: generated at start.",
+  nats_url:
+    'NATS server (JetStream enabled): the cluster bus and task queue. Unset: in-process (one node only).',
+  redis_url:
+    'Redis: presence and rate limits shared by the cluster. Unset: in-process (one node only).',
+  admin_token:
+    'Bearer token for the operator endpoints under /v1/admin/ (at least 16 characters). Unset: they answer 404.',
+  presence_ttl: "Seconds after which a silent gateway's users count as offline (cluster presence).",
+  fanout_worker_threshold:
+    "Members above which a group's messages fan out from workers in batches (cluster shape only).",
+  fanout_batch_size: 'Members looked up per batch of a large-group fan-out task.',
+  task_ack_wait: 'Seconds a background task may run unacknowledged before another worker takes it.',
+  task_concurrency: 'Background tasks a worker runs at once.',
+  membership_ttl:
+    "Seconds after which a dead node leaves the cluster's membership list (etcd lease).",
 };

@@ -54,6 +54,8 @@ export interface HttpServerOptions {
   readonly keepAliveTimeoutMs: number;
   /** Bounds on open connections; its health-only connections get health checks only. */
   readonly connections: ConnectionGuard;
+  /** Which routes this node serves besides /health, /ready and /metrics (default: all). */
+  readonly routes?: { readonly api: boolean; readonly gateway: boolean };
 }
 
 const HEALTH_PATHS = new Set(['/health', '/ready']);
@@ -100,6 +102,16 @@ export async function buildHttpServer(
 
   await registerOpenApi(app, options.version);
   await app.register(opsRoutes, { health: deps.health, registry: deps.metrics.registry });
+  if (options.routes?.gateway !== false) {
+    app.get('/v1/ws', { schema: { hide: true } }, async (request, reply) =>
+      sendError(request, reply.header('upgrade', 'websocket'), {
+        status: 426,
+        code: 'FAILED_PRECONDITION',
+        message: 'This is the WebSocket endpoint: connect with a WebSocket client.',
+      }),
+    );
+  }
+  if (options.routes?.api === false) return app;
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(userRoutes, { auth: deps.auth, users: deps.users });
   await app.register(conversationRoutes, { auth: deps.auth, services: deps.messaging });
@@ -112,13 +124,6 @@ export async function buildHttpServer(
     moderation: deps.groups.moderation,
   });
   await app.register(socialRoutes, { auth: deps.auth, social: deps.social });
-  app.get('/v1/ws', { schema: { hide: true } }, async (request, reply) =>
-    sendError(request, reply.header('upgrade', 'websocket'), {
-      status: 426,
-      code: 'FAILED_PRECONDITION',
-      message: 'This is the WebSocket endpoint: connect with a WebSocket client.',
-    }),
-  );
   return app;
 }
 

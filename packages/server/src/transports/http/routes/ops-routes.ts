@@ -3,8 +3,16 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { HealthService } from '../../../app/ops/health-service.js';
 
+const EngineState = z.object({
+  status: z.enum(['up', 'down']),
+  latency_ms: z.number(),
+  error: z.string().optional(),
+});
+
 const Health = z.object({
   status: z.enum(['healthy', 'unhealthy']),
+  node_id: z.string(),
+  roles: z.array(z.string()),
   connections: z.number().int(),
   store: z.object({
     engine: z.string(),
@@ -12,8 +20,11 @@ const Health = z.object({
     latency_ms: z.number(),
     error: z.string().optional(),
   }),
+  engines: z.record(z.string(), EngineState),
   uptime_s: z.number().int(),
 });
+
+const Ready = z.object({ ready: z.boolean(), down: z.array(z.string()).optional() });
 
 /** /health, /ready and /metrics: no auth, for probes and scrapers. */
 export const opsRoutes: FastifyPluginAsyncZod<{
@@ -40,13 +51,14 @@ export const opsRoutes: FastifyPluginAsyncZod<{
     {
       schema: {
         tags: ['operations'],
-        summary: 'Whether this instance takes new work (503 while starting or draining).',
-        response: { 200: z.object({ ready: z.boolean() }), 503: z.object({ ready: z.boolean() }) },
+        summary:
+          'Whether this instance takes new work (503 while starting, draining, or while an engine it needs does not answer).',
+        response: { 200: Ready, 503: Ready },
       },
     },
     async (_request, reply) => {
-      const ready = health.isReady();
-      return reply.status(ready ? 200 : 503).send({ ready });
+      const readiness = await health.readiness();
+      return reply.status(readiness.ready ? 200 : 503).send(readiness);
     },
   );
 

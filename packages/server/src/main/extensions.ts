@@ -1,14 +1,14 @@
 /** Part of the composition root: the extension registry, invoker and router. */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { GrpcExtInvoker } from './adapters/ext-invoker/grpc-invoker.js';
-import { EtcdExtRegistry } from './adapters/registry/registry-etcd.js';
-import { toInstance, toTypeConfig } from './adapters/registry/registry-records.js';
-import { StaticExtRegistry } from './adapters/registry/registry-static.js';
-import type { Config } from './config/schema.js';
-import { ExtRouter } from './extensions/ext-router.js';
-import { createExtMetrics } from './observability/ext-metrics.js';
-import type { CallbackTokens, ExtRegistry } from './ports/extensions.js';
+import { GrpcExtInvoker } from '../adapters/ext-invoker/grpc-invoker.js';
+import { EtcdExtRegistry } from '../adapters/registry/registry-etcd.js';
+import { toInstance, toTypeConfig } from '../adapters/registry/registry-records.js';
+import { StaticExtRegistry } from '../adapters/registry/registry-static.js';
+import type { Config } from '../config/schema.js';
+import { ExtRouter } from '../extensions/ext-router.js';
+import { createExtMetrics } from '../observability/ext-metrics.js';
+import type { CallbackTokens, ExtRegistry } from '../ports/extensions.js';
 
 export interface ExtensionParts {
   readonly registry: ExtRegistry;

@@ -1,22 +1,22 @@
 /** Part of the composition root: the social graph's use cases and its send policy. */
-import { Fanout } from './app/messaging/fanout.js';
-import type { GroupAddPolicy } from './app/groups/group-add-policy.js';
-import type { SendPolicy } from './app/messaging/send-policy.js';
-import { BlockService } from './app/social/block-service.js';
-import { FriendRequestService } from './app/social/friend-request-service.js';
-import { FriendService } from './app/social/friend-service.js';
-import { SocialEvents } from './app/social/social-events.js';
-import { SocialGraph } from './app/social/social-graph.js';
-import { SocialGroupAddPolicy, type GroupAddMode } from './app/social/social-group-add-policy.js';
+import { Fanout } from '../app/messaging/fanout.js';
+import type { GroupAddPolicy } from '../app/groups/group-add-policy.js';
+import type { SendPolicy } from '../app/messaging/send-policy.js';
+import { BlockService } from '../app/social/block-service.js';
+import { FriendRequestService } from '../app/social/friend-request-service.js';
+import { FriendService } from '../app/social/friend-service.js';
+import { SocialEvents } from '../app/social/social-events.js';
+import { SocialGraph } from '../app/social/social-graph.js';
+import { SocialGroupAddPolicy, type GroupAddMode } from '../app/social/social-group-add-policy.js';
 import {
   SocialSendPolicy,
   type DmPolicy,
   type GuestPolicy,
-} from './app/social/social-send-policy.js';
-import type { Bus } from './ports/bus.js';
-import type { Store } from './ports/store.js';
-import type { Clock, Ids } from './ports/system.js';
-import type { SocialServices } from './transports/http/routes/social-routes.js';
+} from '../app/social/social-send-policy.js';
+import type { Bus } from '../ports/bus.js';
+import type { Store } from '../ports/store.js';
+import type { Clock, Ids } from '../ports/system.js';
+import type { SocialServices } from '../transports/http/routes/social-routes.js';
 
 export interface SocialParts {
   readonly services: SocialServices;

@@ -1,0 +1,138 @@
+/** The edge tier of the composition root: HTTP for every role, WebSocket and gRPC by role. */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { HealthService } from '../app/ops/health-service.js';
+import type { Config } from '../config/schema.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Clock, Ids } from '../ports/system.js';
+import { ExtCallbackServer } from '../transports/grpc/ext-callback-server.js';
+import { ConnectionGuard } from '../transports/http/connection-guard.js';
+import { buildHttpServer } from '../transports/http/http-server.js';
+import { VERSION } from '../version.js';
+import type { Engines } from './engines.js';
+import { composeGateway } from './gateway.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { NodePlan } from './roles.js';
+import type { UseCases } from './use-cases.js';
+
+/** Connections past max_connections still accepted, for health checks only. */
+const HEALTH_CHECK_HEADROOM = 64;
+
+export interface Edges {
+  readonly http: FastifyInstance;
+  readonly health: HealthService;
+  url(): string;
+  connectionCount(): number;
+}
+
+export async function composeEdges(
+  config: Config,
+  plan: NodePlan,
+  engines: Engines,
+  useCases: UseCases,
+  lifecycle: Lifecycle,
+  deps: {
+    clock: Clock;
+    ids: Ids;
+    logger: Logger;
+    metrics: Metrics;
+    onGrpcPort: (port: number) => void;
+  },
+): Promise<Edges> {
+  const { clock, logger, metrics } = deps;
+  const { auth, messaging } = useCases;
+  const gatewayParts = plan.roles.has('gateway')
+    ? composeGateway({
+        config,
+        nodeId: plan.nodeId,
+        store: engines.store,
+        bus: engines.bus,
+        presence: engines.presence,
+        fanout: messaging.fanout,
+        services: messaging.services,
+        clock,
+        ids: deps.ids,
+        logger,
+        authenticate: (token) => auth.authenticate(token),
+        onSlowConsumer: () => metrics.wsSlowConsumers.inc(),
+      })
+    : undefined;
+  const connectionCount = () => gatewayParts?.hub.count() ?? 0;
+  const health = new HealthService({
+    store: engines.store,
+    clock,
+    connections: { count: connectionCount },
+    engines: engines.probes,
+    node: { id: plan.nodeId, roles: [...plan.roles] },
+  });
+
+  if (plan.roles.has('api')) {
+    const callbacks = new ExtCallbackServer(messaging.extensionFlow, logger);
+    lifecycle.add({
+      name: 'gRPC server',
+      start: async () =>
+        deps.onGrpcPort(await callbacks.listen(config.grpc_host, config.grpc_port)),
+      stop: () => callbacks.close(),
+    });
+  }
+
+  const connections = new ConnectionGuard({
+    maxPerAddress: config.max_connections_per_address,
+    maxTotal: config.max_connections,
+    healthHeadroom: HEALTH_CHECK_HEADROOM,
+  });
+  const http = await buildHttpServer(
+    {
+      auth,
+      users: useCases.users,
+      health,
+      messaging: messaging.services,
+      social: useCases.social.services,
+      groups: messaging.groups,
+      worlds: messaging.worlds,
+      metrics,
+      logger,
+    },
+    {
+      bodyLimit: config.body_limit,
+      trustProxy: config.trust_proxy,
+      version: VERSION,
+      headersTimeoutMs: config.http_headers_timeout * 1000,
+      requestTimeoutMs: config.http_request_timeout * 1000,
+      keepAliveTimeoutMs: config.http_keep_alive_timeout * 1000,
+      connections,
+      routes: { api: plan.roles.has('api'), gateway: gatewayParts !== undefined },
+    },
+  );
+  let address = '';
+  lifecycle.add({
+    name: 'HTTP server',
+    start: async () => {
+      address = await http.listen({
+        host: config.host,
+        port: config.port,
+        backlog: config.listen_backlog,
+      });
+    },
+    stop: async () => {
+      const deadline = config.shutdown_timeout * 1000;
+      const timer = setTimeout(() => http.server.closeAllConnections(), deadline).unref();
+      try {
+        await http.close();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  });
+  if (gatewayParts !== undefined) {
+    lifecycle.add({
+      name: 'WebSocket gateway',
+      start: async () => gatewayParts.gateway.attach(http.server, connections),
+      stop: async () => {
+        gatewayParts.hub.close();
+        gatewayParts.gateway.close();
+      },
+    });
+  }
+  return { http, health, url: () => address, connectionCount };
+}

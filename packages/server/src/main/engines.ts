@@ -1,0 +1,61 @@
+/**
+ * The engines tier of the composition root: store, bus, presence, rate limiter, task queue and
+ * membership, in-process by default, the shared ones when configured (docs/operations.md).
+ */
+import type { Logger } from 'pino';
+import { MemoryBus } from '../adapters/bus/bus-memory.js';
+import { MemoryPresence } from '../adapters/presence/presence-memory.js';
+import { MemoryRateLimiter } from '../adapters/rate-limit/rate-limiter-memory.js';
+import { openPostgresStore } from '../adapters/store/postgres.js';
+import { openSqliteStore } from '../adapters/store/sqlite.js';
+import type { EngineProbe } from '../app/ops/health-service.js';
+import type { Config } from '../config/schema.js';
+import type { Bus } from '../ports/bus.js';
+import type { Presence } from '../ports/presence.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
+import type { Store } from '../ports/store.js';
+import type { Clock } from '../ports/system.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { NodePlan } from './roles.js';
+
+export interface Engines {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly presence: Presence;
+  readonly limiter: RateLimiter;
+  /** The shared engines /ready and /health probe (empty on the embedded shape). */
+  readonly probes: readonly EngineProbe[];
+}
+
+export function openStore(config: Config, logger?: Logger): Store {
+  return config.database_url === undefined
+    ? openSqliteStore(config.data_dir)
+    : openPostgresStore({
+        url: config.database_url,
+        poolSize: config.database_pool_size,
+        onIdleError: (err) => logger?.warn({ err }, 'an idle PostgreSQL connection failed'),
+      });
+}
+
+/** Opens the store (migrated) and the other engines, each a lifecycle part. */
+export async function openEngines(
+  config: Config,
+  plan: NodePlan,
+  lifecycle: Lifecycle,
+  deps: { logger: Logger; clock: Clock },
+): Promise<Engines> {
+  const { logger, clock } = deps;
+  const store = openStore(config, logger);
+  lifecycle.add({ name: 'store', stop: () => store.close() });
+  const { applied } = await store.migrate();
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+
+  const bus = new MemoryBus({
+    onHandlerError: (err, topic) => logger.error({ err, topic }, 'bus handler failed'),
+  });
+  lifecycle.add({ name: 'bus', stop: () => bus.close() });
+  const presence = new MemoryPresence({ gatewayId: plan.nodeId });
+  // One limiter for every per-user and per-address rule (their keys are namespaced).
+  const limiter = new MemoryRateLimiter(clock);
+  return { store, bus, presence, limiter, probes: [] };
+}

@@ -1,0 +1,66 @@
+/** Part of the composition root: the WebSocket gateway (the `gateway` role's edge). */
+import type { Logger } from 'pino';
+import type { AuthContext } from '../app/accounts/auth-context.js';
+import type { Fanout } from '../app/messaging/fanout.js';
+import { PresenceService } from '../app/presence/presence-service.js';
+import type { Config } from '../config/schema.js';
+import type { Bus } from '../ports/bus.js';
+import type { Presence } from '../ports/presence.js';
+import type { Store } from '../ports/store.js';
+import type { Clock, Ids } from '../ports/system.js';
+import { Hub } from '../transports/ws/hub.js';
+import { RequestHandler } from '../transports/ws/request-handler.js';
+import { WsGateway } from '../transports/ws/ws-gateway.js';
+import { wsOps, type WsServices } from '../transports/ws/ws-ops.js';
+
+/** Request frames that may wait per connection, counted in largest frames (4 MiB by default). */
+const WAITING_FRAMES = 4;
+
+export interface GatewayParts {
+  readonly hub: Hub;
+  readonly gateway: WsGateway;
+}
+
+export function composeGateway(deps: {
+  config: Config;
+  nodeId: string;
+  store: Store;
+  bus: Bus;
+  presence: Presence;
+  fanout: Fanout;
+  services: WsServices;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  authenticate: (token: string) => Promise<AuthContext>;
+  onSlowConsumer: () => void;
+}): GatewayParts {
+  const { config, store, clock, logger } = deps;
+  const hub = new Hub(deps.bus, { gatewayId: deps.nodeId });
+  const gateway = new WsGateway(
+    {
+      authenticate: deps.authenticate,
+      store,
+      hub,
+      presence: new PresenceService({ presence: deps.presence, store, fanout: deps.fanout, clock }),
+      requests: new RequestHandler(wsOps(deps.services), clock, logger),
+      clock,
+      ids: deps.ids,
+      logger,
+      onSlowConsumer: deps.onSlowConsumer,
+    },
+    {
+      maxFrameBytes: config.ws_max_frame_bytes,
+      maxContentBytes: config.max_content_bytes,
+      sendQueueBytes: config.ws_send_queue_bytes,
+      ratePerSecond: config.ws_rate_per_second,
+      rateBurst: config.ws_rate_burst,
+      maxInflight: config.ws_max_inflight,
+      // Waiting requests hold their frames: a few frames' worth, whatever the burst.
+      maxWaitingBytes: WAITING_FRAMES * config.ws_max_frame_bytes,
+      idleTimeoutMs: config.ws_idle_timeout * 1000,
+      pingIntervalMs: config.ws_ping_interval * 1000,
+    },
+  );
+  return { hub, gateway };
+}
