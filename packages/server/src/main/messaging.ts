@@ -20,6 +20,7 @@ import { MembershipService } from '../app/groups/membership-service.js';
 import { ModerationService } from '../app/groups/moderation-service.js';
 import { WorldService } from '../app/groups/world-service.js';
 import type { Config } from '../config/schema.js';
+import type { CacheSync } from '../app/cluster/cache-sync.js';
 import type { Bus } from '../ports/bus.js';
 import type { CallbackTokens } from '../ports/extensions.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
@@ -39,6 +40,8 @@ export interface MessagingParts {
 
 export function composeMessaging(deps: {
   config: Config;
+  /** Keeps the conversation cache true across nodes. */
+  cacheSync: CacheSync;
   store: Store;
   bus: Bus;
   clock: Clock;
@@ -57,7 +60,7 @@ export function composeMessaging(deps: {
   callbackTokens: CallbackTokens;
 }): MessagingParts {
   const { config, store, bus, clock, ids, logger } = deps;
-  const access = new ConversationAccess(store);
+  const access = new ConversationAccess(store, deps.cacheSync);
   const fanout = new Fanout(bus);
   const policy = deps.sendPolicy;
   const conversations = new ConversationService({ store, access, bus, clock, policy });

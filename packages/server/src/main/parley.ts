@@ -66,6 +66,7 @@ export async function createParley(
       ids,
       logger,
       metrics: metrics.registry,
+      nodeId: plan.nodeId,
       callbackAddr: () => config.grpc_advertise_addr ?? joinHostPort(callbackHost, grpcPort),
     });
     const edges = await composeEdges(config, plan, engines, useCases, lifecycle, {

@@ -13,6 +13,7 @@ import {
   type DmPolicy,
   type GuestPolicy,
 } from '../app/social/social-send-policy.js';
+import type { CacheSync } from '../app/cluster/cache-sync.js';
 import type { Bus } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Clock, Ids } from '../ports/system.js';
@@ -29,6 +30,8 @@ export interface SocialParts {
 export function composeSocial(deps: {
   store: Store;
   bus: Bus;
+  /** Drops changed friend and block sets on the other nodes. */
+  cacheSync: CacheSync;
   clock: Clock;
   ids: Ids;
   dmPolicy: DmPolicy;
@@ -37,7 +40,7 @@ export function composeSocial(deps: {
 }): SocialParts {
   const { store, clock, ids, dmPolicy, guestPolicy } = deps;
   // One graph for the use cases that change it and the policy that reads it.
-  const graph = new SocialGraph(store);
+  const graph = new SocialGraph(store, undefined, deps.cacheSync);
   const events = new SocialEvents(new Fanout(deps.bus));
   return {
     services: {

@@ -9,6 +9,7 @@ import { RandomSecretTokens } from '../adapters/security/secret-tokens.js';
 import { loadSigningKey } from '../adapters/security/signing-key.js';
 import { AuthService } from '../app/accounts/auth-service.js';
 import { UserService } from '../app/accounts/user-service.js';
+import { CacheSync } from '../app/cluster/cache-sync.js';
 import type { Config } from '../config/schema.js';
 import type { Clock, Ids } from '../ports/system.js';
 import type { Engines } from './engines.js';
@@ -36,6 +37,7 @@ export async function composeUseCases(
     ids: Ids;
     logger: Logger;
     metrics: Registry;
+    nodeId: string;
     /** host:port of the extension callback service, once known. */
     callbackAddr: () => string;
   },
@@ -82,9 +84,12 @@ export async function composeUseCases(
       extensions.invoker.close();
     },
   });
+  const cacheSync = new CacheSync(bus, deps.nodeId);
+  lifecycle.add({ name: 'cache sync', stop: async () => cacheSync.close() });
   const social = composeSocial({
     store,
     bus,
+    cacheSync,
     clock,
     ids,
     dmPolicy: config.dm_policy,
@@ -93,6 +98,7 @@ export async function composeUseCases(
   });
   const messaging = composeMessaging({
     config,
+    cacheSync,
     store,
     bus,
     clock,

@@ -34,6 +34,8 @@ export type BusControl =
       readonly cache: CacheName;
       /** The entries' keys (user ids, conversation ids or session ids, per cache). */
       readonly keys: readonly string[];
+      /** The node that made the change (it has updated its own cache already). */
+      readonly origin: string;
     };
 
 /** The per-process caches that listen for invalidations. */

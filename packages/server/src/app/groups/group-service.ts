@@ -160,6 +160,7 @@ export class GroupService {
     permissions.own((await this.requireMember(group, auth.userId)).role);
     const data = { group_id: group.id, conversation_id: group.conversationId };
     if (await this.#deps.store.groups.dissolve(groupId, this.#deps.clock.now())) {
+      this.#deps.access.forget(group.conversationId);
       this.#deps.events.dissolved(group.conversationId, data);
     }
   }

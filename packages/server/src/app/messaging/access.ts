@@ -3,6 +3,7 @@ import { singleConversationMembers, type ConversationType } from '../../domain/c
 import { AppError } from '../../domain/errors.js';
 import { permissions } from '../../domain/group.js';
 import type { Store } from '../../ports/store.js';
+import type { CacheSync } from '../cluster/cache-sync.js';
 
 export interface ConversationRef {
   readonly id: string;
@@ -14,14 +15,20 @@ const KNOWN_MAX = 100_000;
 /**
  * Who may read and post where. Single conversations name their two members in their id, so
  * their check needs no membership read; group and world conversations check membership.
- * A conversation's type never changes, so known ones are remembered (bounded).
+ * A conversation's type never changes, so known ones are remembered (bounded); a conversation
+ * that ends (a dissolved group) is forgotten here and, through the CacheSync, on every node.
  */
 export class ConversationAccess {
   readonly #store: Store;
   readonly #known = new Map<string, ConversationType>();
+  readonly #sync: CacheSync | undefined;
 
-  constructor(store: Store) {
+  constructor(store: Store, sync?: CacheSync) {
     this.#store = store;
+    this.#sync = sync;
+    sync?.subscribe('conversation', (ids) => {
+      for (const id of ids) this.#known.delete(id);
+    });
   }
 
   /** The conversation, when `userId` is a member; NOT_FOUND or PERMISSION_DENIED otherwise. */
@@ -66,6 +73,12 @@ export class ConversationAccess {
   /** True when the conversation is known to exist (no read needed). */
   knows(conversationId: string): boolean {
     return this.#known.has(conversationId);
+  }
+
+  /** The conversation ended: no node answers from memory for it any more. */
+  forget(conversationId: string): void {
+    this.#known.delete(conversationId);
+    this.#sync?.publish('conversation', [conversationId]);
   }
 
   remember(ref: ConversationRef): void {

@@ -1,4 +1,5 @@
 import type { Store } from '../../ports/store.js';
+import type { CacheSync } from '../cluster/cache-sync.js';
 import { BoundedSetCache } from './bounded-set-cache.js';
 
 export interface SocialGraphOptions {
@@ -18,14 +19,19 @@ export const DEFAULT_SOCIAL_GRAPH_OPTIONS: SocialGraphOptions = {
  * send: each user's friend set and the set of users who blocked them, loaded from the store
  * on first use, bounded, and updated by the social use cases after each change commits.
  *
- * It is exact for changes made through this process. Another process (the cluster shape)
- * changing the graph is not seen until the set is evicted or this process restarts.
+ * It is exact for changes made through this process. With a CacheSync (the cluster shape),
+ * each change also drops the changed sets on every other node, which reload them on next use.
  */
 export class SocialGraph {
   readonly #friends: BoundedSetCache;
   readonly #blockedBy: BoundedSetCache;
+  readonly #sync: CacheSync | undefined;
 
-  constructor(store: Store, options: SocialGraphOptions = DEFAULT_SOCIAL_GRAPH_OPTIONS) {
+  constructor(
+    store: Store,
+    options: SocialGraphOptions = DEFAULT_SOCIAL_GRAPH_OPTIONS,
+    sync?: CacheSync,
+  ) {
     this.#friends = new BoundedSetCache(
       (userId, limit) => store.friends.friendIds(userId, limit),
       (userId, friendId) => store.friends.areFriends(userId, friendId),
@@ -36,6 +42,14 @@ export class SocialGraph {
       (userId, blockerId) => store.blocks.isBlocked(blockerId, userId),
       { maxKeys: options.maxUsers, maxSetSize: options.maxSetSize },
     );
+    this.#sync = sync;
+    // Keys: `f:<user>` for a user's friend set, `b:<user>` for the users who blocked them.
+    sync?.subscribe('social', (keys) => {
+      for (const key of keys) {
+        if (key.startsWith('f:')) this.#friends.forget(key.slice(2));
+        else if (key.startsWith('b:')) this.#blockedBy.forget(key.slice(2));
+      }
+    });
   }
 
   areFriends(userId: string, otherId: string): Promise<boolean> {
@@ -50,19 +64,23 @@ export class SocialGraph {
   friendshipAdded(userA: string, userB: string): void {
     this.#friends.add(userA, userB);
     this.#friends.add(userB, userA);
+    this.#sync?.publish('social', [`f:${userA}`, `f:${userB}`]);
   }
 
   friendshipRemoved(userA: string, userB: string): void {
     this.#friends.remove(userA, userB);
     this.#friends.remove(userB, userA);
+    this.#sync?.publish('social', [`f:${userA}`, `f:${userB}`]);
   }
 
   blockAdded(blockerId: string, blockedId: string): void {
     this.#blockedBy.add(blockedId, blockerId);
+    this.#sync?.publish('social', [`b:${blockedId}`]);
   }
 
   blockRemoved(blockerId: string, blockedId: string): void {
     this.#blockedBy.remove(blockedId, blockerId);
+    this.#sync?.publish('social', [`b:${blockedId}`]);
   }
 
   /** Sets held in memory (for tests and metrics). */
