@@ -2,6 +2,7 @@ import type { ConversationType } from '../../domain/conversation.js';
 import { singleConversationMembers } from '../../domain/conversation.js';
 import { conversationTopic, userTopic, type Bus } from '../../ports/bus.js';
 import { encodeEvent } from '../../protocol/ws-frames.js';
+import type { LargeGroupFanout } from '../cluster/large-group-fanout.js';
 
 /** Who must not get an event: the connection (or every connection of the user) that caused it. */
 export interface Exclusion {
@@ -12,13 +13,16 @@ export interface Exclusion {
 /**
  * Publishes a conversation's events. The frame is encoded once; single conversations go to
  * the two users' topics, group and world conversations to the conversation's topic, where
- * only online subscribers exist: no work here grows with offline members.
+ * only online subscribers exist: no work here grows with offline members. In the cluster
+ * shape, groups over a threshold go to the workers instead (LargeGroupFanout).
  */
 export class Fanout {
   readonly #bus: Bus;
+  readonly #large: LargeGroupFanout | undefined;
 
-  constructor(bus: Bus) {
+  constructor(bus: Bus, large?: LargeGroupFanout) {
     this.#bus = bus;
+    this.#large = large;
   }
 
   toConversation(
@@ -26,7 +30,12 @@ export class Fanout {
     event: string,
     data: unknown,
     except: Exclusion = {},
+    about?: { readonly messageId: string; readonly seq: number },
   ): void {
+    if (conversation.type !== 'single' && this.#large?.isLarge(conversation.id) === true) {
+      this.#large.dispatch(conversation.id, encodeEvent(event, data), except, about);
+      return;
+    }
     const message = {
       frame: encodeEvent(event, data),
       ...(except.connectionId !== undefined && { exceptConnection: except.connectionId }),

@@ -88,7 +88,8 @@ export class MessagingService {
     const sent = storedSendResult(result.message, result.duplicate);
     if (!result.duplicate) {
       const data = new RawJson(`{"message":${sent.messageJson}}`);
-      this.#deps.fanout.toConversation(conversation, 'message.new', data, origin);
+      const about = { messageId: result.message.id, seq: result.message.seq };
+      this.#deps.fanout.toConversation(conversation, 'message.new', data, origin, about);
     }
     return sent;
   }
