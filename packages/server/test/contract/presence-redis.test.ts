@@ -23,7 +23,12 @@ const freshPrefix = () => `test:${randomUUID()}:`;
 describePresenceContract('redis', {
   async newPresence(gatewayId) {
     const redis = clients[0] as Redis;
-    const presence = new RedisPresence({ redis, gatewayId, ttlMs: 60_000, keyPrefix: freshPrefix() });
+    const presence = new RedisPresence({
+      redis,
+      gatewayId,
+      ttlMs: 60_000,
+      keyPrefix: freshPrefix(),
+    });
     await presence.touch();
     return presence;
   },
@@ -73,7 +78,12 @@ describe('RedisPresence keys', () => {
     await new RedisPresence({ redis: shared, gatewayId: 'g', ttlMs: 1_000 }).close();
     expect(await shared.ping()).toBe('PONG');
     const owned = await connectRedis({ url: inject('redisUrl'), name: 'presence-owned' });
-    await new RedisPresence({ redis: owned, gatewayId: 'g', ttlMs: 1_000, ownsClient: true }).close();
+    await new RedisPresence({
+      redis: owned,
+      gatewayId: 'g',
+      ttlMs: 1_000,
+      ownsClient: true,
+    }).close();
     await vi.waitFor(() => expect(owned.status).toBe('end'));
   });
 });

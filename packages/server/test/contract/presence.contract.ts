@@ -154,7 +154,11 @@ function describeClusterCases(
 
     it('takes the users of a gateway that stops touching offline; sweepers report each once', async () => {
       const gateway = await cluster();
-      const [dying, b, c] = await Promise.all([gateway('dying', DYING_MS), gateway('b'), gateway('c')]);
+      const [dying, b, c] = await Promise.all([
+        gateway('dying', DYING_MS),
+        gateway('b'),
+        gateway('c'),
+      ]);
       const users = Array.from({ length: 30 }, (_, i) => `u${i}`);
       await Promise.all(users.map((u) => dying.connect(u, `${u}-c`)));
       await b.connect('elsewhere', 'e1');

@@ -23,7 +23,8 @@ afterAll(async () => {
 const freshPrefix = () => `test:${randomUUID()}:`;
 
 describeRateLimiterContract('redis', {
-  newLimiter: async (clock) => new RedisRateLimiter({ redis: one, clock, keyPrefix: freshPrefix() }),
+  newLimiter: async (clock) =>
+    new RedisRateLimiter({ redis: one, clock, keyPrefix: freshPrefix() }),
   async newPeers(clock) {
     const keyPrefix = freshPrefix();
     return [

@@ -50,7 +50,11 @@ export function describeRateLimiterContract(name: string, subject: RateLimiterSu
       const { clock, limiter } = await limiterAt(0);
       clock.t = 45_000;
       for (let i = 0; i < 3; i++) await limiter.hit('k', rule);
-      expect(await limiter.peek('k', rule)).toEqual({ count: 3, limited: true, retryAfterMs: 15_000 });
+      expect(await limiter.peek('k', rule)).toEqual({
+        count: 3,
+        limited: true,
+        retryAfterMs: 15_000,
+      });
     });
 
     it('weighs the previous window by its overlap, then forgets it', async () => {

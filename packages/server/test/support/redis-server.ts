@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,10 @@ export interface RedisServer {
   readonly url: string;
   /** Stops the server (it keeps nothing: no RDB, no AOF). */
   stop(): Promise<void>;
-  /** Stops the server and starts a new, empty one on the same port. */
+  /**
+   * Starts a new, empty server on the same port, stopping the running one first if there is
+   * one; after `stop` it brings Redis back, as after an outage.
+   */
   restart(): Promise<void>;
 }
 
@@ -29,7 +32,17 @@ export async function startRedis(): Promise<RedisServer> {
   let exited: Promise<unknown> = Promise.resolve();
 
   const launch = async () => {
-    const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'];
+    mkdirSync(dir, { recursive: true });
+    const args = [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
     const started = spawn(REDIS_SERVER, [...args, '--dir', dir], { stdio: 'ignore' });
     child = started;
     exited = new Promise((resolve) => started.once('exit', resolve));

@@ -111,7 +111,14 @@ export class RedisRateLimiter implements RateLimiter {
     const release = async () => {
       if (released) return;
       released = true;
-      await this.#run(this.#key(key), 'release', this.#now(), rule.limit, rule.windowMs, windowStart);
+      await this.#run(
+        this.#key(key),
+        'release',
+        this.#now(),
+        rule.limit,
+        rule.windowMs,
+        windowStart,
+      );
     };
     return { ...state, release };
   }
