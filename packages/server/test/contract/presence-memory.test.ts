@@ -1,4 +1,6 @@
 import { MemoryPresence } from '../../src/adapters/presence/presence-memory.js';
 import { describePresenceContract } from './presence.contract.js';
 
-describePresenceContract('memory', async () => new MemoryPresence());
+describePresenceContract('memory', {
+  newPresence: async (gatewayId) => new MemoryPresence({ gatewayId }),
+});

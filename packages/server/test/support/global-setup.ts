@@ -3,6 +3,7 @@ import type { TestProject } from 'vitest/node';
 import { ensurePythonPeers } from './engines.js';
 import { startEtcd } from './etcd-server.js';
 import { startPostgres } from './postgres-server.js';
+import { startRedis } from './redis-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,19 +11,22 @@ declare module 'vitest' {
     postgresUrl: string;
     /** Client endpoint of the etcd server that the whole run shares. */
     etcdEndpoint: string;
+    /** URL of the Redis server that the whole run shares (tests use their own key prefix). */
+    redisUrl: string;
   }
 }
 
 /**
- * Installs the Debian packages the Python interop peers need, then starts one real PostgreSQL
- * and one etcd for the run and stops them afterwards.
+ * Installs the Debian packages the Python interop peers need, then starts one real PostgreSQL,
+ * one etcd and one Redis for the run and stops them afterwards.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensurePythonPeers();
-  const [postgres, etcd] = await Promise.all([startPostgres(), startEtcd()]);
+  const [postgres, etcd, redis] = await Promise.all([startPostgres(), startEtcd(), startRedis()]);
   project.provide('postgresUrl', postgres.url);
   project.provide('etcdEndpoint', etcd.endpoint);
+  project.provide('redisUrl', redis.url);
   return async () => {
-    await Promise.all([postgres.stop(), etcd.stop()]);
+    await Promise.all([postgres.stop(), etcd.stop(), redis.stop()]);
   };
 }
