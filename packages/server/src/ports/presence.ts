@@ -34,8 +34,13 @@ export interface Presence {
    * One round trip per call, whatever the number of users (callers batch).
    */
   gatewaysOf(userIds: readonly string[]): Promise<Map<string, string[]>>;
-  /** Keeps this gateway live for another TTL (the composition root calls it every TTL / 3). */
-  touch(): Promise<void>;
+  /**
+   * Keeps this gateway live for another TTL (the composition root calls it every TTL / 3).
+   * `lost: true` when the gateway was not live before this call (its TTL ran out, or the
+   * backing store restarted empty): its connections may have been forgotten, and the gateway
+   * records them again with `connect`.
+   */
+  touch(): Promise<{ lost: boolean }>;
   /**
    * Users whose every connection was on gateways that expired: they are offline from now, with
    * `lastSeen` = `at`. Each such user is reported to exactly one caller.

@@ -99,8 +99,9 @@ export function describePresenceContract(name: string, subject: PresenceSubject)
 
     it('sweeps no one while every gateway lives', async () => {
       const presence = await makePresence();
-      await presence.connect('u6', 'c1');
       await presence.touch();
+      await presence.connect('u6', 'c1');
+      expect(await presence.touch()).toEqual({ lost: false });
       expect(await presence.sweep(100)).toEqual([]);
       expect((await presence.status(['u6'])).get('u6')).toEqual({ online: true });
     });
@@ -211,6 +212,19 @@ function describeClusterCases(
       expect(await live.disconnect('u', 'new', 20)).toEqual({ last: true });
     });
 
+    it('tells a gateway that touches after its TTL ran out that it was lost', async () => {
+      const gateway = await cluster();
+      const late = await gateway('late', DYING_MS);
+      await late.connect('u-late', 'c1');
+      await new Promise((r) => setTimeout(r, DYING_MS * 2));
+      expect(await late.touch()).toEqual({ lost: true });
+      expect(await late.touch()).toEqual({ lost: false });
+      // A connect that finds the gateway dead makes it live again, and the next touch says so.
+      await new Promise((r) => setTimeout(r, DYING_MS * 2));
+      await late.connect('u-late', 'c2');
+      expect(await late.touch()).toEqual({ lost: true });
+    });
+
     it('keeps a gateway live while it touches', async () => {
       const gateway = await cluster();
       const ttlMs = 1_500;
@@ -218,7 +232,7 @@ function describeClusterCases(
       await short.connect('u', 'c1');
       // Touch well inside the TTL for longer than the TTL: the user stays online throughout.
       for (let i = 0; i < 6; i++) {
-        await short.touch();
+        expect(await short.touch()).toEqual({ lost: false });
         expect((await other.status(['u'])).get('u')?.online).toBe(true);
         await new Promise((r) => setTimeout(r, ttlMs / 5));
       }

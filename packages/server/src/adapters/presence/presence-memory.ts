@@ -63,7 +63,9 @@ export class MemoryPresence implements Presence {
   }
 
   /** One process: its gateway lives as long as the process. */
-  async touch(): Promise<void> {}
+  async touch(): Promise<{ lost: boolean }> {
+    return { lost: false };
+  }
 
   async sweep(): Promise<string[]> {
     return [];

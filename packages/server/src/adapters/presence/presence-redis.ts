@@ -132,14 +132,17 @@ export class RedisPresence implements Presence {
     return result;
   }
 
-  async touch(): Promise<void> {
+  async touch(): Promise<{ lost: boolean }> {
     const results = await this.#redis
       .multi()
-      .set(`${this.#prefix}gw-live:${this.#gatewayId}`, '1', 'PX', this.#ttlMs)
+      .set(`${this.#prefix}gw-live:${this.#gatewayId}`, '1', 'PX', this.#ttlMs, 'GET')
+      .getdel(`${this.#prefix}gw-relived:${this.#gatewayId}`)
       .sadd(`${this.#prefix}gateways`, this.#gatewayId)
       .exec();
     const failed = results?.find(([err]) => err !== null);
     if (failed?.[0]) throw failed[0];
+    // Not live before, or made live again by a connect since: connections may be missing.
+    return { lost: results?.[0]?.[1] === null || results?.[1]?.[1] !== null };
   }
 
   async sweep(at: number): Promise<string[]> {
