@@ -10,7 +10,7 @@ import { ConnectionGuard } from '../transports/http/connection-guard.js';
 import { buildHttpServer } from '../transports/http/http-server.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
-import { composeGateway } from './gateway.js';
+import { composeGateway, presenceHeartbeat } from './gateway.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { NodePlan } from './roles.js';
 import type { UseCases } from './use-cases.js';
@@ -47,8 +47,7 @@ export async function composeEdges(
         nodeId: plan.nodeId,
         store: engines.store,
         bus: engines.bus,
-        presence: engines.presence,
-        fanout: messaging.fanout,
+        presence: useCases.presence,
         services: messaging.services,
         clock,
         ids: deps.ids,
@@ -125,6 +124,15 @@ export async function composeEdges(
     },
   });
   if (gatewayParts !== undefined) {
+    lifecycle.add(
+      presenceHeartbeat({
+        presence: engines.presence,
+        service: useCases.presence,
+        hub: gatewayParts.hub,
+        ttlMs: config.presence_ttl * 1000,
+        logger,
+      }),
+    );
     lifecycle.add({
       name: 'WebSocket gateway',
       start: async () => gatewayParts.gateway.attach(http.server, connections),

@@ -2,10 +2,14 @@
  * The engines tier of the composition root: store, bus, presence, rate limiter, task queue and
  * membership, in-process by default, the shared ones when configured (docs/operations.md).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { MemoryBus } from '../adapters/bus/bus-memory.js';
 import { MemoryPresence } from '../adapters/presence/presence-memory.js';
+import { RedisPresence } from '../adapters/presence/presence-redis.js';
+import { connectRedis } from '../adapters/presence/redis-connection.js';
 import { MemoryRateLimiter } from '../adapters/rate-limit/rate-limiter-memory.js';
+import { RedisRateLimiter } from '../adapters/rate-limit/rate-limiter-redis.js';
 import { openPostgresStore } from '../adapters/store/postgres.js';
 import { openSqliteStore } from '../adapters/store/sqlite.js';
 import type { EngineProbe } from '../app/ops/health-service.js';
@@ -44,7 +48,7 @@ export async function openEngines(
   lifecycle: Lifecycle,
   deps: { logger: Logger; clock: Clock },
 ): Promise<Engines> {
-  const { logger, clock } = deps;
+  const { logger } = deps;
   const store = openStore(config, logger);
   lifecycle.add({ name: 'store', stop: () => store.close() });
   const { applied } = await store.migrate();
@@ -54,8 +58,44 @@ export async function openEngines(
     onHandlerError: (err, topic) => logger.error({ err, topic }, 'bus handler failed'),
   });
   lifecycle.add({ name: 'bus', stop: () => bus.close() });
-  const presence = new MemoryPresence({ gatewayId: plan.nodeId });
-  // One limiter for every per-user and per-address rule (their keys are namespaced).
-  const limiter = new MemoryRateLimiter(clock);
-  return { store, bus, presence, limiter, probes: [] };
+  const probes: EngineProbe[] = [];
+  const { presence, limiter } = await openPresenceAndLimits(config, plan, lifecycle, deps, probes);
+  return { store, bus, presence, limiter, probes };
+}
+
+/** Presence and the rate limiter: on Redis when configured, else in-process. */
+async function openPresenceAndLimits(
+  config: Config,
+  plan: NodePlan,
+  lifecycle: Lifecycle,
+  deps: { logger: Logger; clock: Clock },
+  probes: EngineProbe[],
+): Promise<{ presence: Presence; limiter: RateLimiter }> {
+  if (config.redis_url === undefined) {
+    // One limiter for every per-user and per-address rule (their keys are namespaced).
+    return {
+      presence: new MemoryPresence({ gatewayId: plan.nodeId }),
+      limiter: new MemoryRateLimiter(deps.clock),
+    };
+  }
+  const redis = await connectRedis({
+    url: config.redis_url,
+    name: `parley-${plan.nodeId}`,
+    log: (line) => deps.logger.warn(line),
+  });
+  lifecycle.add({
+    name: 'Redis',
+    // QUIT waits for Redis; one that is away gets a moment, then the socket is dropped.
+    stop: async () => {
+      await Promise.race([redis.quit().catch(() => {}), delay(1_000)]);
+      redis.disconnect();
+    },
+  });
+  const presence = new RedisPresence({
+    redis,
+    gatewayId: plan.nodeId,
+    ttlMs: config.presence_ttl * 1000,
+  });
+  probes.push({ name: 'redis', ping: () => presence.ping() });
+  return { presence, limiter: new RedisRateLimiter({ redis, clock: deps.clock }) };
 }

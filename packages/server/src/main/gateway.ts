@@ -1,8 +1,7 @@
 /** Part of the composition root: the WebSocket gateway (the `gateway` role's edge). */
 import type { Logger } from 'pino';
 import type { AuthContext } from '../app/accounts/auth-context.js';
-import type { Fanout } from '../app/messaging/fanout.js';
-import { PresenceService } from '../app/presence/presence-service.js';
+import type { PresenceService } from '../app/presence/presence-service.js';
 import type { Config } from '../config/schema.js';
 import type { Bus } from '../ports/bus.js';
 import type { Presence } from '../ports/presence.js';
@@ -26,8 +25,7 @@ export function composeGateway(deps: {
   nodeId: string;
   store: Store;
   bus: Bus;
-  presence: Presence;
-  fanout: Fanout;
+  presence: PresenceService;
   services: WsServices;
   clock: Clock;
   ids: Ids;
@@ -42,7 +40,7 @@ export function composeGateway(deps: {
       authenticate: deps.authenticate,
       store,
       hub,
-      presence: new PresenceService({ presence: deps.presence, store, fanout: deps.fanout, clock }),
+      presence: deps.presence,
       requests: new RequestHandler(wsOps(deps.services), clock, logger),
       clock,
       ids: deps.ids,
@@ -63,4 +61,47 @@ export function composeGateway(deps: {
     },
   );
   return { hub, gateway };
+}
+
+/**
+ * Keeps this gateway live in presence (every TTL / 3) and, when presence lost it (the TTL ran
+ * out during a long pause, or Redis restarted empty), records its connections again.
+ */
+export function presenceHeartbeat(deps: {
+  presence: Pick<Presence, 'touch'>;
+  service: PresenceService;
+  hub: Hub;
+  ttlMs: number;
+  logger: Logger;
+}) {
+  let timer: NodeJS.Timeout | undefined;
+  let beating: Promise<void> | undefined;
+  const beat = async () => {
+    const { lost } = await deps.presence.touch();
+    if (!lost || deps.hub.count() === 0) return;
+    deps.logger.warn('presence had lost this gateway: recording its connections again');
+    const live = [...deps.hub.connections()].map((conn) => ({
+      userId: conn.auth.userId,
+      connectionId: conn.id,
+    }));
+    await deps.service.recordAgain(live);
+  };
+  const run = () => {
+    beating ??= beat()
+      .catch((err: unknown) => deps.logger.warn({ err }, 'presence heartbeat failed'))
+      .finally(() => {
+        beating = undefined;
+      });
+  };
+  return {
+    name: 'presence heartbeat',
+    start: async () => {
+      await deps.presence.touch();
+      timer = setInterval(run, Math.max(1, Math.floor(deps.ttlMs / 3))).unref();
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    },
+  };
 }

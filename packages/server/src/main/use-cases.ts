@@ -10,6 +10,7 @@ import { loadSigningKey } from '../adapters/security/signing-key.js';
 import { AuthService } from '../app/accounts/auth-service.js';
 import { UserService } from '../app/accounts/user-service.js';
 import { CacheSync } from '../app/cluster/cache-sync.js';
+import { PresenceService } from '../app/presence/presence-service.js';
 import type { Config } from '../config/schema.js';
 import type { Clock, Ids } from '../ports/system.js';
 import type { Engines } from './engines.js';
@@ -26,6 +27,7 @@ export interface UseCases {
   readonly social: SocialParts;
   readonly messaging: MessagingParts;
   readonly extensions: ExtensionParts;
+  readonly presence: PresenceService;
 }
 
 export async function composeUseCases(
@@ -112,5 +114,12 @@ export async function composeUseCases(
     callbackTokens,
   });
   lifecycle.add({ name: 'message writer', stop: () => messaging.services.messaging.drain() });
-  return { auth, users: new UserService({ store, clock }), social, messaging, extensions };
+  const presence = new PresenceService({
+    presence: engines.presence,
+    store,
+    fanout: messaging.fanout,
+    clock,
+  });
+  const users = new UserService({ store, clock });
+  return { auth, users, social, messaging, extensions, presence };
 }

@@ -35,7 +35,7 @@ function periodic(name: string, intervalMs: number, job: () => Promise<void>, lo
 }
 
 export function composeWorkers(
-  _config: Config,
+  config: Config,
   plan: NodePlan,
   engines: Engines,
   useCases: UseCases,
@@ -52,6 +52,22 @@ export function composeWorkers(
       async () => {
         const deleted = await store.refreshTokens.deleteExpired(clock.now());
         if (deleted > 0) logger.debug({ deleted }, 'expired refresh tokens removed');
+      },
+      logger,
+    ),
+  );
+  // Users whose gateway died go offline for their contacts (the cluster's presence only).
+  const presenceTtlMs = config.presence_ttl * 1000;
+  lifecycle.add(
+    periodic(
+      'presence sweep',
+      Math.max(1_000, Math.floor(presenceTtlMs / 2)),
+      async () => {
+        const at = clock.now();
+        const swept = await engines.presence.sweep(at);
+        if (swept.length === 0) return;
+        logger.info({ users: swept.length }, 'users of a silent gateway went offline');
+        await useCases.presence.sweptOffline(swept, at);
       },
       logger,
     ),
