@@ -22,7 +22,7 @@
 export interface NodeRecord {
   readonly node_id: string;
   /** `gateway`, `api`, `worker` (a node may hold several). */
-  readonly roles: readonly string[];
+  readonly roles: string[];
   /** Where its HTTP and WebSocket edge answers, when it has one. */
   readonly http_url?: string;
   /** host:port of its gRPC server, when it has one. */
