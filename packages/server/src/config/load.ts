@@ -7,6 +7,12 @@ export const ENV_PREFIX = 'PARLEY_';
 /** Names the config file; it is not itself a setting. */
 export const CONFIG_FILE_ENV = 'PARLEY_CONFIG';
 
+/** Every setting's name (file key), read from the schema. */
+export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(ConfigSchema.shape));
+
+/** The environment variable of a setting: `port` ← `PARLEY_PORT`. */
+export const envVarOf = (key: string): string => `${ENV_PREFIX}${key.toUpperCase()}`;
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);

@@ -43,6 +43,9 @@ export const unauthenticated = (message = 'The access token is missing, invalid 
 
 export const notFound = (message: string): AppError => new AppError('NOT_FOUND', message);
 
+/** UNAVAILABLE: an engine Parley needs does not answer; the caller may try again later. */
+export const unavailable = (message: string): AppError => new AppError('UNAVAILABLE', message);
+
 /** RESOURCE_EXHAUSTED from a rate limit, saying when the caller may try again. */
 export const rateLimited = (message: string, retryAfterMs: number): AppError =>
   new AppError('RESOURCE_EXHAUSTED', message, { retryAfterMs });

@@ -21,6 +21,7 @@ import {
 } from './error-handler.js';
 import { endWithHttpError } from '../shared/raw-http-error.js';
 import { registerOpenApi } from './openapi.js';
+import { adminRoutes, type AdminRouteOptions } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { socialRoutes, type SocialServices } from './routes/social-routes.js';
@@ -40,6 +41,8 @@ export interface HttpServerDeps {
   readonly social: SocialServices;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The operator endpoints (/v1/admin/*); absent: not served (404 as any unknown route). */
+  readonly admin?: AdminRouteOptions;
 }
 
 export interface HttpServerOptions {
@@ -111,6 +114,8 @@ export async function buildHttpServer(
       }),
     );
   }
+  // Operator endpoints on every role: any node can list the cluster.
+  if (deps.admin !== undefined) await app.register(adminRoutes, deps.admin);
   if (options.routes?.api === false) return app;
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(userRoutes, { auth: deps.auth, users: deps.users });
