@@ -37,9 +37,11 @@ export async function composeEdges(
     logger: Logger;
     metrics: Metrics;
     onGrpcPort: (port: number) => void;
+    /** host:port other nodes and services reach this node's gRPC on (none without the api role). */
+    grpcAddr: () => string | undefined;
   },
 ): Promise<Edges> {
-  const { clock, logger, metrics } = deps;
+  const { clock, logger, metrics, grpcAddr } = deps;
   const { auth, messaging } = useCases;
   const gatewayParts = plan.roles.has('gateway')
     ? composeGateway({
@@ -91,6 +93,7 @@ export async function composeEdges(
       worlds: messaging.worlds,
       metrics,
       logger,
+      admin: { adminToken: config.admin_token, membership: engines.membership },
     },
     {
       bodyLimit: config.body_limit,
@@ -142,5 +145,23 @@ export async function composeEdges(
       },
     });
   }
+  lifecycle.add({
+    name: 'cluster membership',
+    // Listed once listening; a clean stop leaves the list at once (the lease is revoked).
+    // etcd away at start does not stop the node: the record is written once it is back.
+    start: () =>
+      engines.membership
+        .register({
+          node_id: plan.nodeId,
+          roles: [...plan.roles],
+          http_url: address,
+          ...(grpcAddr() !== undefined && { grpc_addr: grpcAddr() }),
+          version: VERSION,
+          started_at: new Date(clock.now()).toISOString(),
+        })
+        .catch((err: unknown) =>
+          logger.warn({ err }, 'not yet listed in the cluster membership; retrying'),
+        ),
+  });
   return { http, health, url: () => address, connectionCount };
 }

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { MemoryBus } from '../adapters/bus/bus-memory.js';
 import { MemoryPresence } from '../adapters/presence/presence-memory.js';
 import { RedisPresence } from '../adapters/presence/presence-redis.js';
+import { EtcdMembership } from '../adapters/registry/membership-etcd.js';
+import { MemoryMembership } from '../adapters/registry/membership-memory.js';
 import { connectRedis } from '../adapters/presence/redis-connection.js';
 import { MemoryRateLimiter } from '../adapters/rate-limit/rate-limiter-memory.js';
 import { RedisRateLimiter } from '../adapters/rate-limit/rate-limiter-redis.js';
@@ -15,6 +17,7 @@ import { openSqliteStore } from '../adapters/store/sqlite.js';
 import type { EngineProbe } from '../app/ops/health-service.js';
 import type { Config } from '../config/schema.js';
 import type { Bus } from '../ports/bus.js';
+import type { Membership } from '../ports/membership.js';
 import type { Presence } from '../ports/presence.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { Store } from '../ports/store.js';
@@ -27,6 +30,8 @@ export interface Engines {
   readonly bus: Bus;
   readonly presence: Presence;
   readonly limiter: RateLimiter;
+  /** The cluster's live nodes (etcd), or this node alone. */
+  readonly membership: Membership;
   /** The shared engines /ready and /health probe (empty on the embedded shape). */
   readonly probes: readonly EngineProbe[];
 }
@@ -60,7 +65,17 @@ export async function openEngines(
   lifecycle.add({ name: 'bus', stop: () => bus.close() });
   const probes: EngineProbe[] = [];
   const { presence, limiter } = await openPresenceAndLimits(config, plan, lifecycle, deps, probes);
-  return { store, bus, presence, limiter, probes };
+  const membership =
+    config.etcd_endpoints === undefined
+      ? new MemoryMembership()
+      : new EtcdMembership({
+          endpoints: config.etcd_endpoints.split(',').map((e) => e.trim()),
+          ttlSeconds: config.membership_ttl,
+          log: logger,
+        });
+  lifecycle.add({ name: 'membership', stop: () => membership.close() });
+  if (plan.clustered) probes.push({ name: 'etcd', ping: () => membership.ping() });
+  return { store, bus, presence, limiter, membership, probes };
 }
 
 /** Presence and the rate limiter: on Redis when configured, else in-process. */

@@ -77,6 +77,10 @@ export async function createParley(
       onGrpcPort: (port) => {
         grpcPort = port;
       },
+      grpcAddr: () =>
+        grpcPort === 0
+          ? undefined
+          : (config.grpc_advertise_addr ?? joinHostPort(callbackHost, grpcPort)),
     });
     composeWorkers(config, plan, engines, useCases, lifecycle, { clock, logger });
     const health = edges.health;

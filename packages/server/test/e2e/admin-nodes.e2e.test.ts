@@ -121,22 +121,30 @@ describe('GET /v1/admin/nodes on a real Parley server', () => {
         data_dir: storage.dataDir,
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
+        admin_token: TOKEN,
+        node_id: 'solo-1',
       },
     });
     const parley = await createParley(config, {
       logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
     });
-    const membership = new MemoryMembership();
-    // The composition root passes these to buildHttpServer as its `admin` dependency.
-    await registerAdminRoutes(parley.http, { adminToken: TOKEN, membership });
     await parley.start();
     try {
-      await membership.register({ ...self, http_url: parley.url() });
       const ok = await fetch(`${parley.url()}/v1/admin/nodes`, {
         headers: { authorization: `Bearer ${TOKEN}` },
       });
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toEqual({ nodes: [{ ...self, http_url: parley.url() }] });
+      const { nodes } = (await ok.json()) as { nodes: NodeRecord[] };
+      expect(nodes).toEqual([
+        {
+          node_id: 'solo-1',
+          roles: ['gateway', 'api', 'worker'],
+          http_url: parley.url(),
+          grpc_addr: `127.0.0.1:${parley.grpcPort()}`,
+          version: expect.any(String),
+          started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        },
+      ]);
       const refused = await fetch(`${parley.url()}/v1/admin/nodes`);
       expect(refused.headers.get('traceparent')).toMatch(/^00-[0-9a-f]{32}-/);
       expectError(
@@ -146,7 +154,6 @@ describe('GET /v1/admin/nodes on a real Parley server', () => {
       );
     } finally {
       await parley.stop();
-      await membership.close();
       storage.dispose();
     }
   });
