@@ -5,6 +5,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { MemoryBus } from '../adapters/bus/bus-memory.js';
+import { NatsBus } from '../adapters/bus/bus-nats.js';
+import { connectNats } from '../adapters/bus/nats-connection.js';
+import { MemoryTaskQueue } from '../adapters/task-queue/task-queue-memory.js';
+import { JetStreamTaskQueue } from '../adapters/task-queue/task-queue-nats.js';
 import { MemoryPresence } from '../adapters/presence/presence-memory.js';
 import { RedisPresence } from '../adapters/presence/presence-redis.js';
 import { EtcdMembership } from '../adapters/registry/membership-etcd.js';
@@ -21,6 +25,7 @@ import type { Membership } from '../ports/membership.js';
 import type { Presence } from '../ports/presence.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { Store } from '../ports/store.js';
+import type { TaskQueue } from '../ports/task-queue.js';
 import type { Clock } from '../ports/system.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { NodePlan } from './roles.js';
@@ -28,6 +33,8 @@ import type { NodePlan } from './roles.js';
 export interface Engines {
   readonly store: Store;
   readonly bus: Bus;
+  /** Durable background work for the workers (`im.task` on JetStream). */
+  readonly tasks: TaskQueue;
   readonly presence: Presence;
   readonly limiter: RateLimiter;
   /** The cluster's live nodes (etcd), or this node alone. */
@@ -59,11 +66,8 @@ export async function openEngines(
   const { applied } = await store.migrate();
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
-  const bus = new MemoryBus({
-    onHandlerError: (err, topic) => logger.error({ err, topic }, 'bus handler failed'),
-  });
-  lifecycle.add({ name: 'bus', stop: () => bus.close() });
   const probes: EngineProbe[] = [];
+  const { bus, tasks } = await openBusAndTasks(config, plan, lifecycle, logger, probes);
   const { presence, limiter } = await openPresenceAndLimits(config, plan, lifecycle, deps, probes);
   const membership =
     config.etcd_endpoints === undefined
@@ -75,7 +79,49 @@ export async function openEngines(
         });
   lifecycle.add({ name: 'membership', stop: () => membership.close() });
   if (plan.clustered) probes.push({ name: 'etcd', ping: () => membership.ping() });
-  return { store, bus, presence, limiter, membership, probes };
+  return { store, bus, tasks, presence, limiter, membership, probes };
+}
+
+/** The bus and the task queue: on NATS (JetStream) when configured, else in-process. */
+async function openBusAndTasks(
+  config: Config,
+  plan: NodePlan,
+  lifecycle: Lifecycle,
+  logger: Logger,
+  probes: EngineProbe[],
+): Promise<{ bus: Bus; tasks: TaskQueue }> {
+  const onHandlerError = (err: unknown, topic: string) =>
+    logger.error({ err, topic }, 'bus handler failed');
+  if (config.nats_url === undefined) {
+    const bus = new MemoryBus({ onHandlerError });
+    const tasks = new MemoryTaskQueue({
+      onError: (err: unknown) => logger.warn({ err }, 'background task failed'),
+    });
+    lifecycle.add({ name: 'bus', stop: () => bus.close() });
+    lifecycle.add({ name: 'task queue', stop: () => tasks.close() });
+    return { bus, tasks };
+  }
+  const link = await connectNats({
+    url: config.nats_url,
+    name: `parley-${plan.nodeId}`,
+    onStatus: (state, status) => {
+      if (state !== 'connected') logger.warn({ state, status: String(status.type) }, 'NATS link');
+      else logger.info('NATS link is up');
+    },
+  });
+  lifecycle.add({ name: 'NATS', stop: () => link.close() });
+  const bus = new NatsBus(link, {
+    onHandlerError,
+    onMalformed: (reason, subject) => logger.warn({ reason, subject }, 'dropped a bus message'),
+    onDropped: (reason, topic) => logger.debug({ reason, topic }, 'bus message not sent'),
+  });
+  const tasks = new JetStreamTaskQueue(link, {
+    onError: (err: unknown) => logger.warn({ err }, 'task queue'),
+  });
+  lifecycle.add({ name: 'bus', stop: () => bus.close() });
+  lifecycle.add({ name: 'task queue', stop: () => tasks.close() });
+  probes.push({ name: 'nats', ping: () => link.ping() });
+  return { bus, tasks };
 }
 
 /** Presence and the rate limiter: on Redis when configured, else in-process. */

@@ -4,6 +4,9 @@ import { ConversationAccess } from '../app/messaging/access.js';
 import { ConversationService } from '../app/messaging/conversation-service.js';
 import { EditService } from '../app/messaging/edit-service.js';
 import { ExtensionFlow } from '../app/messaging/extension-flow.js';
+import { ExtensionJobs } from '../app/messaging/extension-jobs.js';
+import { LargeGroupFanout } from '../app/cluster/large-group-fanout.js';
+import { largeGroupCodec } from '../protocol/large-group-codec.js';
 import type { ExtensionGateway } from '../app/messaging/extension-gateway.js';
 import { ExtensionResults } from '../app/messaging/extension-results.js';
 import { Fanout } from '../app/messaging/fanout.js';
@@ -25,6 +28,7 @@ import type { Bus } from '../ports/bus.js';
 import type { CallbackTokens } from '../ports/extensions.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { Store } from '../ports/store.js';
+import type { TaskQueue } from '../ports/task-queue.js';
 import type { Clock, Ids } from '../ports/system.js';
 import type { GroupServices } from '../transports/http/routes/group-routes.js';
 import type { WsServices } from '../transports/ws/ws-ops.js';
@@ -32,6 +36,8 @@ import type { WsServices } from '../transports/ws/ws-ops.js';
 export interface MessagingParts {
   readonly services: WsServices;
   readonly extensionFlow: ExtensionFlow;
+  /** The workers' half of extension messages (TaskQueue handlers, the retry schedule). */
+  readonly extensionJobs: ExtensionJobs;
   readonly groups: GroupServices;
   readonly worlds: WorldService;
   /** Publishes conversation events (the WebSocket gateway's presence uses it too). */
@@ -58,32 +64,64 @@ export function composeMessaging(deps: {
   callbackAddr: () => string;
   /** Checks the token of every result an extension reports. */
   callbackTokens: CallbackTokens;
+  /** Durable background work (extension calls, large-group fan-out). */
+  tasks: TaskQueue;
+  /** Groups over the threshold fan out from the workers (the cluster shape only). */
+  workerFanout: boolean;
 }): MessagingParts {
-  const { config, store, bus, clock, ids, logger } = deps;
+  const { config, store, bus, clock, ids, logger, tasks } = deps;
   const access = new ConversationAccess(store, deps.cacheSync);
-  const fanout = new Fanout(bus);
+  const large = deps.workerFanout
+    ? new LargeGroupFanout(
+        {
+          store,
+          tasks,
+          clock,
+          codec: largeGroupCodec,
+          onError: (err, conversationId) =>
+            logger.warn({ err, conversation_id: conversationId }, 'large-group fan-out failed'),
+        },
+        { threshold: config.fanout_worker_threshold, batchSize: config.fanout_batch_size },
+      )
+    : undefined;
+  const fanout = new Fanout(bus, large);
   const policy = deps.sendPolicy;
   const conversations = new ConversationService({ store, access, bus, clock, policy });
   const posting = new PostingRules({ access, policy, clock });
+  const results = new ExtensionResults(
+    {
+      store,
+      access,
+      fanout,
+      clock,
+      onInvalid: (reason) => logger.warn({ reason }, 'ignoring an invalid generated message'),
+    },
+    config.max_content_bytes,
+  );
+  const onExtError = (err: unknown, context: string) =>
+    logger.warn({ err, context }, 'extension call failed');
+  const extensionJobs = new ExtensionJobs({
+    store,
+    access,
+    gateway: deps.extensions,
+    results,
+    tasks,
+    clock,
+    ids,
+    callbackAddr: deps.callbackAddr,
+    onError: onExtError,
+  });
   const extensionFlow = new ExtensionFlow({
     store,
     access,
     gateway: deps.extensions,
-    results: new ExtensionResults(
-      {
-        store,
-        access,
-        fanout,
-        clock,
-        onInvalid: (reason) => logger.warn({ reason }, 'ignoring an invalid generated message'),
-      },
-      config.max_content_bytes,
-    ),
+    results,
+    jobs: extensionJobs,
     clock,
     ids,
     callbackAddr: deps.callbackAddr,
     callbackTokens: deps.callbackTokens,
-    onError: (err, context) => logger.warn({ err, context }, 'extension call failed'),
+    onError: onExtError,
   });
   const services: WsServices = {
     conversations,
@@ -127,5 +165,5 @@ export function composeMessaging(deps: {
     { store, access, events, clock, ids },
     { guestsRestricted, maxMembers },
   );
-  return { services, extensionFlow, groups, worlds, fanout };
+  return { services, extensionFlow, extensionJobs, groups, worlds, fanout };
 }

@@ -67,6 +67,7 @@ export async function createParley(
       logger,
       metrics: metrics.registry,
       nodeId: plan.nodeId,
+      clustered: plan.clustered,
       callbackAddr: () => config.grpc_advertise_addr ?? joinHostPort(callbackHost, grpcPort),
     });
     const edges = await composeEdges(config, plan, engines, useCases, lifecycle, {

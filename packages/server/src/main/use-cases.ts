@@ -40,6 +40,8 @@ export async function composeUseCases(
     logger: Logger;
     metrics: Registry;
     nodeId: string;
+    /** Other nodes share the engines: large groups fan out from the workers. */
+    clustered: boolean;
     /** host:port of the extension callback service, once known. */
     callbackAddr: () => string;
   },
@@ -112,6 +114,8 @@ export async function composeUseCases(
     extensions: extensions.router,
     callbackAddr: deps.callbackAddr,
     callbackTokens,
+    tasks: engines.tasks,
+    workerFanout: deps.clustered,
   });
   lifecycle.add({ name: 'message writer', stop: () => messaging.services.messaging.drain() });
   const presence = new PresenceService({

@@ -1,6 +1,9 @@
 /** The worker tier of the composition root: durable background work, on `worker` nodes. */
 import type { Logger } from 'pino';
+import { LargeGroupDelivery } from '../app/cluster/large-group-delivery.js';
 import type { Config } from '../config/schema.js';
+import { EXT_DISPATCH, EXT_RETRY } from '../protocol/ext-task-codec.js';
+import { LARGE_GROUP_FANOUT, largeGroupCodec } from '../protocol/large-group-codec.js';
 import type { Clock } from '../ports/system.js';
 import type { Engines } from './engines.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -9,6 +12,9 @@ import type { UseCases } from './use-cases.js';
 
 const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const EXT_RETRY_INTERVAL_MS = 1_000;
+/** Attempts of a task before it is dead-lettered (a handler that keeps failing). */
+const MAX_DELIVERIES = 20;
+const TOKEN_SWEEP = 'token_sweep';
 
 /** A job run every `intervalMs`, never twice at once, stopped with the node. */
 function periodic(name: string, intervalMs: number, job: () => Promise<void>, logger: Logger) {
@@ -45,14 +51,55 @@ export function composeWorkers(
   if (!plan.roles.has('worker')) return;
   const { clock, logger } = deps;
   const { store } = engines;
+  const delivery = new LargeGroupDelivery({
+    store,
+    presence: engines.presence,
+    bus: engines.bus,
+    tasks: engines.tasks,
+    codec: largeGroupCodec,
+    onBatchError: (err, task) =>
+      logger.warn({ err, conversation_id: task.conversationId }, 'a fan-out batch failed'),
+  });
+  const jobs = useCases.messaging.extensionJobs;
+  const handlers: Record<string, (payload: Uint8Array) => Promise<unknown>> = {
+    [LARGE_GROUP_FANOUT]: (payload) => delivery.handle(payload),
+    [EXT_DISPATCH]: (payload) => jobs.handle(EXT_DISPATCH, payload),
+    [EXT_RETRY]: (payload) => jobs.handle(EXT_RETRY, payload),
+    [TOKEN_SWEEP]: async () => {
+      const deleted = await store.refreshTokens.deleteExpired(clock.now());
+      if (deleted > 0) logger.debug({ deleted }, 'expired refresh tokens removed');
+    },
+  };
+  let stopConsuming: (() => Promise<void>) | undefined;
+  lifecycle.add({
+    name: 'task consumer',
+    start: async () => {
+      stopConsuming = await engines.tasks.consume(
+        async ({ task }) => {
+          const handle = handlers[task.taskType];
+          if (handle === undefined) {
+            logger.warn({ task_type: task.taskType }, 'dropped a task of an unknown type');
+            return;
+          }
+          await handle(task.payload);
+        },
+        {
+          concurrency: config.task_concurrency,
+          ackWaitMs: config.task_ack_wait * 1000,
+          maxDeliveries: MAX_DELIVERIES,
+          onDeadLetter: (task, reason) =>
+            logger.error({ task_type: task?.taskType, reason }, 'a task was dead-lettered'),
+        },
+      );
+    },
+    stop: async () => stopConsuming?.(),
+  });
+  // Every worker schedules the sweep; it is idempotent, so a few extra runs cost nothing.
   lifecycle.add(
     periodic(
       'expired refresh token sweep',
       TOKEN_SWEEP_INTERVAL_MS,
-      async () => {
-        const deleted = await store.refreshTokens.deleteExpired(clock.now());
-        if (deleted > 0) logger.debug({ deleted }, 'expired refresh tokens removed');
-      },
+      () => engines.tasks.enqueue(TOKEN_SWEEP, new Uint8Array(0)),
       logger,
     ),
   );
@@ -76,7 +123,7 @@ export function composeWorkers(
     periodic(
       'extension retry',
       EXT_RETRY_INTERVAL_MS,
-      () => useCases.messaging.extensionFlow.retryWaiting(),
+      async () => void (await jobs.enqueueDue()),
       logger,
     ),
   );

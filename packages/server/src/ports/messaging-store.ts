@@ -143,5 +143,10 @@ export interface ExtJobRepository {
   /** Jobs due at `now`, oldest first. */
   due(now: number, limit: number): Promise<ExtJob[]>;
   reschedule(messageId: string, attempts: number, nextAttemptAt: number): Promise<void>;
+  /**
+   * Takes a due job for one worker: moves its next attempt to `leaseUntil` only if nobody moved
+   * it since `job` was read. True for exactly one of any number of concurrent claims.
+   */
+  claim(job: ExtJob, leaseUntil: number): Promise<boolean>;
   remove(messageId: string): Promise<void>;
 }

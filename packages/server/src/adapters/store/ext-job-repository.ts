@@ -44,4 +44,14 @@ export class KyselyExtJobRepository implements ExtJobRepository {
   async remove(messageId: string): Promise<void> {
     await this.#db.deleteFrom('ext_jobs').where('message_id', '=', messageId).execute();
   }
+
+  async claim(job: ExtJob, leaseUntil: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('ext_jobs')
+      .set({ next_attempt_at: leaseUntil })
+      .where('message_id', '=', job.messageId)
+      .where('next_attempt_at', '=', job.nextAttemptAt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
 }

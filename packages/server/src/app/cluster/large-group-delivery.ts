@@ -6,7 +6,7 @@ import {
   LARGE_GROUP_FANOUT,
   type LargeGroupCodec,
   type LargeGroupFanoutTask,
-} from './large-group-fanout.js';
+} from '../../protocol/large-group-codec.js';
 
 /**
  * The worker's half of a large-group fan-out: walks the members in batches (by user id), asks

@@ -2,30 +2,11 @@ import { setNewest } from '../../domain/bounded-map.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
 import type { TaskQueue } from '../../ports/task-queue.js';
+import {
+  LARGE_GROUP_FANOUT,
+  type LargeGroupCodec,
+} from '../../protocol/large-group-codec.js';
 import type { Exclusion } from '../messaging/fanout.js';
-
-/** The seed's LargeGroupFanoutTask (seed 003 §5.4) with what a worker needs to deliver it. */
-export interface LargeGroupFanoutTask {
-  readonly conversationId: string;
-  /** The message the event is about ('' for events that are not about one). */
-  readonly messageId: string;
-  readonly seq: number;
-  /** Members looked up per batch. */
-  readonly batchSize: number;
-  /** The event, encoded once by the sender's node. */
-  readonly frame: Buffer;
-  readonly exceptConnection?: string | undefined;
-  readonly exceptUser?: string | undefined;
-  /** Resume after this member (a task continued after a failed batch). */
-  readonly afterUserId?: string | undefined;
-}
-
-export const LARGE_GROUP_FANOUT = 'large_group_fanout';
-
-export interface LargeGroupCodec {
-  encode(task: LargeGroupFanoutTask): Uint8Array;
-  decode(payload: Uint8Array): LargeGroupFanoutTask;
-}
 
 const SIZES_MAX = 100_000;
 /** How long a conversation's member count is trusted before it is read again. */

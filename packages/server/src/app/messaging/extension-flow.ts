@@ -1,13 +1,6 @@
 import type { ConversationType } from '../../domain/conversation.js';
-import { singleConversationMembers } from '../../domain/conversation.js';
 import { AppError, notFound } from '../../domain/errors.js';
-import {
-  CALLBACK_TAG,
-  EXT_STATUS,
-  foreignGenerated,
-  type ExtEnvelope,
-  type GeneratedMessage,
-} from '../../domain/extension.js';
+import { EXT_STATUS, foreignGenerated, type GeneratedMessage } from '../../domain/extension.js';
 import {
   toPublicMessage,
   type MessageRecord,
@@ -19,7 +12,9 @@ import type { Store } from '../../ports/store.js';
 import type { Clock, Ids } from '../../ports/system.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import type { ConversationAccess } from './access.js';
+import { extEnvelope } from './extension-envelope.js';
 import type { ExtensionGateway } from './extension-gateway.js';
+import type { ExtensionJobs } from './extension-jobs.js';
 import { settledStatus, type ExtensionResults } from './extension-results.js';
 
 export interface ExtensionSend {
@@ -50,6 +45,8 @@ export interface ExtensionFlowDeps {
   readonly ids: Ids;
   /** host:port of Parley's ExtCallbackService, put in every async call's tags. */
   readonly callbackAddr: () => string;
+  /** HandleAsync calls and passthrough retries, on the TaskQueue. */
+  readonly jobs: Pick<ExtensionJobs, 'dispatchLater'>;
   /** Checks the token a Complete carries (the router puts one in every async call). */
   readonly callbackTokens: Pick<CallbackTokens, 'verify'>;
   readonly onError: (err: unknown, context: string) => void;
@@ -113,13 +110,14 @@ export class ExtensionFlow {
         [{ ...parent, status: 'pending' }],
         input.origin,
       );
-      void this.#dispatchAsync(stored as MessageRecord);
+      await this.#deps.jobs.dispatchLater(stored as MessageRecord);
       return { message: toPublicMessage(stored as MessageRecord), duplicate: false };
     }
     let status: MessageStatus = 'sent';
     let generated: readonly GeneratedMessage[] = [];
     try {
-      const result = await gateway.handle(this.#envelope(parent, input.conversation, 0, false));
+      const envelope = extEnvelope(this.#deps, parent, input.conversation, 0, false);
+      const result = await gateway.handle(envelope);
       if (!result.accept) {
         throw new AppError(
           'FAILED_PRECONDITION',
@@ -147,26 +145,6 @@ export class ExtensionFlow {
     if (status === 'pending')
       await store.extJobs.add(parent.id, input.type, this.#deps.clock.now());
     return { message: toPublicMessage(stored as MessageRecord), duplicate: false };
-  }
-
-  /** Calls HandleAsync for a stored pending message; on failure applies the degrade policy. */
-  async #dispatchAsync(message: MessageRecord): Promise<void> {
-    const { gateway, store } = this.#deps;
-    try {
-      const ref = await this.#deps.access.find(message.conversationId);
-      const accepted = await gateway.handleAsync(this.#envelope(message, ref, message.seq, true));
-      if (!accepted) await this.#deps.results.settle(message, 'rejected', []);
-    } catch (err) {
-      const degrade = gateway.route(message.type)?.config.degrade ?? 'reject';
-      try {
-        if (degrade === 'passthrough')
-          await store.extJobs.add(message.id, message.type, this.#deps.clock.now());
-        else await this.#deps.results.settle(message, degrade === 'skip' ? 'sent' : 'failed', []);
-      } catch (inner) {
-        this.#deps.onError(inner, `settling ${message.id} after a failed HandleAsync`);
-      }
-      this.#deps.onError(err, `HandleAsync for ${message.type} ${message.id}`);
-    }
   }
 
   /**
@@ -213,78 +191,4 @@ export class ExtensionFlow {
     );
     await this.#deps.store.extJobs.remove(parent.id);
   }
-
-  /** Passthrough: retries messages whose service was away, once one is available again. */
-  async retryWaiting(limit = 100): Promise<void> {
-    const { store, gateway, clock } = this.#deps;
-    for (const job of await store.extJobs.due(clock.now(), limit)) {
-      if (!gateway.available(job.msgType)) {
-        await store.extJobs.reschedule(
-          job.messageId,
-          job.attempts,
-          clock.now() + retryDelay(job.attempts),
-        );
-        continue;
-      }
-      const message = await store.messages.findById(job.messageId);
-      if (message === undefined || message.status !== 'pending') {
-        await store.extJobs.remove(job.messageId);
-        continue;
-      }
-      try {
-        const ref = await this.#deps.access.find(message.conversationId);
-        if (gateway.route(job.msgType)?.mode === 'async') {
-          await gateway.handleAsync(this.#envelope(message, ref, message.seq, true));
-        } else {
-          const result = await gateway.handle(this.#envelope(message, ref, message.seq, false));
-          await this.#deps.results.settle(
-            message,
-            result.accept ? settledStatus(result.status) : 'rejected',
-            result.accept ? result.generated : [],
-          );
-        }
-        await store.extJobs.remove(job.messageId);
-      } catch (err) {
-        await store.extJobs.reschedule(
-          job.messageId,
-          job.attempts + 1,
-          clock.now() + retryDelay(job.attempts + 1),
-        );
-        this.#deps.onError(err, `passthrough retry of ${job.messageId}`);
-      }
-    }
-  }
-
-  #envelope(
-    message: Pick<MessageRecord, 'id' | 'senderId' | 'type' | 'content' | 'createdAt'>,
-    conversation: { id: string; type: ConversationType },
-    seq: number,
-    async: boolean,
-  ): ExtEnvelope {
-    const peer =
-      conversation.type === 'single'
-        ? (singleConversationMembers(conversation.id)?.find((id) => id !== message.senderId) ?? '')
-        : '';
-    return {
-      msgId: message.id,
-      conversation: conversation.id,
-      fromUid: message.senderId,
-      toUid: peer,
-      groupId: conversation.type === 'group' ? conversation.id.replace(/^g_/, '') : '',
-      msgType: message.type,
-      scene: 0,
-      clientTs: message.createdAt,
-      serverTs: this.#deps.clock.now(),
-      seq,
-      requestId: `${message.id}.${this.#deps.ids.next()}`,
-      async,
-      timeoutMs: this.#deps.gateway.deadlineFor(message.type),
-      tags: async ? { [CALLBACK_TAG]: this.#deps.callbackAddr() } : {},
-      payload: message.content,
-      status: async || seq > 0 ? EXT_STATUS.pending : EXT_STATUS.unknown,
-    };
-  }
 }
-
-const retryDelay = (attempts: number): number =>
-  Math.min(60_000, 1_000 * 2 ** Math.min(attempts, 6));
