@@ -2,6 +2,7 @@ import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { ensurePythonPeers } from './engines.js';
 import { startEtcd } from './etcd-server.js';
+import { startNats } from './nats-server.js';
 import { startPostgres } from './postgres-server.js';
 
 declare module 'vitest' {
@@ -10,19 +11,22 @@ declare module 'vitest' {
     postgresUrl: string;
     /** Client endpoint of the etcd server that the whole run shares. */
     etcdEndpoint: string;
+    /** URL of the nats-server (with JetStream, max_payload 8 MiB) that the whole run shares. */
+    natsUrl: string;
   }
 }
 
 /**
- * Installs the Debian packages the Python interop peers need, then starts one real PostgreSQL
- * and one etcd for the run and stops them afterwards.
+ * Installs the Debian packages the Python interop peers need, then starts one real PostgreSQL,
+ * one etcd and one nats-server for the run and stops them afterwards.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensurePythonPeers();
-  const [postgres, etcd] = await Promise.all([startPostgres(), startEtcd()]);
+  const [postgres, etcd, nats] = await Promise.all([startPostgres(), startEtcd(), startNats()]);
   project.provide('postgresUrl', postgres.url);
   project.provide('etcdEndpoint', etcd.endpoint);
+  project.provide('natsUrl', nats.url);
   return async () => {
-    await Promise.all([postgres.stop(), etcd.stop()]);
+    await Promise.all([postgres.stop(), etcd.stop(), nats.dispose()]);
   };
 }
