@@ -91,7 +91,10 @@ export function decodeBusMessage(payload: Uint8Array, meta: string | undefined):
   }
   const m = parsed.data;
   if (m.frame === false && payload.length > 0) {
-    return { ok: false, reason: `${BUS_META_HEADER} says there is no frame, but there is a payload` };
+    return {
+      ok: false,
+      reason: `${BUS_META_HEADER} says there is no frame, but there is a payload`,
+    };
   }
   const message: BusMessage = {
     ...(m.frame === false ? {} : { frame: Buffer.from(payload) }),
