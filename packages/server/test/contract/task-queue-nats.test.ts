@@ -133,6 +133,27 @@ describe('JetStreamTaskQueue', () => {
     );
   });
 
+  it("follows a worker's new ackWait and maxDeliveries on the shared consumer", async () => {
+    const harness = await natsQueue();
+    disposers.push(() => harness.dispose());
+    const settings = { concurrency: 1, onDeadLetter: () => {} };
+    const queue = await harness.open();
+    await (
+      await queue.consume(async () => {}, { ...settings, ackWaitMs: 1_000, maxDeliveries: 2 })
+    )();
+    await (
+      await queue.consume(async () => {}, { ...settings, ackWaitMs: 2_000, maxDeliveries: 6 })
+    )();
+    const jsm = await jetstreamManager(harness.admin.connection);
+    const consumer = await jsm.consumers.info(harness.names.stream, harness.names.consumer);
+    expect(consumer.config).toMatchObject({
+      ack_wait: nanos(2_000),
+      max_deliver: 7,
+      ack_policy: 'explicit',
+      filter_subject: harness.names.subject,
+    });
+  });
+
   it('rejects a malformed task type at enqueue', async () => {
     const harness = await natsQueue();
     disposers.push(() => harness.dispose());
