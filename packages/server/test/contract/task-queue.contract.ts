@@ -158,6 +158,24 @@ export function describeTaskQueueContract(
       expect(l.dead).toHaveLength(1);
     });
 
+    it('goes on when onDeadLetter itself throws', async () => {
+      const dead: string[] = [];
+      const l = log({
+        maxDeliveries: 1,
+        onDeadLetter: (task) => {
+          dead.push(text(task?.payload ?? bytes('?')));
+          throw new Error('the dead-letter sink is broken');
+        },
+      });
+      await consume(queue, l, async (d) => {
+        if (text(d.task.payload) === 'poison') throw new Error('cannot do it');
+      });
+      await queue.enqueue('job', bytes('poison'));
+      await vi.waitFor(() => expect(dead).toEqual(['poison']));
+      await queue.enqueue('job', bytes('fine'));
+      await vi.waitFor(() => expect(l.texts()).toEqual(['poison', 'fine']));
+    });
+
     it('gives the task of a worker that died mid-task to another one, after ackWait', async () => {
       const a = await harness.open();
       const onA = log();

@@ -13,6 +13,8 @@ export interface MemoryTaskQueueOptions {
   readonly retryDelayMs?: (deliveries: number) => number;
   /** Epoch milliseconds, for `createdAt`. */
   readonly now?: () => number;
+  /** Told when an onDeadLetter callback throws. */
+  readonly onError?: (err: unknown) => void;
 }
 
 interface Entry {
@@ -49,6 +51,7 @@ export class MemoryTaskQueue implements TaskQueue {
   readonly #maxQueued: number;
   readonly #retryDelayMs: (deliveries: number) => number;
   readonly #now: () => number;
+  readonly #onError: (err: unknown) => void;
   #next = 0;
   #closed = false;
 
@@ -56,6 +59,7 @@ export class MemoryTaskQueue implements TaskQueue {
     this.#maxQueued = options.maxQueued ?? 100_000;
     this.#retryDelayMs = options.retryDelayMs ?? retryDelay;
     this.#now = options.now ?? Date.now;
+    this.#onError = options.onError ?? (() => {});
   }
 
   async enqueue(taskType: string, payload: Uint8Array): Promise<void> {
@@ -124,10 +128,14 @@ export class MemoryTaskQueue implements TaskQueue {
   #failed(consumer: Consumer, entry: Entry, reason: string, delayMs?: number): void {
     const { maxDeliveries, onDeadLetter } = consumer.options;
     if (entry.deliveries >= maxDeliveries) {
-      onDeadLetter(
-        { ...entry.task, retryCount: entry.deliveries - 1 },
-        `delivered ${entry.deliveries} times, last ${reason}`,
-      );
+      try {
+        onDeadLetter(
+          { ...entry.task, retryCount: entry.deliveries - 1 },
+          `delivered ${entry.deliveries} times, last ${reason}`,
+        );
+      } catch (err) {
+        this.#onError(err);
+      }
       return;
     }
     this.#later(delayMs ?? this.#retryDelayMs(entry.deliveries), () => {

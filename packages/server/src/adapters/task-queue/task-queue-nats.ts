@@ -26,7 +26,7 @@ export interface JetStreamTaskQueueOptions {
   readonly retryDelayMs?: (deliveries: number) => number;
   /** How long one pull request waits for tasks (at least 1 s; 5 s by default). */
   readonly pullExpiresMs?: number;
-  /** Told of a consumer's trouble with the server (it keeps trying). */
+  /** Told of a consumer's trouble with the server (it keeps trying), and of a throwing onDeadLetter. */
   readonly onError?: (err: unknown) => void;
   /** Epoch milliseconds, for `createdAt`. */
   readonly now?: () => number;
@@ -139,8 +139,15 @@ export class JetStreamTaskQueue implements TaskQueue {
       }
       try {
         consumer ??= await this.#js.consumers.get(this.#names.stream, this.#names.consumer);
-        worker.pull = await consumer.fetch({ max_messages: free, expires: this.#pullExpiresMs });
-        for await (const msg of worker.pull) this.#start(worker, msg);
+        const pull = await consumer.fetch({ max_messages: free, expires: this.#pullExpiresMs });
+        worker.pull = pull;
+        // A stop that came while the pull was being made found nothing to close. (A pull's
+        // close() resolves once its iteration has ended: never await it outside the loop.)
+        if (worker.stopping) void pull.close();
+        for await (const msg of pull) {
+          if (worker.stopping) safely(() => msg.nak());
+          else this.#start(worker, msg);
+        }
       } catch (err) {
         if (worker.stopping) break;
         this.#onError(err);
@@ -153,11 +160,13 @@ export class JetStreamTaskQueue implements TaskQueue {
 
   #start(worker: Worker, msg: JsMsg): void {
     const inHand: InHand = { msg, settled: Promise.resolve(), abandoned: false };
-    inHand.settled = this.#handle(worker, msg, () => inHand.abandoned).finally(() => {
-      worker.inHand.delete(inHand);
-      worker.wake?.();
-      worker.wake = undefined;
-    });
+    inHand.settled = this.#handle(worker, msg, () => inHand.abandoned)
+      .catch((err: unknown) => this.#onError(err))
+      .finally(() => {
+        worker.inHand.delete(inHand);
+        worker.wake?.();
+        worker.wake = undefined;
+      });
     worker.inHand.add(inHand);
   }
 
@@ -218,7 +227,7 @@ export class JetStreamTaskQueue implements TaskQueue {
   async #finish(worker: Worker): Promise<void> {
     worker.stopping = true;
     worker.wake?.();
-    await worker.pull?.close().catch(() => {});
+    void worker.pull?.close().catch(() => {});
     await worker.loop?.catch(() => {});
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
