@@ -22,3 +22,5 @@ export {
   type ExtCallbackServiceServer,
   type ExtMessageServiceServer,
 } from './gen/im/ext/ext_service.js';
+export { Any } from './gen/google/protobuf/any.js';
+export { LargeGroupFanoutTask, TaskMessage } from './gen/im/task/v1/task.js';

@@ -6,8 +6,10 @@
  * - `enqueue` resolves only once the task is durable (for the JetStream adapter: stored by the
  *   server); the in-memory adapter keeps tasks for the life of the process only.
  * - At least once: a task is removed only when a handler resolves for it. A handler that throws,
- *   or a worker that dies or stalls past `ackWaitMs`, gets the task redelivered (to any worker),
- *   with `deliveries` counting the attempts. Handlers must therefore be idempotent.
+ *   or a worker that dies (or whose event loop is blocked past `ackWaitMs`), gets the task
+ *   redelivered (to any worker), with `deliveries` counting the attempts. A handler still
+ *   running keeps its task (the adapter tells the queue it is in progress). Handlers must
+ *   therefore be idempotent.
  * - A task that fails `maxDeliveries` times, or whose payload cannot be decoded, is dead-lettered:
  *   reported through `onDeadLetter` and removed. It never blocks the tasks behind it.
  * - Each task goes to one consumer at a time (a work queue, not a broadcast); no order between

@@ -2,10 +2,7 @@ import { setNewest } from '../../domain/bounded-map.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
 import type { TaskQueue } from '../../ports/task-queue.js';
-import {
-  LARGE_GROUP_FANOUT,
-  type LargeGroupCodec,
-} from '../../protocol/large-group-codec.js';
+import { LARGE_GROUP_FANOUT, type LargeGroupCodec } from '../../protocol/large-group-codec.js';
 import type { Exclusion } from '../messaging/fanout.js';
 
 const SIZES_MAX = 100_000;
