@@ -83,7 +83,7 @@ export async function createParley(
           ? undefined
           : (config.grpc_advertise_addr ?? joinHostPort(callbackHost, grpcPort)),
     });
-    composeWorkers(config, plan, engines, useCases, lifecycle, { clock, logger });
+    composeWorkers(config, plan, engines, useCases, lifecycle, { clock, logger, metrics });
     const health = edges.health;
     lifecycle.add({
       name: 'readiness',

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import { LargeGroupDelivery } from '../app/cluster/large-group-delivery.js';
 import type { Config } from '../config/schema.js';
+import type { Metrics } from '../observability/metrics.js';
 import { EXT_DISPATCH, EXT_RETRY } from '../protocol/ext-task-codec.js';
 import { LARGE_GROUP_FANOUT, largeGroupCodec } from '../protocol/large-group-codec.js';
 import type { Clock } from '../ports/system.js';
@@ -46,10 +47,10 @@ export function composeWorkers(
   engines: Engines,
   useCases: UseCases,
   lifecycle: Lifecycle,
-  deps: { clock: Clock; logger: Logger },
+  deps: { clock: Clock; logger: Logger; metrics: Metrics },
 ): void {
   if (!plan.roles.has('worker')) return;
-  const { clock, logger } = deps;
+  const { clock, logger, metrics } = deps;
   const { store } = engines;
   const delivery = new LargeGroupDelivery({
     store,
@@ -62,7 +63,11 @@ export function composeWorkers(
   });
   const jobs = useCases.messaging.extensionJobs;
   const handlers: Record<string, (payload: Uint8Array) => Promise<unknown>> = {
-    [LARGE_GROUP_FANOUT]: (payload) => delivery.handle(payload),
+    [LARGE_GROUP_FANOUT]: async (payload) => {
+      const { walked, online } = await delivery.handle(payload);
+      metrics.fanoutMembers.inc({ state: 'walked' }, walked);
+      metrics.fanoutMembers.inc({ state: 'online' }, online);
+    },
     [EXT_DISPATCH]: (payload) => jobs.handle(EXT_DISPATCH, payload),
     [EXT_RETRY]: (payload) => jobs.handle(EXT_RETRY, payload),
     [TOKEN_SWEEP]: async () => {
@@ -78,17 +83,26 @@ export function composeWorkers(
         async ({ task }) => {
           const handle = handlers[task.taskType];
           if (handle === undefined) {
+            metrics.tasks.inc({ task_type: 'unknown', outcome: 'unknown' });
             logger.warn({ task_type: task.taskType }, 'dropped a task of an unknown type');
             return;
           }
-          await handle(task.payload);
+          try {
+            await handle(task.payload);
+            metrics.tasks.inc({ task_type: task.taskType, outcome: 'ok' });
+          } catch (err) {
+            metrics.tasks.inc({ task_type: task.taskType, outcome: 'failed' });
+            throw err;
+          }
         },
         {
           concurrency: config.task_concurrency,
           ackWaitMs: config.task_ack_wait * 1000,
           maxDeliveries: MAX_DELIVERIES,
-          onDeadLetter: (task, reason) =>
-            logger.error({ task_type: task?.taskType, reason }, 'a task was dead-lettered'),
+          onDeadLetter: (task, reason) => {
+            metrics.tasks.inc({ task_type: task?.taskType ?? 'unknown', outcome: 'dead' });
+            logger.error({ task_type: task?.taskType, reason }, 'a task was dead-lettered');
+          },
         },
       );
     },

@@ -102,7 +102,7 @@ export async function startCluster(options: {
     databaseUrl: options.databaseUrl,
     async stop() {
       await Promise.all([...nodes.values()].map((node) => node.kill()));
-      await Promise.all([nats.stop(), redis.stop(), etcd.stop()]);
+      await Promise.all([nats.dispose(), redis.stop(), etcd.stop()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

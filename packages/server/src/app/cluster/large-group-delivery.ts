@@ -31,35 +31,42 @@ export class LargeGroupDelivery {
     this.#deps = deps;
   }
 
-  async handle(payload: Uint8Array): Promise<{ delivered: number }> {
+  async handle(payload: Uint8Array): Promise<{ walked: number; online: number }> {
     const { codec, tasks } = this.#deps;
     const task = codec.decode(payload);
     let after = task.afterUserId;
-    let delivered = 0;
+    let walked = 0;
+    let online = 0;
     for (;;) {
-      let batch: string[];
+      let batch: { ids: string[]; online: number };
       try {
         batch = await this.#deliverBatch(task, after);
       } catch (err) {
         this.#deps.onBatchError(err, task);
         await tasks.enqueue(LARGE_GROUP_FANOUT, codec.encode({ ...task, afterUserId: after }));
-        return { delivered };
+        return { walked, online };
       }
-      delivered += batch.length;
-      if (batch.length < task.batchSize) return { delivered };
-      after = batch.at(-1);
+      walked += batch.ids.length;
+      online += batch.online;
+      if (batch.ids.length < task.batchSize) return { walked, online };
+      after = batch.ids.at(-1);
     }
   }
 
-  /** Delivers one batch; returns the batch's member ids. */
-  async #deliverBatch(task: LargeGroupFanoutTask, after: string | undefined): Promise<string[]> {
+  /** Delivers one batch; returns the batch's member ids and how many were reached. */
+  async #deliverBatch(
+    task: LargeGroupFanoutTask,
+    after: string | undefined,
+  ): Promise<{ ids: string[]; online: number }> {
     const { store, presence, bus } = this.#deps;
     const members = await store.members.page(task.conversationId, after, task.batchSize);
     const ids = members.map((member) => member.userId);
-    if (ids.length === 0) return ids;
+    if (ids.length === 0) return { ids, online: 0 };
+    let online = 0;
     const byGateway = new Map<string, string[]>();
     for (const [userId, gateways] of await presence.gatewaysOf(ids)) {
       if (userId === task.exceptUser) continue;
+      online++;
       for (const gateway of gateways) {
         const users = byGateway.get(gateway);
         if (users === undefined) byGateway.set(gateway, [userId]);
@@ -73,6 +80,6 @@ export class LargeGroupDelivery {
         ...(task.exceptConnection !== undefined && { exceptConnection: task.exceptConnection }),
       });
     }
-    return ids;
+    return { ids, online };
   }
 }

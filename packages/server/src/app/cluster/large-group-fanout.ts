@@ -12,15 +12,16 @@ const SIZE_TTL_MS = 30_000;
 /**
  * Sends the events of groups over a threshold to the workers (`im.task`), so that a group of
  * 100,000 never fans out from the node its sender is on. Decides from a member count read at
- * most every 30 s per conversation; until the count is known, the conversation's bus topic
- * carries the event (correct either way: gateways subscribe to every topic their users want).
+ * most every 30 s per conversation: the first event of a conversation waits for the read (the
+ * events behind it wait on the same read, so their order holds); later reads refresh the count
+ * in the background while the last one is used.
  */
 export class LargeGroupFanout {
   readonly #deps: LargeGroupFanoutDeps;
   readonly #threshold: number;
   readonly #batchSize: number;
   readonly #sizes = new Map<string, { large: boolean; at: number }>();
-  readonly #reading = new Set<string>();
+  readonly #reading = new Map<string, Promise<boolean>>();
 
   constructor(deps: LargeGroupFanoutDeps, options: { threshold: number; batchSize: number }) {
     this.#deps = deps;
@@ -28,12 +29,12 @@ export class LargeGroupFanout {
     this.#batchSize = options.batchSize;
   }
 
-  /** True when the conversation's events go to the workers (false while unknown). */
-  isLarge(conversationId: string): boolean {
+  /** Whether the conversation's events go to the workers: at once when known, else once read. */
+  isLarge(conversationId: string): boolean | Promise<boolean> {
     const known = this.#sizes.get(conversationId);
-    const now = this.#deps.clock.now();
-    if (known === undefined || now - known.at > SIZE_TTL_MS) this.#readSize(conversationId);
-    return known?.large ?? false;
+    if (known === undefined) return this.#readSize(conversationId);
+    if (this.#deps.clock.now() - known.at > SIZE_TTL_MS) void this.#readSize(conversationId);
+    return known.large;
   }
 
   /** Enqueues the event for the workers; a failure loses only live delivery (clients catch up). */
@@ -57,19 +58,23 @@ export class LargeGroupFanout {
       .catch((err: unknown) => this.#deps.onError(err, conversationId));
   }
 
-  #readSize(conversationId: string): void {
-    if (this.#reading.has(conversationId)) return;
-    this.#reading.add(conversationId);
-    this.#deps.store.conversations
-      .find(conversationId)
-      .then(
-        (conversation) => {
-          const large = (conversation?.memberCount ?? 0) > this.#threshold;
-          setNewest(this.#sizes, conversationId, { large, at: this.#deps.clock.now() }, SIZES_MAX);
-        },
-        (err: unknown) => this.#deps.onError(err, conversationId),
-      )
-      .finally(() => this.#reading.delete(conversationId));
+  #readSize(conversationId: string): Promise<boolean> {
+    const reading = this.#reading.get(conversationId);
+    if (reading !== undefined) return reading;
+    const read = this.#deps.store.conversations.find(conversationId).then(
+      (conversation) => {
+        const large = (conversation?.memberCount ?? 0) > this.#threshold;
+        setNewest(this.#sizes, conversationId, { large, at: this.#deps.clock.now() }, SIZES_MAX);
+        return large;
+      },
+      (err: unknown) => {
+        this.#deps.onError(err, conversationId);
+        return this.#sizes.get(conversationId)?.large ?? false;
+      },
+    );
+    const tracked = read.finally(() => this.#reading.delete(conversationId));
+    this.#reading.set(conversationId, tracked);
+    return tracked;
   }
 }
 

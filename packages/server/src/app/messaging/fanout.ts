@@ -32,12 +32,28 @@ export class Fanout {
     except: Exclusion = {},
     about?: { readonly messageId: string; readonly seq: number },
   ): void {
-    if (conversation.type !== 'single' && this.#large?.isLarge(conversation.id) === true) {
-      this.#large.dispatch(conversation.id, encodeEvent(event, data), except, about);
-      return;
+    const frame = encodeEvent(event, data);
+    const large =
+      conversation.type === 'single' ? false : (this.#large?.isLarge(conversation.id) ?? false);
+    if (large === false) this.#publish(conversation, frame, except);
+    else if (large === true) this.#large?.dispatch(conversation.id, frame, except, about);
+    else {
+      // The first event of a conversation whose size is being read (the cluster shape only).
+      void large.then((isLarge) =>
+        isLarge
+          ? this.#large?.dispatch(conversation.id, frame, except, about)
+          : this.#publish(conversation, frame, except),
+      );
     }
+  }
+
+  #publish(
+    conversation: { readonly id: string; readonly type: ConversationType },
+    frame: Buffer,
+    except: Exclusion,
+  ): void {
     const message = {
-      frame: encodeEvent(event, data),
+      frame,
       ...(except.connectionId !== undefined && { exceptConnection: except.connectionId }),
       ...(except.userId !== undefined && { exceptUser: except.userId }),
     };
