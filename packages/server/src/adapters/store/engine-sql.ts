@@ -150,23 +150,42 @@ export async function addToConversationCounter(
   return Number(row[column]);
 }
 
+/**
+ * Locks the conversations' rows until commit, in id order (so that two lockers never wait for
+ * each other in a cycle). SQLite locks the whole database for a write anyway.
+ */
+export async function lockConversations(
+  db: Kysely<Database>,
+  engine: EngineSql,
+  ids: readonly string[],
+): Promise<void> {
+  if (engine.engine === 'sqlite' || ids.length === 0) return;
+  await db
+    .selectFrom('conversations')
+    .select('id')
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 const WRITE_ATTEMPTS = 5;
 
 /**
- * Runs `fn` in a transaction of its own, again (up to 5 times) when it loses a race with
- * another process's transaction: the lost attempt was rolled back whole, and the next one sees
- * what the winner committed. Inside a caller's transaction it runs once, in that transaction
- * (which the error then ends).
+ * Runs `fn` in a transaction of its own, again (up to 5 attempts in all) when it loses a race
+ * with another process's transaction: the lost attempt was rolled back whole, and the next one
+ * sees what the winner committed. `attempt` counts from 1. Inside a caller's transaction it
+ * runs once, in that transaction (which the error then ends).
  */
 export async function withWriteRetry<T>(
   db: Kysely<Database>,
   engine: EngineSql,
-  fn: (trx: Kysely<Database>) => Promise<T>,
+  fn: (trx: Kysely<Database>, attempt: number) => Promise<T>,
 ): Promise<T> {
-  if (db.isTransaction) return fn(db);
+  if (db.isTransaction) return fn(db, 1);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(fn);
+      return await db.transaction().execute((trx) => fn(trx, attempt));
     } catch (err) {
       if (attempt >= WRITE_ATTEMPTS || !engine.isWriteConflict(err)) throw err;
     }

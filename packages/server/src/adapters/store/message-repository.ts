@@ -11,6 +11,7 @@ import type {
 import { inBatchOrder, keyOf } from './batch-keys.js';
 import {
   addToConversationCounter,
+  lockConversations,
   updateReturningAll,
   withWriteRetry,
   type EngineSql,
@@ -30,11 +31,23 @@ export class KyselyMessageRepository implements MessageRepository {
   appendBatch(messages: readonly NewMessage[]): Promise<AppendResult[]> {
     if (messages.length === 0) return Promise.resolve([]);
     // Another process may store one of these keys between the lookup and the insert: the
-    // insert then fails on the unique key, and the batch runs again and finds it stored.
-    return withWriteRetry(this.#db, this.#engine, (trx) => this.#append(trx, messages));
+    // insert then fails on the unique key, and the batch runs again and finds it stored. The
+    // next attempt locks the conversations before the lookup, so that no one can store a key
+    // in them in between (the first does not: it would cost every batch one more round trip).
+    return withWriteRetry(this.#db, this.#engine, (trx, attempt) =>
+      this.#append(trx, messages, attempt > 1),
+    );
   }
 
-  async #append(trx: Kysely<Database>, messages: readonly NewMessage[]): Promise<AppendResult[]> {
+  async #append(
+    trx: Kysely<Database>,
+    messages: readonly NewMessage[],
+    lockFirst: boolean,
+  ): Promise<AppendResult[]> {
+    if (lockFirst) {
+      const ids = [...new Set(messages.map((m) => m.conversationId))].sort();
+      await lockConversations(trx, this.#engine, ids);
+    }
     // One read finds every key of the batch that is already stored (retries).
     const results = new Map<string, AppendResult>();
     const existing = await trx
