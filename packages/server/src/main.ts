@@ -13,6 +13,7 @@ import { HmacCallbackTokens } from './adapters/security/hmac-callback-tokens.js'
 import { JoseAccessTokens } from './adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from './adapters/security/secret-tokens.js';
 import { loadSigningKey } from './adapters/security/signing-key.js';
+import { openMysqlStore } from './adapters/store/mysql.js';
 import { openPostgresStore } from './adapters/store/postgres.js';
 import { openSqliteStore } from './adapters/store/sqlite.js';
 import { SystemClock } from './adapters/system/system-clock.js';
@@ -62,12 +63,18 @@ export interface ParleyOptions {
   readonly logStream?: DestinationStream;
 }
 
+/** The engine by the URL's scheme: none is SQLite, mysql:// or mariadb:// MySQL, else PostgreSQL. */
 export function openStore(config: Config, logger?: Logger): Store {
-  return config.database_url === undefined
-    ? openSqliteStore(config.data_dir)
+  const url = config.database_url;
+  if (url === undefined) return openSqliteStore(config.data_dir);
+  const pool = { url, poolSize: config.database_pool_size };
+  return /^(mysql|mariadb):\/\//.test(url)
+    ? openMysqlStore({
+        ...pool,
+        onIdleError: (err) => logger?.warn({ err }, 'an idle MySQL connection failed'),
+      })
     : openPostgresStore({
-        url: config.database_url,
-        poolSize: config.database_pool_size,
+        ...pool,
         onIdleError: (err) => logger?.warn({ err }, 'an idle PostgreSQL connection failed'),
       });
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { StoreEngine } from '../../../ports/store.js';
-import { createTable, keyText, textDefault } from './columns.js';
+import { createTable, keyReference, keyText, textDefault } from './columns.js';
 
 /** Users, sessions (one per device) and the refresh tokens of each session. */
 export function accountsMigration(engine: StoreEngine): Migration {
@@ -23,9 +23,7 @@ export function accountsMigration(engine: StoreEngine): Migration {
 
       await createTable(db, engine, 'sessions')
         .addColumn('id', keyText(engine), (c) => c.primaryKey())
-        .addColumn('user_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
-        )
+        .$call(keyReference(engine, 'sessions', 'user_id', 'users.id', { onDelete: 'cascade' }))
         .addColumn('device_id', keyText(engine), (c) => c.notNull())
         .addColumn('user_agent', 'text', (c) => c.notNull().defaultTo(textDefault(engine, '')))
         .addColumn('ip', 'text', (c) => c.notNull().defaultTo(textDefault(engine, '')))
@@ -43,8 +41,10 @@ export function accountsMigration(engine: StoreEngine): Migration {
 
       await createTable(db, engine, 'refresh_tokens')
         .addColumn('token_hash', keyText(engine), (c) => c.primaryKey())
-        .addColumn('session_id', keyText(engine), (c) =>
-          c.notNull().references('sessions.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'refresh_tokens', 'session_id', 'sessions.id', {
+            onDelete: 'cascade',
+          }),
         )
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())

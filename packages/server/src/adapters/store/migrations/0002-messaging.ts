@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { StoreEngine } from '../../../ports/store.js';
-import { contentText, createTable, keyText, textDefault } from './columns.js';
+import { contentText, createTable, keyReference, keyText, textDefault } from './columns.js';
 
 /** Conversations, their members, messages (seq per conversation) and the change log. */
 export function messagingMigration(engine: StoreEngine): Migration {
@@ -18,11 +18,15 @@ export function messagingMigration(engine: StoreEngine): Migration {
         .execute();
 
       await createTable(db, engine, 'conversation_members')
-        .addColumn('conversation_id', keyText(engine), (c) =>
-          c.notNull().references('conversations.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'conversation_members', 'conversation_id', 'conversations.id', {
+            onDelete: 'cascade',
+          }),
         )
-        .addColumn('user_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'conversation_members', 'user_id', 'users.id', {
+            onDelete: 'cascade',
+          }),
         )
         .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -36,8 +40,10 @@ export function messagingMigration(engine: StoreEngine): Migration {
         .execute();
 
       await createTable(db, engine, 'messages')
-        .addColumn('conversation_id', keyText(engine), (c) =>
-          c.notNull().references('conversations.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'messages', 'conversation_id', 'conversations.id', {
+            onDelete: 'cascade',
+          }),
         )
         .addColumn('seq', 'bigint', (c) => c.notNull())
         .addColumn('id', keyText(engine), (c) => c.notNull().unique())
@@ -53,8 +59,10 @@ export function messagingMigration(engine: StoreEngine): Migration {
         .execute();
 
       await createTable(db, engine, 'message_changes')
-        .addColumn('conversation_id', keyText(engine), (c) =>
-          c.notNull().references('conversations.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'message_changes', 'conversation_id', 'conversations.id', {
+            onDelete: 'cascade',
+          }),
         )
         .addColumn('change_seq', 'bigint', (c) => c.notNull())
         .addColumn('seq', 'bigint', (c) => c.notNull())

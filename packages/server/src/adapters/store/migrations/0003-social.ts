@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { StoreEngine } from '../../../ports/store.js';
-import { createTable, keyText, textDefault } from './columns.js';
+import { createTable, keyReference, keyText, textDefault } from './columns.js';
 
 /**
  * The social graph: friend requests (at most one pending per pair of users, in either
@@ -12,11 +12,15 @@ export function socialMigration(engine: StoreEngine): Migration {
     async up(db: Kysely<unknown>) {
       await createTable(db, engine, 'friend_requests')
         .addColumn('request_id', keyText(engine), (c) => c.primaryKey())
-        .addColumn('from_user_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'friend_requests', 'from_user_id', 'users.id', {
+            onDelete: 'cascade',
+          }),
         )
-        .addColumn('to_user_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'friend_requests', 'to_user_id', 'users.id', {
+            onDelete: 'cascade',
+          }),
         )
         .addColumn('message', 'text', (c) => c.notNull().defaultTo(textDefault(engine, '')))
         .addColumn('status', keyText(engine), (c) => c.notNull())
@@ -41,23 +45,17 @@ export function socialMigration(engine: StoreEngine): Migration {
         .execute();
 
       await createTable(db, engine, 'friendships')
-        .addColumn('user_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
-        )
-        .addColumn('friend_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
+        .$call(keyReference(engine, 'friendships', 'user_id', 'users.id', { onDelete: 'cascade' }))
+        .$call(
+          keyReference(engine, 'friendships', 'friend_id', 'users.id', { onDelete: 'cascade' }),
         )
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('friendships_pk', ['user_id', 'friend_id'])
         .execute();
 
       await createTable(db, engine, 'blocks')
-        .addColumn('blocker_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
-        )
-        .addColumn('blocked_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
-        )
+        .$call(keyReference(engine, 'blocks', 'blocker_id', 'users.id', { onDelete: 'cascade' }))
+        .$call(keyReference(engine, 'blocks', 'blocked_id', 'users.id', { onDelete: 'cascade' }))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('blocks_pk', ['blocker_id', 'blocked_id'])
         .execute();

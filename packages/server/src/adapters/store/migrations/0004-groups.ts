@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { StoreEngine } from '../../../ports/store.js';
-import { createTable, keyText, textDefault } from './columns.js';
+import { createTable, keyReference, keyText, textDefault } from './columns.js';
 
 /**
  * Groups: the group record, member roles and mutes (on conversation_members, so that world
@@ -11,8 +11,8 @@ export function groupsMigration(engine: StoreEngine): Migration {
     async up(db: Kysely<unknown>) {
       await createTable(db, engine, 'groups')
         .addColumn('id', keyText(engine), (c) => c.primaryKey())
-        .addColumn('conversation_id', keyText(engine), (c) =>
-          c.notNull().unique().references('conversations.id'),
+        .$call(
+          keyReference(engine, 'groups', 'conversation_id', 'conversations.id', { unique: true }),
         )
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('avatar_url', 'text', (c) => c.notNull().defaultTo(textDefault(engine, '')))
@@ -38,11 +38,15 @@ export function groupsMigration(engine: StoreEngine): Migration {
         .execute();
 
       await createTable(db, engine, 'group_join_requests')
-        .addColumn('group_id', keyText(engine), (c) =>
-          c.notNull().references('groups.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'group_join_requests', 'group_id', 'groups.id', {
+            onDelete: 'cascade',
+          }),
         )
-        .addColumn('user_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'group_join_requests', 'user_id', 'users.id', {
+            onDelete: 'cascade',
+          }),
         )
         .addColumn('message', 'text', (c) => c.notNull().defaultTo(textDefault(engine, '')))
         .addColumn('status', 'text', (c) => c.notNull())

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { StoreEngine } from '../../../ports/store.js';
-import { createTable, keyText } from './columns.js';
+import { createTable, keyReference, keyText } from './columns.js';
 
 /**
  * Invitations to groups: under the `friends` group-add policy a user who is not the adder's
@@ -10,11 +10,13 @@ export function groupInvitationsMigration(engine: StoreEngine): Migration {
   return {
     async up(db: Kysely<unknown>) {
       await createTable(db, engine, 'group_invitations')
-        .addColumn('group_id', keyText(engine), (c) =>
-          c.notNull().references('groups.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'group_invitations', 'group_id', 'groups.id', {
+            onDelete: 'cascade',
+          }),
         )
-        .addColumn('user_id', keyText(engine), (c) =>
-          c.notNull().references('users.id').onDelete('cascade'),
+        .$call(
+          keyReference(engine, 'group_invitations', 'user_id', 'users.id', { onDelete: 'cascade' }),
         )
         .addColumn('invited_by', 'text', (c) => c.notNull())
         .addColumn('status', keyText(engine), (c) => c.notNull())

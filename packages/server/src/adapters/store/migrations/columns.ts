@@ -39,6 +39,46 @@ export function createTable(
     : table;
 }
 
+interface ReferenceOptions {
+  readonly onDelete?: 'cascade';
+  readonly unique?: boolean;
+}
+
+/**
+ * A NOT NULL key column `column` of `table` that references `target` ('table.column').
+ * PostgreSQL and SQLite keep the column-level REFERENCES they always had; MySQL parses a
+ * column-level REFERENCES and ignores it, so there it is a table constraint. Use with `$call`.
+ */
+export function keyReference<N extends string>(
+  engine: StoreEngine,
+  table: string,
+  column: N,
+  target: `${string}.${string}`,
+  options: ReferenceOptions = {},
+) {
+  return <C extends string>(builder: CreateTableBuilder<string, C>) => {
+    if (engine !== 'mysql') {
+      return builder.addColumn(column, keyText(engine), (c) => {
+        const base = options.unique === true ? c.notNull().unique() : c.notNull();
+        const ref = base.references(target);
+        return options.onDelete === undefined ? ref : ref.onDelete(options.onDelete);
+      });
+    }
+    const [targetTable, targetColumn] = target.split('.') as [string, string];
+    return builder
+      .addColumn(column, keyText(engine), (c) =>
+        options.unique === true ? c.notNull().unique() : c.notNull(),
+      )
+      .addForeignKeyConstraint(
+        `${table}_${column}_fk`,
+        [column],
+        targetTable,
+        [targetColumn],
+        (fk) => (options.onDelete === undefined ? fk : fk.onDelete(options.onDelete)),
+      );
+  };
+}
+
 /** DROP INDEX; MySQL names the table too. */
 export async function dropIndex(
   db: Kysely<unknown>,
