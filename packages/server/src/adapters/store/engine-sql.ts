@@ -2,7 +2,7 @@
  * Where the engines' SQL differs, in one place. PostgreSQL and SQLite have
  * `INSERT … ON CONFLICT` and `… RETURNING`; MySQL and MariaDB have neither (MariaDB's
  * `INSERT … RETURNING` is not MySQL's), so there the same effect takes a read in the same
- * transaction. Every helper runs exactly the statement it ran before on PostgreSQL and SQLite.
+ * transaction. On PostgreSQL and SQLite each helper runs the one statement it stands for.
  */
 import type {
   Expression,
@@ -41,7 +41,7 @@ type Where<TB extends Table> = (eb: ExpressionBuilder<Database, TB>) => Expressi
 /**
  * Inserts the row unless its key is taken; true when it was inserted. On MySQL the duplicate
  * key error itself is the answer: it undoes that statement only, not the transaction, and
- * unlike INSERT IGNORE it leaves foreign key and data errors errors.
+ * unlike INSERT IGNORE it lets foreign key and data errors through.
  */
 export async function insertIfAbsent<TB extends Table>(
   engine: EngineSql,

@@ -92,8 +92,9 @@ export class KyselyGroupInvitationRepository implements GroupInvitationRepositor
     const status = new Map(known.map((k) => [k.user_id, k.status]));
     const fresh = userIds.filter((id) => !status.has(id));
     const again = userIds.filter((id) => status.get(id) === 'accepted');
-    if (fresh.length > 0)
+    if (fresh.length > 0) {
       await trx.insertInto('group_invitations').values(fresh.map(row)).execute();
+    }
     if (again.length > 0) {
       await trx
         .updateTable('group_invitations')

@@ -110,8 +110,9 @@ export class KyselyMemberRepository implements MemberRepository {
       .execute();
     const isMember = new Set(members.map((m) => m.user_id));
     const fresh = userIds.filter((id) => !isMember.has(id));
-    if (fresh.length > 0)
+    if (fresh.length > 0) {
       await trx.insertInto('conversation_members').values(fresh.map(row)).execute();
+    }
     return fresh;
   }
 
