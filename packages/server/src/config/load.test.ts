@@ -60,9 +60,12 @@ describe('loadConfig', () => {
   it('names the variable of a bad value', () => {
     expect(() => loadConfig({ env: { PARLEY_PORT: '99999' } })).toThrow(/PARLEY_PORT: /);
     expect(() => loadConfig({ env: { PARLEY_LOG_LEVEL: 'loud' } })).toThrow(/PARLEY_LOG_LEVEL: /);
-    expect(() => loadConfig({ env: { PARLEY_DATABASE_URL: 'mysql://x' } })).toThrow(
+    expect(() => loadConfig({ env: { PARLEY_DATABASE_URL: 'redis://x' } })).toThrow(
       /PARLEY_DATABASE_URL: must be a postgres/,
     );
+    for (const url of ['mysql://u@h/db', 'mariadb://u@h/db', 'postgresql://u@h/db']) {
+      expect(loadConfig({ env: { PARLEY_DATABASE_URL: url } }).database_url).toBe(url);
+    }
     expect(() => loadConfig({ env: { PARLEY_TRUST_PROXY: 'maybe' } })).toThrow(ConfigError);
   });
 

@@ -77,8 +77,9 @@ const urlOf = (schemes: readonly string[], example: string) =>
 
 const databaseUrl = z
   .string()
-  .refine((url) => /^postgres(ql)?:\/\//.test(url), {
-    message: 'must be a postgres:// or postgresql:// URL (leave unset for embedded SQLite)',
+  .refine((url) => /^(postgres(ql)?|mysql|mariadb):\/\//.test(url), {
+    message:
+      'must be a postgres://, postgresql://, mysql:// or mariadb:// URL (leave unset for embedded SQLite)',
   })
   .optional();
 
@@ -170,8 +171,9 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   listen_backlog:
     'Connections the kernel queues before they are accepted (capped by net.core.somaxconn); room for a reconnect storm.',
   data_dir: 'Directory for the embedded database and the generated signing key.',
-  database_url: 'Unset: embedded SQLite in the data dir. postgres://… : PostgreSQL.',
-  database_pool_size: 'Connections in the PostgreSQL pool.',
+  database_url:
+    'Unset: embedded SQLite in the data dir. postgres://… : PostgreSQL. mysql://… or mariadb://… : MySQL or MariaDB.',
+  database_pool_size: 'Connections in the PostgreSQL or MySQL pool.',
   log_level: 'fatal, error, warn, info, debug, trace or silent.',
   body_limit: 'Largest accepted request body in bytes; larger gets 413.',
   access_token_ttl: 'Lifetime of an access token in seconds.',

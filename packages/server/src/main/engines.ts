@@ -16,6 +16,7 @@ import { MemoryMembership } from '../adapters/registry/membership-memory.js';
 import { connectRedis } from '../adapters/presence/redis-connection.js';
 import { MemoryRateLimiter } from '../adapters/rate-limit/rate-limiter-memory.js';
 import { RedisRateLimiter } from '../adapters/rate-limit/rate-limiter-redis.js';
+import { openMysqlStore } from '../adapters/store/mysql.js';
 import { openPostgresStore } from '../adapters/store/postgres.js';
 import { openSqliteStore } from '../adapters/store/sqlite.js';
 import type { EngineProbe } from '../app/ops/health-service.js';
@@ -44,11 +45,16 @@ export interface Engines {
 }
 
 export function openStore(config: Config, logger?: Logger): Store {
-  return config.database_url === undefined
-    ? openSqliteStore(config.data_dir)
+  const url = config.database_url;
+  if (url === undefined) return openSqliteStore(config.data_dir);
+  const pool = { url, poolSize: config.database_pool_size };
+  return /^(mysql|mariadb):\/\//.test(url)
+    ? openMysqlStore({
+        ...pool,
+        onIdleError: (err) => logger?.warn({ err }, 'an idle MySQL connection failed'),
+      })
     : openPostgresStore({
-        url: config.database_url,
-        poolSize: config.database_pool_size,
+        ...pool,
         onIdleError: (err) => logger?.warn({ err }, 'an idle PostgreSQL connection failed'),
       });
 }

@@ -22,7 +22,7 @@ import type {
 } from './messaging-store.js';
 import type { BlockRepository, FriendRepository } from './social-store.js';
 
-export type StoreEngine = 'sqlite' | 'postgres';
+export type StoreEngine = 'sqlite' | 'postgres' | 'mysql';
 
 export interface UserProfilePatch {
   readonly nickname?: string;

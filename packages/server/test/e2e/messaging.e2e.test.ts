@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { e2eServer } from '../support/e2e-fixture.js';
-import { ENGINES } from '../support/test-server.js';
+import { ENGINES, type Engine } from '../support/test-server.js';
 import { upgradeRefusal, WsTestClient } from '../support/ws-test-client.js';
 
-describe.each(ENGINES)('messaging over WebSocket (%s)', (engine) => {
+// On MariaDB too: the message path end to end, through a mariadb:// URL.
+const engines: readonly Engine[] = [...ENGINES, 'mysql'];
+
+describe.each(engines)('messaging over WebSocket (%s)', (engine) => {
   const t = e2eServer(engine);
   const { login, connect } = t;
   const account = (device = 'd1') => t.account('user', device);

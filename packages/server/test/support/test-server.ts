@@ -6,9 +6,14 @@ import { ParleyHttpClient } from '@parley/client';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { createParley, type ParleyServer } from '../../src/main.js';
+import { createMysqlDatabase } from './mariadb-server.js';
 import { createDatabase } from './postgres-server.js';
 
-export type Engine = 'sqlite' | 'postgres';
+export type Engine = 'sqlite' | 'postgres' | 'mysql';
+/**
+ * The engines every e2e file runs on. MariaDB runs the messaging e2e file (the whole e2e suite
+ * passes on it too: add 'mysql' here to run it).
+ */
 export const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
 
 /** Where a test server keeps its state; reused across restarts. */
@@ -21,14 +26,20 @@ export interface TestStorage {
 
 export async function testStorage(engine: Engine): Promise<TestStorage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-  const databaseUrl =
-    engine === 'postgres' ? await createDatabase(inject('postgresUrl')) : undefined;
+  const databaseUrl = await databaseFor(engine);
   return {
     engine,
     dataDir,
     databaseUrl,
     dispose: () => rmSync(dataDir, { recursive: true, force: true }),
   };
+}
+
+async function databaseFor(engine: Engine): Promise<string | undefined> {
+  if (engine === 'postgres') return createDatabase(inject('postgresUrl'));
+  if (engine !== 'mysql') return undefined;
+  // The mariadb:// spelling, so that the server's choice of engine by scheme is tested too.
+  return (await createMysqlDatabase(inject('mariadbUrl'))).replace(/^mysql:/, 'mariadb:');
 }
 
 export interface TestServer {

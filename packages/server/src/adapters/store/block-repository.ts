@@ -2,32 +2,41 @@ import type { Kysely } from 'kysely';
 import { pairKey, type BlockRecord } from '../../domain/social.js';
 import type { BlockRepository, BlockResult, Page } from '../../ports/social-store.js';
 import { toFriendRequest } from './friend-repository.js';
+import { insertIfAbsent, updateReturningAll, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
 
 export class KyselyBlockRepository implements BlockRepository {
   readonly #db: Kysely<Database>;
+  readonly #engine: EngineSql;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, engine: EngineSql) {
     this.#db = db;
+    this.#engine = engine;
   }
 
   block(blockerId: string, blockedId: string, at: number): Promise<BlockResult> {
     return inTransaction(this.#db, async (trx) => {
-      const inserted = await trx
-        .insertInto('blocks')
-        .values({ blocker_id: blockerId, blocked_id: blockedId, created_at: at })
-        .onConflict((oc) => oc.columns(['blocker_id', 'blocked_id']).doNothing())
-        .executeTakeFirst();
-      const canceled = await trx
-        .updateTable('friend_requests')
-        .set({ status: 'canceled', updated_at: at })
-        .where('pair_key', '=', pairKey(blockerId, blockedId))
-        .where('status', '=', 'pending')
-        .returningAll()
-        .execute();
+      const created = await insertIfAbsent(
+        this.#engine,
+        trx
+          .insertInto('blocks')
+          .values({ blocker_id: blockerId, blocked_id: blockedId, created_at: at }),
+        (oc) => oc.columns(['blocker_id', 'blocked_id']).doNothing(),
+      );
+      const canceled = await updateReturningAll(
+        trx,
+        this.#engine,
+        'friend_requests',
+        { status: 'canceled', updated_at: at },
+        (eb) =>
+          eb.and([
+            eb('pair_key', '=', pairKey(blockerId, blockedId)),
+            eb('status', '=', 'pending'),
+          ]),
+      );
       return {
-        created: Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0,
+        created,
         canceled: canceled.map(toFriendRequest),
       };
     });

@@ -7,14 +7,17 @@ import type {
   ConversationSummary,
   NewConversation,
 } from '../../ports/messaging-store.js';
+import { hasReturning, insertIfAbsent, lockForWrite, type EngineSql } from './engine-sql.js';
 import { inTransaction, toConversation, toMembership, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 
 export class KyselyConversationRepository implements ConversationRepository {
   readonly #db: Kysely<Database>;
+  readonly #engine: EngineSql;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, engine: EngineSql) {
     this.#db = db;
+    this.#engine = engine;
   }
 
   async find(id: string) {
@@ -28,33 +31,36 @@ export class KyselyConversationRepository implements ConversationRepository {
 
   ensure(conversation: NewConversation, memberIds: readonly string[]): Promise<boolean> {
     return inTransaction(this.#db, async (trx) => {
-      const inserted = await trx
-        .insertInto('conversations')
-        .values({
+      const inserted = await insertIfAbsent(
+        this.#engine,
+        trx.insertInto('conversations').values({
           id: conversation.id,
           type: conversation.type,
           name: conversation.name,
           created_at: conversation.createdAt,
           last_activity_at: conversation.createdAt,
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      const repo = new KyselyConversationRepository(trx);
+        }),
+        (oc) => oc.column('id').doNothing(),
+      );
+      const repo = new KyselyConversationRepository(trx, this.#engine);
       for (const userId of memberIds) {
         await repo.addMember(conversation.id, userId, conversation.createdAt);
       }
-      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+      return inserted;
     });
   }
 
   addMember(conversationId: string, userId: string, at: number): Promise<boolean> {
     return inTransaction(this.#db, async (trx) => {
-      const inserted = await trx
-        .insertInto('conversation_members')
-        .values({ conversation_id: conversationId, user_id: userId, joined_at: at })
-        .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
-        .executeTakeFirst();
-      const added = Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+      // Members are added under the conversation's lock on MySQL (see member-repository.ts).
+      await lockForWrite(trx, this.#engine, 'conversations', conversationId);
+      const added = await insertIfAbsent(
+        this.#engine,
+        trx
+          .insertInto('conversation_members')
+          .values({ conversation_id: conversationId, user_id: userId, joined_at: at }),
+        (oc) => oc.columns(['conversation_id', 'user_id']).doNothing(),
+      );
       if (added) {
         await trx
           .updateTable('conversations')
@@ -67,12 +73,7 @@ export class KyselyConversationRepository implements ConversationRepository {
   }
 
   async membership(conversationId: string, userId: string): Promise<MembershipRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('conversation_members')
-      .selectAll()
-      .where('conversation_id', '=', conversationId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await this.#member(this.#db, conversationId, userId);
     return row && toMembership(row);
   }
 
@@ -210,15 +211,32 @@ export class KyselyConversationRepository implements ConversationRepository {
       .where('id', '=', conversationId);
     // CASE rather than min()/least(): the one spelling both engines share.
     const target = sql<number>`case when ${seq} < (${maxSeq}) then ${seq} else (${maxSeq}) end`;
-    const result = await this.#db
-      .updateTable('conversation_members')
-      .set({ [column]: target })
+    const update = (db: Kysely<Database>) =>
+      db
+        .updateTable('conversation_members')
+        .set({ [column]: target })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .where(column, '<', target);
+    if (hasReturning(this.#engine)) {
+      const result = await update(this.#db).returning(column).executeTakeFirst();
+      return result === undefined ? undefined : Number(result[column]);
+    }
+    // MySQL: the value this update wrote, read while the update's row lock still holds it.
+    return inTransaction(this.#db, async (trx) => {
+      const result = await update(trx).executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return undefined;
+      return Number((await this.#member(trx, conversationId, userId))?.[column]);
+    });
+  }
+
+  #member(db: Kysely<Database>, conversationId: string, userId: string) {
+    return db
+      .selectFrom('conversation_members')
+      .selectAll()
       .where('conversation_id', '=', conversationId)
       .where('user_id', '=', userId)
-      .where(column, '<', target)
-      .returning(column)
       .executeTakeFirst();
-    return result === undefined ? undefined : Number(result[column]);
   }
 
   async idsForUser(userId: string, types: readonly ConversationType[]): Promise<string[]> {

@@ -1,20 +1,25 @@
 import type { Kysely } from 'kysely';
 import type { ExtJob, ExtJobRepository } from '../../ports/messaging-store.js';
+import { insertIfAbsent, type EngineSql } from './engine-sql.js';
 import type { Database } from './schema.js';
 
 export class KyselyExtJobRepository implements ExtJobRepository {
   readonly #db: Kysely<Database>;
+  readonly #engine: EngineSql;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, engine: EngineSql) {
     this.#db = db;
+    this.#engine = engine;
   }
 
   async add(messageId: string, msgType: string, at: number): Promise<void> {
-    await this.#db
-      .insertInto('ext_jobs')
-      .values({ message_id: messageId, msg_type: msgType, next_attempt_at: at, created_at: at })
-      .onConflict((oc) => oc.column('message_id').doNothing())
-      .execute();
+    await insertIfAbsent(
+      this.#engine,
+      this.#db
+        .insertInto('ext_jobs')
+        .values({ message_id: messageId, msg_type: msgType, next_attempt_at: at, created_at: at }),
+      (oc) => oc.column('message_id').doNothing(),
+    );
   }
 
   async due(now: number, limit: number): Promise<ExtJob[]> {

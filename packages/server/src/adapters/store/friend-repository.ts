@@ -14,6 +14,12 @@ import type {
   RequestDirection,
   SettledRequest,
 } from '../../ports/social-store.js';
+import {
+  insertIfAbsent,
+  insertSkippingTaken,
+  updateReturningAll,
+  type EngineSql,
+} from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
 import type { FriendRequestsTable } from './social-schema.js';
@@ -23,9 +29,11 @@ const CREATE_ATTEMPTS = 5;
 
 export class KyselyFriendRepository implements FriendRepository {
   readonly #db: Kysely<Database>;
+  readonly #engine: EngineSql;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, engine: EngineSql) {
     this.#db = db;
+    this.#engine = engine;
   }
 
   async createRequest(request: FriendRequestRecord): Promise<CreatedRequest> {
@@ -33,24 +41,23 @@ export class KyselyFriendRepository implements FriendRepository {
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
       // The unique partial index on pair_key (pending only) makes this the arbiter: of two
       // concurrent inserts for one pair, in either direction, one stores and one does nothing.
-      const inserted = await this.#db
-        .insertInto('friend_requests')
-        .values({
-          request_id: request.id,
-          from_user_id: request.fromUserId,
-          to_user_id: request.toUserId,
-          message: request.message,
-          status: 'pending',
-          pair_key: key,
-          created_at: request.createdAt,
-          updated_at: request.updatedAt,
-        })
-        .onConflict((oc) =>
-          oc.column('pair_key').where(sql.ref('status'), '=', sql.lit('pending')).doNothing(),
-        )
-        .returningAll()
-        .executeTakeFirst();
-      if (inserted !== undefined) return { request: toFriendRequest(inserted), created: true };
+      // (MySQL has no partial index: a generated column holds pair_key while pending.)
+      const row = {
+        request_id: request.id,
+        from_user_id: request.fromUserId,
+        to_user_id: request.toUserId,
+        message: request.message,
+        status: 'pending',
+        pair_key: key,
+        created_at: request.createdAt,
+        updated_at: request.updatedAt,
+      };
+      const inserted = await insertIfAbsent(
+        this.#engine,
+        this.#db.insertInto('friend_requests').values(row),
+        (oc) => oc.column('pair_key').where(sql.ref('status'), '=', sql.lit('pending')).doNothing(),
+      );
+      if (inserted) return { request: toFriendRequest(row), created: true };
       const existing = await this.pendingBetween(request.fromUserId, request.toUserId);
       if (existing !== undefined) return { request: existing, created: false };
     }
@@ -98,26 +105,27 @@ export class KyselyFriendRepository implements FriendRepository {
   ): Promise<SettledRequest | undefined> {
     return inTransaction(this.#db, async (trx) => {
       // Conditional: of any number of concurrent callers, one finds the row still pending.
-      const updated = await trx
-        .updateTable('friend_requests')
-        .set({ status, updated_at: at })
-        .where('request_id', '=', requestId)
-        .where('status', '=', 'pending')
-        .returningAll()
-        .executeTakeFirst();
+      const [updated] = await updateReturningAll(
+        trx,
+        this.#engine,
+        'friend_requests',
+        { status, updated_at: at },
+        (eb) => eb.and([eb('request_id', '=', requestId), eb('status', '=', 'pending')]),
+      );
       if (updated === undefined) {
-        const current = await new KyselyFriendRepository(trx).findRequest(requestId);
+        const current = await new KyselyFriendRepository(trx, this.#engine).findRequest(requestId);
         return current && { request: current, changed: false };
       }
       if (status === 'accepted') {
-        await trx
-          .insertInto('friendships')
-          .values([
+        await insertSkippingTaken(
+          this.#engine,
+          trx.insertInto('friendships').values([
             { user_id: updated.from_user_id, friend_id: updated.to_user_id, created_at: at },
             { user_id: updated.to_user_id, friend_id: updated.from_user_id, created_at: at },
-          ])
-          .onConflict((oc) => oc.columns(['user_id', 'friend_id']).doNothing())
-          .execute();
+          ]),
+          (oc) => oc.columns(['user_id', 'friend_id']).doNothing(),
+          'created_at',
+        );
       }
       return { request: toFriendRequest(updated), changed: true };
     });

@@ -5,6 +5,7 @@ import type {
   InvitationResult,
   InvitationStatus,
 } from '../../ports/group-store.js';
+import { hasReturning, lockForWrite, updateReturningAll, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database, GroupInvitationsTable } from './schema.js';
 
@@ -12,9 +13,11 @@ const CHUNK = 500;
 
 export class KyselyGroupInvitationRepository implements GroupInvitationRepository {
   readonly #db: Kysely<Database>;
+  readonly #engine: EngineSql;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, engine: EngineSql) {
     this.#db = db;
+    this.#engine = engine;
   }
 
   invite(
@@ -27,6 +30,7 @@ export class KyselyGroupInvitationRepository implements GroupInvitationRepositor
       const invited: string[] = [];
       const fresh: string[] = [];
       const unique = [...new Set(userIds)];
+      await lockForWrite(trx, this.#engine, 'groups', group.id);
       for (let i = 0; i < unique.length; i += CHUNK) {
         const chunk = unique.slice(i, i + CHUNK);
         const members = await trx
@@ -39,32 +43,67 @@ export class KyselyGroupInvitationRepository implements GroupInvitationRepositor
         const outsiders = chunk.filter((id) => !isMember.has(id));
         if (outsiders.length === 0) continue;
         invited.push(...outsiders);
-        // A pending invitation stays as it is; one that was accepted (the user has left since)
-        // is renewed; a declined one stays declined, so a group cannot ask again and again.
-        const rows = await trx
-          .insertInto('group_invitations')
-          .values(
-            outsiders.map((userId) => ({
-              group_id: group.id,
-              user_id: userId,
-              invited_by: invitedBy,
-              status: 'pending',
-              created_at: at,
-              updated_at: at,
-            })),
-          )
-          .onConflict((oc) =>
-            oc
-              .columns(['group_id', 'user_id'])
-              .doUpdateSet({ status: 'pending', invited_by: invitedBy, updated_at: at })
-              .where('group_invitations.status', '=', 'accepted'),
-          )
-          .returning('user_id')
-          .execute();
-        fresh.push(...rows.map((r) => r.user_id));
+        fresh.push(...(await this.#inviteOutsiders(trx, group.id, outsiders, invitedBy, at)));
       }
       return { invited, fresh };
     });
+  }
+
+  /**
+   * A pending invitation stays as it is; one that was accepted (the user has left since) is
+   * renewed; a declined one stays declined, so a group cannot ask again and again. Returns the
+   * users invited anew or again.
+   */
+  async #inviteOutsiders(
+    trx: Kysely<Database>,
+    groupId: string,
+    userIds: readonly string[],
+    invitedBy: string,
+    at: number,
+  ): Promise<string[]> {
+    const renewed = { status: 'pending', invited_by: invitedBy, updated_at: at };
+    const row = (userId: string) => ({
+      group_id: groupId,
+      user_id: userId,
+      created_at: at,
+      ...renewed,
+    });
+    if (hasReturning(this.#engine)) {
+      const rows = await trx
+        .insertInto('group_invitations')
+        .values(userIds.map(row))
+        .onConflict((oc) =>
+          oc
+            .columns(['group_id', 'user_id'])
+            .doUpdateSet(renewed)
+            .where('group_invitations.status', '=', 'accepted'),
+        )
+        .returning('user_id')
+        .execute();
+      return rows.map((r) => r.user_id);
+    }
+    // MySQL: under the group's lock (taken by `invite`), nobody invites between read and write.
+    const known = await trx
+      .selectFrom('group_invitations')
+      .select(['user_id', 'status'])
+      .where('group_id', '=', groupId)
+      .where('user_id', 'in', userIds)
+      .execute();
+    const status = new Map(known.map((k) => [k.user_id, k.status]));
+    const fresh = userIds.filter((id) => !status.has(id));
+    const again = userIds.filter((id) => status.get(id) === 'accepted');
+    if (fresh.length > 0) {
+      await trx.insertInto('group_invitations').values(fresh.map(row)).execute();
+    }
+    if (again.length > 0) {
+      await trx
+        .updateTable('group_invitations')
+        .set(renewed)
+        .where('group_id', '=', groupId)
+        .where('user_id', 'in', again)
+        .execute();
+    }
+    return userIds.filter((id) => !status.has(id) || status.get(id) === 'accepted');
   }
 
   async pendingFor(userId: string, limit: number): Promise<InvitationRecord[]> {
@@ -84,14 +123,18 @@ export class KyselyGroupInvitationRepository implements GroupInvitationRepositor
   }
 
   async resolve(groupId: string, userId: string, status: 'accepted' | 'declined', at: number) {
-    const row = await this.#db
-      .updateTable('group_invitations')
-      .set({ status, updated_at: at })
-      .where('group_id', '=', groupId)
-      .where('user_id', '=', userId)
-      .where('status', '=', 'pending')
-      .returningAll()
-      .executeTakeFirst();
+    const [row] = await updateReturningAll(
+      this.#db,
+      this.#engine,
+      'group_invitations',
+      { status, updated_at: at },
+      (eb) =>
+        eb.and([
+          eb('group_id', '=', groupId),
+          eb('user_id', '=', userId),
+          eb('status', '=', 'pending'),
+        ]),
+    );
     if (row === undefined) return undefined;
     const group = await this.#db
       .selectFrom('groups')

@@ -8,14 +8,17 @@ import type {
   NewGroup,
 } from '../../ports/group-store.js';
 import { KyselyMemberRepository } from './member-repository.js';
+import { hasReturning, updateReturningAll, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database, GroupJoinRequestsTable } from './schema.js';
 
 export class KyselyGroupRepository implements GroupRepository {
   readonly #db: Kysely<Database>;
+  readonly #engine: EngineSql;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, engine: EngineSql) {
     this.#db = db;
+    this.#engine = engine;
   }
 
   create(group: NewGroup, memberIds: readonly string[], maxMembers: number): Promise<void> {
@@ -44,7 +47,7 @@ export class KyselyGroupRepository implements GroupRepository {
           updated_at: group.createdAt,
         })
         .execute();
-      const members = new KyselyMemberRepository(trx);
+      const members = new KyselyMemberRepository(trx, this.#engine);
       await members.add(
         group.conversationId,
         [group.ownerId],
@@ -86,18 +89,19 @@ export class KyselyGroupRepository implements GroupRepository {
 
   async update(groupId: string, patch: GroupPatch, at: number) {
     await inTransaction(this.#db, async (trx) => {
-      const updated = await trx
-        .updateTable('groups')
-        .set({
+      const [updated] = await updateReturningAll(
+        trx,
+        this.#engine,
+        'groups',
+        {
           ...(patch.name !== undefined && { name: patch.name }),
           ...(patch.avatarUrl !== undefined && { avatar_url: patch.avatarUrl }),
           ...(patch.notice !== undefined && { notice: patch.notice }),
           ...(patch.joinPolicy !== undefined && { join_policy: patch.joinPolicy }),
           updated_at: at,
-        })
-        .where('id', '=', groupId)
-        .returning('conversation_id')
-        .executeTakeFirst();
+        },
+        (eb) => eb('id', '=', groupId),
+      );
       if (updated !== undefined && patch.name !== undefined) {
         await trx
           .updateTable('conversations')
@@ -111,14 +115,15 @@ export class KyselyGroupRepository implements GroupRepository {
 
   transferOwnership(groupId: string, fromUserId: string, toUserId: string, at: number) {
     return inTransaction(this.#db, async (trx) => {
-      const group = await trx
-        .updateTable('groups')
-        .set({ owner_id: toUserId, updated_at: at })
-        .where('id', '=', groupId)
-        .where('owner_id', '=', fromUserId)
-        .returning('conversation_id')
-        .executeTakeFirstOrThrow();
-      const members = new KyselyMemberRepository(trx);
+      const [group] = await updateReturningAll(
+        trx,
+        this.#engine,
+        'groups',
+        { owner_id: toUserId, updated_at: at },
+        (eb) => eb.and([eb('id', '=', groupId), eb('owner_id', '=', fromUserId)]),
+      );
+      if (group === undefined) throw new Error(`Group ${groupId} is not owned by ${fromUserId}`);
+      const members = new KyselyMemberRepository(trx, this.#engine);
       await members.setRole(group.conversation_id, toUserId, 'owner');
       await members.setRole(group.conversation_id, fromUserId, 'admin');
     });
@@ -126,13 +131,13 @@ export class KyselyGroupRepository implements GroupRepository {
 
   dissolve(groupId: string, at: number): Promise<boolean> {
     return inTransaction(this.#db, async (trx) => {
-      const group = await trx
-        .updateTable('groups')
-        .set({ dissolved_at: at, updated_at: at })
-        .where('id', '=', groupId)
-        .where('dissolved_at', 'is', null)
-        .returning('conversation_id')
-        .executeTakeFirst();
+      const [group] = await updateReturningAll(
+        trx,
+        this.#engine,
+        'groups',
+        { dissolved_at: at, updated_at: at },
+        (eb) => eb.and([eb('id', '=', groupId), eb('dissolved_at', 'is', null)]),
+      );
       if (group === undefined) return false;
       await trx
         .deleteFrom('conversation_members')
@@ -148,24 +153,33 @@ export class KyselyGroupRepository implements GroupRepository {
   }
 
   async requestToJoin(groupId: string, userId: string, message: string, at: number) {
-    const row = await this.#db
-      .insertInto('group_join_requests')
-      .values({
+    const insert = (db: Kysely<Database>) =>
+      db.insertInto('group_join_requests').values({
         group_id: groupId,
         user_id: userId,
         message,
         status: 'pending',
         created_at: at,
         updated_at: at,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['group_id', 'user_id'])
-          .doUpdateSet({ message, status: 'pending', updated_at: at }),
-      )
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toJoinRequest(row);
+      });
+    const renewed = { message, status: 'pending', updated_at: at };
+    if (hasReturning(this.#engine)) {
+      const row = await insert(this.#db)
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet(renewed))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toJoinRequest(row);
+    }
+    return inTransaction(this.#db, async (trx) => {
+      await insert(trx).onDuplicateKeyUpdate(renewed).execute();
+      const row = await trx
+        .selectFrom('group_join_requests')
+        .selectAll()
+        .where('group_id', '=', groupId)
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      return toJoinRequest(row);
+    });
   }
 
   async joinRequests(groupId: string) {
@@ -186,14 +200,18 @@ export class KyselyGroupRepository implements GroupRepository {
     status: 'approved' | 'rejected',
     at: number,
   ) {
-    const row = await this.#db
-      .updateTable('group_join_requests')
-      .set({ status, updated_at: at })
-      .where('group_id', '=', groupId)
-      .where('user_id', '=', userId)
-      .where('status', '=', 'pending')
-      .returningAll()
-      .executeTakeFirst();
+    const [row] = await updateReturningAll(
+      this.#db,
+      this.#engine,
+      'group_join_requests',
+      { status, updated_at: at },
+      (eb) =>
+        eb.and([
+          eb('group_id', '=', groupId),
+          eb('user_id', '=', userId),
+          eb('status', '=', 'pending'),
+        ]),
+    );
     return row && toJoinRequest(row);
   }
 }

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { MessageRepository } from '../../ports/messaging-store.js';
 import type { MigrationReport, Repositories, Store, StoreEngine } from '../../ports/store.js';
+import type { EngineSql } from './engine-sql.js';
 import { ParleyMigrations } from './migrations/index.js';
 import { KyselyBlockRepository } from './block-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
@@ -13,15 +14,18 @@ import { KyselyMessageRepository } from './message-repository.js';
 import { KyselyRefreshTokenRepository } from './refresh-token-repository.js';
 import type { Database } from './schema.js';
 import { KyselySessionRepository } from './session-repository.js';
-import { KyselyUserRepository, type UniqueViolationTest } from './user-repository.js';
+import { KyselyUserRepository } from './user-repository.js';
 
 /** Engine-specific repositories an engine file may put in place of the kysely ones. */
 export interface KyselyStoreOverrides {
   /** Made for the store and for every transaction's repositories. */
-  readonly messages?: (db: Kysely<Database>) => MessageRepository;
+  readonly messages?: (db: Kysely<Database>, engine: EngineSql) => MessageRepository;
 }
 
-/** The Store over any kysely dialect; the engine files (sqlite.ts, postgres.ts) only open it. */
+/**
+ * The Store over any kysely dialect; the engine files (sqlite.ts, postgres.ts, mysql.ts) only
+ * open it, and say through `EngineSql` how their SQL differs.
+ */
 export class KyselyStore implements Store {
   readonly engine: StoreEngine;
   readonly users;
@@ -36,18 +40,13 @@ export class KyselyStore implements Store {
   readonly groupInvitations;
   readonly extJobs;
   readonly #db: Kysely<Database>;
-  readonly #isUniqueViolation: UniqueViolationTest;
+  readonly #sql: EngineSql;
   readonly #overrides: KyselyStoreOverrides;
 
-  constructor(
-    engine: StoreEngine,
-    db: Kysely<Database>,
-    isUniqueViolation: UniqueViolationTest,
-    overrides: KyselyStoreOverrides = {},
-  ) {
-    this.engine = engine;
+  constructor(db: Kysely<Database>, engineSql: EngineSql, overrides: KyselyStoreOverrides = {}) {
+    this.engine = engineSql.engine;
     this.#db = db;
-    this.#isUniqueViolation = isUniqueViolation;
+    this.#sql = engineSql;
     this.#overrides = overrides;
     const repos = this.#repositories(db);
     this.users = repos.users;
@@ -90,18 +89,19 @@ export class KyselyStore implements Store {
   }
 
   #repositories(db: Kysely<Database>): Repositories {
+    const engine = this.#sql;
     return {
-      users: new KyselyUserRepository(db, this.#isUniqueViolation),
+      users: new KyselyUserRepository(db, engine),
       sessions: new KyselySessionRepository(db),
       refreshTokens: new KyselyRefreshTokenRepository(db),
-      conversations: new KyselyConversationRepository(db),
-      messages: this.#overrides.messages?.(db) ?? new KyselyMessageRepository(db),
-      friends: new KyselyFriendRepository(db),
-      blocks: new KyselyBlockRepository(db),
-      groups: new KyselyGroupRepository(db),
-      members: new KyselyMemberRepository(db),
-      groupInvitations: new KyselyGroupInvitationRepository(db),
-      extJobs: new KyselyExtJobRepository(db),
+      conversations: new KyselyConversationRepository(db, engine),
+      messages: this.#overrides.messages?.(db, engine) ?? new KyselyMessageRepository(db, engine),
+      friends: new KyselyFriendRepository(db, engine),
+      blocks: new KyselyBlockRepository(db, engine),
+      groups: new KyselyGroupRepository(db, engine),
+      members: new KyselyMemberRepository(db, engine),
+      groupInvitations: new KyselyGroupInvitationRepository(db, engine),
+      extJobs: new KyselyExtJobRepository(db, engine),
     };
   }
 }

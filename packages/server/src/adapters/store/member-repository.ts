@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../../domain/errors.js';
 import type { MemberRecord, Role } from '../../domain/group.js';
 import type { MemberRepository, PostingState } from '../../ports/group-store.js';
+import { hasReturning, lockForWrite, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { ConversationMembersTable, Database } from './schema.js';
 
@@ -16,9 +17,11 @@ export const toMember = (row: Selectable<ConversationMembersTable>): MemberRecor
 
 export class KyselyMemberRepository implements MemberRepository {
   readonly #db: Kysely<Database>;
+  readonly #engine: EngineSql;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, engine: EngineSql) {
     this.#db = db;
+    this.#engine = engine;
   }
 
   async get(conversationId: string, userId: string) {
@@ -51,22 +54,10 @@ export class KyselyMemberRepository implements MemberRepository {
     return inTransaction(this.#db, async (trx) => {
       const added: string[] = [];
       const unique = [...new Set(userIds)];
+      await lockForWrite(trx, this.#engine, 'conversations', conversationId);
       for (let i = 0; i < unique.length; i += CHUNK) {
         const chunk = unique.slice(i, i + CHUNK);
-        const rows = await trx
-          .insertInto('conversation_members')
-          .values(
-            chunk.map((userId) => ({
-              conversation_id: conversationId,
-              user_id: userId,
-              joined_at: at,
-              role,
-            })),
-          )
-          .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
-          .returning('user_id')
-          .execute();
-        added.push(...rows.map((r) => r.user_id));
+        added.push(...(await this.#insertNew(trx, conversationId, chunk, role, at)));
       }
       if (added.length === 0) return added;
       // The count moves in the same transaction, and only within the bound.
@@ -84,6 +75,45 @@ export class KyselyMemberRepository implements MemberRepository {
       }
       return added;
     });
+  }
+
+  /** Inserts the users who are not members yet; returns them. */
+  async #insertNew(
+    trx: Kysely<Database>,
+    conversationId: string,
+    userIds: readonly string[],
+    role: Role,
+    at: number,
+  ): Promise<string[]> {
+    const row = (userId: string) => ({
+      conversation_id: conversationId,
+      user_id: userId,
+      joined_at: at,
+      role,
+    });
+    if (hasReturning(this.#engine)) {
+      const rows = await trx
+        .insertInto('conversation_members')
+        .values(userIds.map(row))
+        .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+        .returning('user_id')
+        .execute();
+      return rows.map((r) => r.user_id);
+    }
+    // MySQL: under the conversation's lock (taken by `add`), no one else adds members
+    // between this read and the insert.
+    const members = await trx
+      .selectFrom('conversation_members')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', 'in', userIds)
+      .execute();
+    const isMember = new Set(members.map((m) => m.user_id));
+    const fresh = userIds.filter((id) => !isMember.has(id));
+    if (fresh.length > 0) {
+      await trx.insertInto('conversation_members').values(fresh.map(row)).execute();
+    }
+    return fresh;
   }
 
   remove(conversationId: string, userId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { EngineSql } from './engine-sql.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 
@@ -29,9 +30,15 @@ export function openPostgresStore(options: PostgresOptions): KyselyStore {
   // An idle client that loses its connection emits here; unhandled, it would end the process.
   pool.on('error', (err) => options.onIdleError?.(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore('postgres', db, isPostgresUniqueViolation);
+  return new KyselyStore(db, POSTGRES_SQL);
 }
 
-function isPostgresUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown }).code === '23505';
-}
+const UNIQUE_VIOLATION = '23505';
+/** Lost races that roll the transaction back: serialization failure, deadlock detected. */
+const RETRYABLE = new Set([UNIQUE_VIOLATION, '40001', '40P01']);
+
+const POSTGRES_SQL: EngineSql = {
+  engine: 'postgres',
+  isUniqueViolation: (err) => (err as { code?: unknown }).code === UNIQUE_VIOLATION,
+  isWriteConflict: (err) => RETRYABLE.has((err as { code?: unknown }).code as string),
+};

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NewMessage } from '../../domain/message.js';
 import type { AppendResult, MessageRepository } from '../../ports/messaging-store.js';
+import type { EngineSql } from './engine-sql.js';
 import { KyselyMessageRepository } from './message-repository.js';
 import type { Database } from './schema.js';
 import type { SqliteAppend } from './sqlite-append-batch.js';
@@ -22,8 +23,8 @@ export class SqliteMessageRepository extends KyselyMessageRepository implements 
   readonly #db: Kysely<Database>;
   readonly #append: SqliteAppend;
 
-  constructor(db: Kysely<Database>, append: SqliteAppend) {
-    super(db);
+  constructor(db: Kysely<Database>, engine: EngineSql, append: SqliteAppend) {
+    super(db, engine);
     this.#db = db;
     this.#append = append;
   }

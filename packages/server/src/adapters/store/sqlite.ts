@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { setNewest } from '../../domain/bounded-map.js';
+import type { EngineSql } from './engine-sql.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import { sqliteAppend } from './sqlite-append-batch.js';
@@ -25,8 +26,8 @@ export function openSqliteStore(dataDir: string): KyselyStore {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
   const append = sqliteAppend(database);
-  return new KyselyStore('sqlite', db, isSqliteUniqueViolation, {
-    messages: (conn) => new SqliteMessageRepository(conn, append),
+  return new KyselyStore(db, SQLITE_SQL, {
+    messages: (conn, engine) => new SqliteMessageRepository(conn, engine, append),
   });
 }
 
@@ -34,6 +35,13 @@ function isSqliteUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+const SQLITE_SQL: EngineSql = {
+  engine: 'sqlite',
+  isUniqueViolation: isSqliteUniqueViolation,
+  // One connection, and every write transaction holds the database lock: no write races.
+  isWriteConflict: () => false,
+};
 
 const STATEMENT_CACHE_MAX = 1_000;
 

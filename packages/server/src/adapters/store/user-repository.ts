@@ -2,17 +2,16 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../../domain/errors.js';
 import { usernameKey, type UserRecord } from '../../domain/user.js';
 import type { UserProfilePatch, UserRepository, UserSearch } from '../../ports/store.js';
+import type { EngineSql } from './engine-sql.js';
 import type { Database, UsersTable } from './schema.js';
-
-export type UniqueViolationTest = (err: unknown) => boolean;
 
 export class KyselyUserRepository implements UserRepository {
   readonly #db: Kysely<Database>;
-  readonly #isUniqueViolation: UniqueViolationTest;
+  readonly #engine: EngineSql;
 
-  constructor(db: Kysely<Database>, isUniqueViolation: UniqueViolationTest) {
+  constructor(db: Kysely<Database>, engine: EngineSql) {
     this.#db = db;
-    this.#isUniqueViolation = isUniqueViolation;
+    this.#engine = engine;
   }
 
   async insert(user: UserRecord): Promise<void> {
@@ -33,7 +32,7 @@ export class KyselyUserRepository implements UserRepository {
         })
         .execute();
     } catch (err) {
-      if (this.#isUniqueViolation(err)) {
+      if (this.#engine.isUniqueViolation(err)) {
         throw new AppError('ALREADY_EXISTS', 'That username is taken.', { field: 'username' });
       }
       throw err;

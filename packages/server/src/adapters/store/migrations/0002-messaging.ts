@@ -1,14 +1,15 @@
 import type { Kysely, Migration } from 'kysely';
+import type { StoreEngine } from '../../../ports/store.js';
+import { contentText, createTable, keyReference, keyText, textDefault } from './columns.js';
 
 /** Conversations, their members, messages (seq per conversation) and the change log. */
-export function messagingMigration(): Migration {
+export function messagingMigration(engine: StoreEngine): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('conversations')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+      await createTable(db, engine, 'conversations')
+        .addColumn('id', keyText(engine), (c) => c.primaryKey())
         .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('name', 'text', (c) => c.notNull().defaultTo(textDefault(engine, '')))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('max_seq', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('max_change_seq', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -16,12 +17,17 @@ export function messagingMigration(): Migration {
         .addColumn('last_activity_at', 'bigint', (c) => c.notNull())
         .execute();
 
-      await db.schema
-        .createTable('conversation_members')
-        .addColumn('conversation_id', 'text', (c) =>
-          c.notNull().references('conversations.id').onDelete('cascade'),
+      await createTable(db, engine, 'conversation_members')
+        .$call(
+          keyReference(engine, 'conversation_members', 'conversation_id', 'conversations.id', {
+            onDelete: 'cascade',
+          }),
         )
-        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .$call(
+          keyReference(engine, 'conversation_members', 'user_id', 'users.id', {
+            onDelete: 'cascade',
+          }),
+        )
         .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('joined_at', 'bigint', (c) => c.notNull())
@@ -33,17 +39,18 @@ export function messagingMigration(): Migration {
         .column('user_id')
         .execute();
 
-      await db.schema
-        .createTable('messages')
-        .addColumn('conversation_id', 'text', (c) =>
-          c.notNull().references('conversations.id').onDelete('cascade'),
+      await createTable(db, engine, 'messages')
+        .$call(
+          keyReference(engine, 'messages', 'conversation_id', 'conversations.id', {
+            onDelete: 'cascade',
+          }),
         )
         .addColumn('seq', 'bigint', (c) => c.notNull())
-        .addColumn('id', 'text', (c) => c.notNull().unique())
-        .addColumn('sender_id', 'text', (c) => c.notNull())
-        .addColumn('client_msg_id', 'text', (c) => c.notNull())
+        .addColumn('id', keyText(engine), (c) => c.notNull().unique())
+        .addColumn('sender_id', keyText(engine), (c) => c.notNull())
+        .addColumn('client_msg_id', keyText(engine), (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('content', contentText(engine), (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('edited_at', 'bigint')
@@ -51,10 +58,11 @@ export function messagingMigration(): Migration {
         .addUniqueConstraint('messages_idempotency', ['sender_id', 'client_msg_id'])
         .execute();
 
-      await db.schema
-        .createTable('message_changes')
-        .addColumn('conversation_id', 'text', (c) =>
-          c.notNull().references('conversations.id').onDelete('cascade'),
+      await createTable(db, engine, 'message_changes')
+        .$call(
+          keyReference(engine, 'message_changes', 'conversation_id', 'conversations.id', {
+            onDelete: 'cascade',
+          }),
         )
         .addColumn('change_seq', 'bigint', (c) => c.notNull())
         .addColumn('seq', 'bigint', (c) => c.notNull())

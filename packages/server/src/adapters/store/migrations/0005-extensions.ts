@@ -1,12 +1,13 @@
 import type { Kysely, Migration } from 'kysely';
+import type { StoreEngine } from '../../../ports/store.js';
+import { createTable, keyText } from './columns.js';
 
 /** Extension messages waiting for their service (the passthrough degrade policy). */
-export function extensionsMigration(): Migration {
+export function extensionsMigration(engine: StoreEngine): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('ext_jobs')
-        .addColumn('message_id', 'text', (c) => c.primaryKey())
+      await createTable(db, engine, 'ext_jobs')
+        .addColumn('message_id', keyText(engine), (c) => c.primaryKey())
         .addColumn('msg_type', 'text', (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())

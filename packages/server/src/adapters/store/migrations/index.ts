@@ -22,12 +22,12 @@ export class ParleyMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '0001-accounts': accountsMigration(this.#engine),
-      '0002-messaging': messagingMigration(),
-      '0003-social': socialMigration(),
-      '0004-groups': groupsMigration(),
-      '0005-extensions': extensionsMigration(),
-      '0006-conversation-paging': conversationPagingMigration(),
-      '0007-group-invitations': groupInvitationsMigration(),
+      '0002-messaging': messagingMigration(this.#engine),
+      '0003-social': socialMigration(this.#engine),
+      '0004-groups': groupsMigration(this.#engine),
+      '0005-extensions': extensionsMigration(this.#engine),
+      '0006-conversation-paging': conversationPagingMigration(this.#engine),
+      '0007-group-invitations': groupInvitationsMigration(this.#engine),
     };
   }
 }
