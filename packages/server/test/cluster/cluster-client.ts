@@ -10,13 +10,13 @@ export interface Account {
   readonly user: { readonly user_id: string; readonly username: string };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function call(
   base: string,
   method: string,
   path: string,
   token?: string,
   body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<any> {
   const response = await fetch(`${base}${path}`, {
     method,
