@@ -5,167 +5,186 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { createMysqlDatabase } from '../support/mariadb-server.js';
 import { createDatabase } from '../support/postgres-server.js';
 import { eventually } from '../support/ws-test-client.js';
 import { ADMIN_TOKEN, startCluster, type Cluster } from '../support/cluster.js';
 import { call, connect, messagesIn, register, send, type Account } from './cluster-client.js';
 
-describe('a cluster of two gateways, an api and a worker (postgres)', () => {
-  let cluster: Cluster;
-  let api: string;
-  let gw1: string;
-  let gw2: string;
-  const sockets: { close(): void }[] = [];
+const DATABASES = {
+  postgres: () => createDatabase(inject('postgresUrl')),
+  mariadb: () => createMysqlDatabase(inject('mariadbUrl')),
+};
 
-  beforeAll(async () => {
-    cluster = await startCluster({
-      databaseUrl: await createDatabase(inject('postgresUrl')),
-      // Groups of more than 3 members fan out from the worker.
-      env: { PARLEY_FANOUT_WORKER_THRESHOLD: '3', PARLEY_FANOUT_BATCH_SIZE: '10' },
+describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])(
+  'a cluster of two gateways, an api and a worker (%s)',
+  (database) => {
+    let cluster: Cluster;
+    let api: string;
+    let gw1: string;
+    let gw2: string;
+    const sockets: { close(): void }[] = [];
+
+    beforeAll(async () => {
+      cluster = await startCluster({
+        databaseUrl: await DATABASES[database](),
+        // Groups of more than 3 members fan out from the worker.
+        env: { PARLEY_FANOUT_WORKER_THRESHOLD: '3', PARLEY_FANOUT_BATCH_SIZE: '10' },
+      });
+      api = cluster.node('api-1').url;
+      gw1 = cluster.node('gw-1').url;
+      gw2 = cluster.node('gw-2').url;
+    }, 120_000);
+
+    afterAll(async () => {
+      for (const ws of sockets) ws.close();
+      await cluster?.stop();
     });
-    api = cluster.node('api-1').url;
-    gw1 = cluster.node('gw-1').url;
-    gw2 = cluster.node('gw-2').url;
-  }, 120_000);
 
-  afterAll(async () => {
-    for (const ws of sockets) ws.close();
-    await cluster?.stop();
-  });
-
-  /** The worker's fan-out counters, from its /metrics. */
-  const counters = async () => {
-    const text = await (await fetch(`${cluster.node('worker-1').url}/metrics`)).text();
-    const value = (line: string) => Number(new RegExp(`^${line} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-    return {
-      tasks: value('parley_tasks_total\\{task_type="large_group_fanout",outcome="ok"\\}'),
-      walked: value('parley_fanout_members_total\\{state="walked"\\}'),
-      online: value('parley_fanout_members_total\\{state="online"\\}'),
+    /** The worker's fan-out counters, from its /metrics. */
+    const counters = async () => {
+      const text = await (await fetch(`${cluster.node('worker-1').url}/metrics`)).text();
+      const value = (line: string) =>
+        Number(new RegExp(`^${line} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+      return {
+        tasks: value('parley_tasks_total\\{task_type="large_group_fanout",outcome="ok"\\}'),
+        walked: value('parley_fanout_members_total\\{state="walked"\\}'),
+        online: value('parley_fanout_members_total\\{state="online"\\}'),
+      };
     };
-  };
 
-  const open = async (gateway: string, who: Account) => {
-    const ws = await connect(gateway, who);
-    sockets.push(ws);
-    return ws;
-  };
+    const open = async (gateway: string, who: Account) => {
+      const ws = await connect(gateway, who);
+      sockets.push(ws);
+      return ws;
+    };
 
-  it('lists the four live nodes with their roles', async () => {
-    const { nodes } = await call(api, 'GET', '/v1/admin/nodes', ADMIN_TOKEN);
-    expect(nodes.map((n: { node_id: string; roles: string[] }) => [n.node_id, n.roles])).toEqual([
-      ['api-1', ['api']],
-      ['gw-1', ['gateway']],
-      ['gw-2', ['gateway']],
-      ['worker-1', ['worker']],
-    ]);
-    // Gateways serve no REST; every node serves /ready.
-    expect((await fetch(`${gw1}/v1/conversations`)).status).toBe(404);
-    for (const node of cluster.nodes.values()) {
-      expect((await fetch(`${node.url}/ready`)).status).toBe(200);
-    }
-  });
-
-  it('carries direct messages, typing, read receipts and presence across gateways', async () => {
-    const alice = await register(api, 'alice');
-    const bob = await register(api, 'bob');
-    const { conversation } = await call(api, 'POST', '/v1/conversations', alice.access_token, {
-      user_id: bob.user.user_id,
-    });
-    const bobWs = await open(gw2, bob);
-    const aliceWs = await open(gw1, alice);
-    // Bob hears Alice come online (she is on the other gateway).
-    await bobWs.next(
-      (f) => f.event === 'presence' && f.data.user_id === alice.user.user_id && f.data.online,
-    );
-
-    const sent = await send(aliceWs, conversation.conversation_id, 'c1', 'hello across gateways');
-    await bobWs.next((f) => f.event === 'message.new' && f.data.message.seq === sent.seq);
-    expect(messagesIn(bobWs, conversation.conversation_id)).toEqual([
-      { seq: 1, text: 'hello across gateways' },
-    ]);
-
-    await bobWs.call('typing', { conversation_id: conversation.conversation_id });
-    await aliceWs.next((f) => f.event === 'typing' && f.data.user_id === bob.user.user_id);
-
-    await bobWs.call('conversation.read', {
-      conversation_id: conversation.conversation_id,
-      seq: sent.seq,
-    });
-    await aliceWs.next(
-      (f) =>
-        f.event === 'conversation.read' && f.data.user_id === bob.user.user_id && f.data.seq === 1,
-    );
-
-    aliceWs.close();
-    await bobWs.next(
-      (f) =>
-        f.event === 'presence' && f.data.user_id === alice.user.user_id && f.data.online === false,
-    );
-  });
-
-  it('fans a small group out over the bus and a large one through the worker', async () => {
-    const owner = await register(api, 'owner');
-    const m1 = await register(api, 'm1');
-    const m2 = await register(api, 'm2');
-    const m3 = await register(api, 'm3');
-    const small = await call(api, 'POST', '/v1/groups', owner.access_token, {
-      name: 'small',
-      member_ids: [m1.user.user_id, m2.user.user_id],
-    });
-    const large = await call(api, 'POST', '/v1/groups', owner.access_token, {
-      name: 'large',
-      member_ids: [m1.user.user_id, m2.user.user_id, m3.user.user_id],
-    });
-    const ownerWs = await open(gw1, owner);
-    const m1Ws = await open(gw1, m1);
-    const m2Ws = await open(gw2, m2);
-    const m3Ws = await open(gw2, m3);
-    // The large group's creation event went through the worker already; count from here.
-    await eventually(async () => (await counters()).tasks >= 1, 10_000);
-    const before = await counters();
-    for (const group of [small.group, large.group]) {
-      const name = group.group_name;
-      const first = await send(ownerWs, group.conversation_id, `${group.group_id}-1`, `to ${name}`);
-      const receivers = name === 'small' ? [m1Ws, m2Ws] : [m1Ws, m2Ws, m3Ws];
-      for (const ws of receivers) {
-        await ws.next(
-          (f) =>
-            f.event === 'message.new' &&
-            f.data.message.conversation_id === group.conversation_id &&
-            f.data.message.seq === first.seq,
-        );
+    it('lists the four live nodes with their roles', async () => {
+      const { nodes } = await call(api, 'GET', '/v1/admin/nodes', ADMIN_TOKEN);
+      expect(nodes.map((n: { node_id: string; roles: string[] }) => [n.node_id, n.roles])).toEqual([
+        ['api-1', ['api']],
+        ['gw-1', ['gateway']],
+        ['gw-2', ['gateway']],
+        ['worker-1', ['worker']],
+      ]);
+      // Gateways serve no REST; every node serves /ready.
+      expect((await fetch(`${gw1}/v1/conversations`)).status).toBe(404);
+      for (const node of cluster.nodes.values()) {
+        expect((await fetch(`${node.url}/ready`)).status).toBe(200);
       }
-    }
-    // The sender's own connection does not get its message back, and nobody gets it twice.
-    expect(messagesIn(ownerWs, large.group.conversation_id)).toEqual([]);
-    expect(messagesIn(m3Ws, large.group.conversation_id)).toEqual([{ seq: 1, text: 'to large' }]);
-    expect(messagesIn(m3Ws, small.group.conversation_id)).toEqual([]);
-    // The large group's message went through the worker, which walked its 4 members and found
-    // all 4 online (the sender's own connection is left out by its gateway, not its user: the
-    // sender's other devices get it); the small group's never reached the worker.
-    const after = await counters();
-    expect(after.tasks - before.tasks).toBe(1);
-    expect(after.walked - before.walked).toBe(4);
-    expect(after.online - before.online).toBe(4);
-  });
-
-  it('closes a logged-out session on every gateway within a second', async () => {
-    const carol = await register(api, 'carol');
-    const again = await call(api, 'POST', '/v1/auth/login', undefined, {
-      username: carol.user.username,
-      password: 'correct horse battery',
-      device_id: 'd2',
     });
-    const onGw1 = await open(gw1, carol);
-    const onGw2 = await open(gw2, carol);
-    const otherDevice = await open(gw2, again);
-    const started = Date.now();
-    await call(api, 'POST', '/v1/auth/logout', carol.access_token, {});
-    const [a, b] = await Promise.all([onGw1.closed, onGw2.closed]);
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect([a.code, b.code]).toEqual([4001, 4001]);
-    // The other device's session is untouched.
-    expect(otherDevice.ws.readyState).toBe(otherDevice.ws.OPEN);
-    await eventually(async () => (await otherDevice.request('ping')).ok === true);
-  });
-});
+
+    it('carries direct messages, typing, read receipts and presence across gateways', async () => {
+      const alice = await register(api, 'alice');
+      const bob = await register(api, 'bob');
+      const { conversation } = await call(api, 'POST', '/v1/conversations', alice.access_token, {
+        user_id: bob.user.user_id,
+      });
+      const bobWs = await open(gw2, bob);
+      const aliceWs = await open(gw1, alice);
+      // Bob hears Alice come online (she is on the other gateway).
+      await bobWs.next(
+        (f) => f.event === 'presence' && f.data.user_id === alice.user.user_id && f.data.online,
+      );
+
+      const sent = await send(aliceWs, conversation.conversation_id, 'c1', 'hello across gateways');
+      await bobWs.next((f) => f.event === 'message.new' && f.data.message.seq === sent.seq);
+      expect(messagesIn(bobWs, conversation.conversation_id)).toEqual([
+        { seq: 1, text: 'hello across gateways' },
+      ]);
+
+      await bobWs.call('typing', { conversation_id: conversation.conversation_id });
+      await aliceWs.next((f) => f.event === 'typing' && f.data.user_id === bob.user.user_id);
+
+      await bobWs.call('conversation.read', {
+        conversation_id: conversation.conversation_id,
+        seq: sent.seq,
+      });
+      await aliceWs.next(
+        (f) =>
+          f.event === 'conversation.read' &&
+          f.data.user_id === bob.user.user_id &&
+          f.data.seq === 1,
+      );
+
+      aliceWs.close();
+      await bobWs.next(
+        (f) =>
+          f.event === 'presence' &&
+          f.data.user_id === alice.user.user_id &&
+          f.data.online === false,
+      );
+    });
+
+    it('fans a small group out over the bus and a large one through the worker', async () => {
+      const owner = await register(api, 'owner');
+      const m1 = await register(api, 'm1');
+      const m2 = await register(api, 'm2');
+      const m3 = await register(api, 'm3');
+      const small = await call(api, 'POST', '/v1/groups', owner.access_token, {
+        name: 'small',
+        member_ids: [m1.user.user_id, m2.user.user_id],
+      });
+      const large = await call(api, 'POST', '/v1/groups', owner.access_token, {
+        name: 'large',
+        member_ids: [m1.user.user_id, m2.user.user_id, m3.user.user_id],
+      });
+      const ownerWs = await open(gw1, owner);
+      const m1Ws = await open(gw1, m1);
+      const m2Ws = await open(gw2, m2);
+      const m3Ws = await open(gw2, m3);
+      // The large group's creation event went through the worker already; count from here.
+      await eventually(async () => (await counters()).tasks >= 1, 10_000);
+      const before = await counters();
+      for (const group of [small.group, large.group]) {
+        const name = group.group_name;
+        const first = await send(
+          ownerWs,
+          group.conversation_id,
+          `${group.group_id}-1`,
+          `to ${name}`,
+        );
+        const receivers = name === 'small' ? [m1Ws, m2Ws] : [m1Ws, m2Ws, m3Ws];
+        for (const ws of receivers) {
+          await ws.next(
+            (f) =>
+              f.event === 'message.new' &&
+              f.data.message.conversation_id === group.conversation_id &&
+              f.data.message.seq === first.seq,
+          );
+        }
+      }
+      // The sender's own connection does not get its message back, and nobody gets it twice.
+      expect(messagesIn(ownerWs, large.group.conversation_id)).toEqual([]);
+      expect(messagesIn(m3Ws, large.group.conversation_id)).toEqual([{ seq: 1, text: 'to large' }]);
+      expect(messagesIn(m3Ws, small.group.conversation_id)).toEqual([]);
+      // The large group's message went through the worker, which walked its 4 members and found
+      // all 4 online (the sender's own connection is left out by its gateway, not its user: the
+      // sender's other devices get it); the small group's never reached the worker.
+      const after = await counters();
+      expect(after.tasks - before.tasks).toBe(1);
+      expect(after.walked - before.walked).toBe(4);
+      expect(after.online - before.online).toBe(4);
+    });
+
+    it('closes a logged-out session on every gateway within a second', async () => {
+      const carol = await register(api, 'carol');
+      const again = await call(api, 'POST', '/v1/auth/login', undefined, {
+        username: carol.user.username,
+        password: 'correct horse battery',
+        device_id: 'd2',
+      });
+      const onGw1 = await open(gw1, carol);
+      const onGw2 = await open(gw2, carol);
+      const otherDevice = await open(gw2, again);
+      const started = Date.now();
+      await call(api, 'POST', '/v1/auth/logout', carol.access_token, {});
+      const [a, b] = await Promise.all([onGw1.closed, onGw2.closed]);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect([a.code, b.code]).toEqual([4001, 4001]);
+      // The other device's session is untouched.
+      expect(otherDevice.ws.readyState).toBe(otherDevice.ws.OPEN);
+      await eventually(async () => (await otherDevice.request('ping')).ok === true);
+    });
+  },
+);
