@@ -8,7 +8,12 @@ import { inject } from 'vitest';
 import { createMysqlDatabase } from '../support/mariadb-server.js';
 import { createDatabase } from '../support/postgres-server.js';
 import { eventually } from '../support/ws-test-client.js';
-import { ADMIN_TOKEN, startCluster, type Cluster } from '../support/cluster.js';
+import {
+  ADMIN_TOKEN,
+  startCluster,
+  TWO_GATEWAYS_API_WORKER,
+  type Cluster,
+} from '../support/cluster.js';
 import { call, connect, messagesIn, register, send, type Account } from './cluster-client.js';
 
 const DATABASES = {
@@ -28,8 +33,14 @@ describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])(
     beforeAll(async () => {
       cluster = await startCluster({
         databaseUrl: await DATABASES[database](),
-        // Groups of more than 3 members fan out from the worker.
-        env: { PARLEY_FANOUT_WORKER_THRESHOLD: '3', PARLEY_FANOUT_BATCH_SIZE: '10' },
+        // A second api node, to show that limits are shared.
+        nodes: [...TWO_GATEWAYS_API_WORKER, { name: 'api-2', role: 'api' }],
+        env: {
+          // Groups of more than 3 members fan out from the worker.
+          PARLEY_FANOUT_WORKER_THRESHOLD: '3',
+          PARLEY_FANOUT_BATCH_SIZE: '10',
+          PARLEY_LOGIN_FAILURE_LIMIT: '3',
+        },
       });
       api = cluster.node('api-1').url;
       gw1 = cluster.node('gw-1').url;
@@ -59,10 +70,11 @@ describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])(
       return ws;
     };
 
-    it('lists the four live nodes with their roles', async () => {
+    it('lists the live nodes with their roles', async () => {
       const { nodes } = await call(api, 'GET', '/v1/admin/nodes', ADMIN_TOKEN);
       expect(nodes.map((n: { node_id: string; roles: string[] }) => [n.node_id, n.roles])).toEqual([
         ['api-1', ['api']],
+        ['api-2', ['api']],
         ['gw-1', ['gateway']],
         ['gw-2', ['gateway']],
         ['worker-1', ['worker']],
@@ -185,6 +197,43 @@ describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])(
       // The other device's session is untouched.
       expect(otherDevice.ws.readyState).toBe(otherDevice.ws.OPEN);
       await eventually(async () => (await otherDevice.request('ping')).ok === true);
+    });
+
+    it('shares the login-failure limit between api nodes (Redis)', async () => {
+      const dave = await register(api, 'dave');
+      const api2 = cluster.node('api-2').url;
+      const statuses: number[] = [];
+      for (const [i, node] of [api, api2, api, api2].entries()) {
+        const res = await fetch(`${node}/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: dave.user.username, password: `wrong-${i}` }),
+        });
+        statuses.push(res.status);
+      }
+      // Three failures in all, counted on two nodes: the fourth is refused on either.
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    });
+
+    it("takes a dead gateway's users offline for their contacts (presence TTL and sweep)", async () => {
+      const erin = await register(api, 'erin');
+      const frank = await register(api, 'frank');
+      await call(api, 'POST', '/v1/conversations', erin.access_token, {
+        user_id: frank.user.user_id,
+      });
+      const erinWs = await open(gw1, erin);
+      await open(gw2, frank);
+      await erinWs.next(
+        (f) => f.event === 'presence' && f.data.user_id === frank.user.user_id && f.data.online,
+      );
+      // gw-2 dies without a word: no disconnect is ever recorded for Frank.
+      await cluster.node('gw-2').kill();
+      const offline = await erinWs.next(
+        (f) => f.event === 'presence' && f.data.user_id === frank.user.user_id && !f.data.online,
+        15_000,
+      );
+      expect(offline.data.last_seen).toBeGreaterThan(0);
+      await cluster.node('gw-2').start();
     });
   },
 );

@@ -16,6 +16,11 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
   'GET /ready': [{ on: 'operations', request: page('/ready'), expect: anyone(200) }],
   'GET /metrics': [{ on: 'operations', request: page('/metrics'), expect: anyone(200) }],
   'GET /v1/ws': [{ on: 'a plain GET', request: page('/v1/ws'), expect: anyone(426) }],
+  // Operator only, and off without PARLEY_ADMIN_TOKEN (the matrix server sets none): a user's
+  // access token never opens it (admin-nodes.e2e.test.ts checks the operator token).
+  'GET /v1/admin/nodes': [
+    { on: 'no admin token configured', request: page('/v1/admin/nodes'), expect: anyone(404) },
+  ],
 
   'POST /v1/auth/register': [
     {
