@@ -104,6 +104,25 @@ export async function updateReturningAll<TB extends Table>(
   });
 }
 
+/** Settles a user's pending row of a group (an invitation, a join request); the row, if any. */
+export async function settlePending<TB extends 'group_invitations' | 'group_join_requests'>(
+  db: Kysely<Database>,
+  engine: EngineSql,
+  table: TB,
+  key: { readonly groupId: string; readonly userId: string },
+  values: Updateable<Database[TB]>,
+): Promise<Selectable<Database[TB]> | undefined> {
+  // The two tables share these columns; kysely cannot see it through TB.
+  const where = ((eb: ExpressionBuilder<Database, 'group_invitations'>) =>
+    eb.and([
+      eb('group_id', '=', key.groupId),
+      eb('user_id', '=', key.userId),
+      eb('status', '=', 'pending'),
+    ])) as unknown as Where<TB>;
+  const [row] = await updateReturningAll(db, engine, table, values, where);
+  return row;
+}
+
 /**
  * MySQL only: locks the row first, so that a read followed by a write (what one
  * `INSERT … ON CONFLICT … RETURNING` does on the other engines) cannot interleave with another

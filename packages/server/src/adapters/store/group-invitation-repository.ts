@@ -5,7 +5,7 @@ import type {
   InvitationResult,
   InvitationStatus,
 } from '../../ports/group-store.js';
-import { hasReturning, lockForWrite, updateReturningAll, type EngineSql } from './engine-sql.js';
+import { hasReturning, lockForWrite, settlePending, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database, GroupInvitationsTable } from './schema.js';
 
@@ -123,17 +123,12 @@ export class KyselyGroupInvitationRepository implements GroupInvitationRepositor
   }
 
   async resolve(groupId: string, userId: string, status: 'accepted' | 'declined', at: number) {
-    const [row] = await updateReturningAll(
+    const row = await settlePending(
       this.#db,
       this.#engine,
       'group_invitations',
+      { groupId, userId },
       { status, updated_at: at },
-      (eb) =>
-        eb.and([
-          eb('group_id', '=', groupId),
-          eb('user_id', '=', userId),
-          eb('status', '=', 'pending'),
-        ]),
     );
     if (row === undefined) return undefined;
     const group = await this.#db

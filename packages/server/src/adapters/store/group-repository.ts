@@ -8,7 +8,7 @@ import type {
   NewGroup,
 } from '../../ports/group-store.js';
 import { KyselyMemberRepository } from './member-repository.js';
-import { hasReturning, updateReturningAll, type EngineSql } from './engine-sql.js';
+import { hasReturning, settlePending, updateReturningAll, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database, GroupJoinRequestsTable } from './schema.js';
 
@@ -200,17 +200,12 @@ export class KyselyGroupRepository implements GroupRepository {
     status: 'approved' | 'rejected',
     at: number,
   ) {
-    const [row] = await updateReturningAll(
+    const row = await settlePending(
       this.#db,
       this.#engine,
       'group_join_requests',
+      { groupId, userId },
       { status, updated_at: at },
-      (eb) =>
-        eb.and([
-          eb('group_id', '=', groupId),
-          eb('user_id', '=', userId),
-          eb('status', '=', 'pending'),
-        ]),
     );
     return row && toJoinRequest(row);
   }
