@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,10 +9,8 @@ import {
   registerAdminRoutes,
   type AdminRouteOptions,
 } from '../../src/transports/http/routes/admin-routes.js';
-import { loadConfig } from '../../src/config/load.js';
-import { createParley } from '../../src/main.js';
 import { expectError } from '../support/expect-error.js';
-import { testStorage } from '../support/test-server.js';
+import { startTestServer, testStorage } from '../support/test-server.js';
 import { freePort } from '../support/ports.js';
 
 const TOKEN = 'an-operator-token-0f-some-length';
@@ -112,23 +109,7 @@ describe('GET /v1/admin/nodes', () => {
 describe('GET /v1/admin/nodes on a real Parley server', () => {
   it('answers over HTTP in the protocol shape, with a trace id', async () => {
     const storage = await testStorage('sqlite');
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        host: '127.0.0.1',
-        port: 0,
-        grpc_port: 0,
-        data_dir: storage.dataDir,
-        argon2_memory_kib: 1024,
-        argon2_iterations: 1,
-        admin_token: TOKEN,
-        node_id: 'solo-1',
-      },
-    });
-    const parley = await createParley(config, {
-      logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-    });
-    await parley.start();
+    const { parley } = await startTestServer(storage, { admin_token: TOKEN, node_id: 'solo-1' });
     try {
       const ok = await fetch(`${parley.url()}/v1/admin/nodes`, {
         headers: { authorization: `Bearer ${TOKEN}` },
