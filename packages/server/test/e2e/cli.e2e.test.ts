@@ -121,6 +121,19 @@ describe('the parley command', () => {
     expect(proc.output()).toContain(`prot in ${file}: unknown setting`);
   });
 
+  it('refuses to start one role without the shared engines, naming each variable', async () => {
+    const proc = run('node', [CLI, 'start', '--role', 'gateway'], {
+      PARLEY_DATA_DIR: tempDir(),
+      PARLEY_NATS_URL: 'nats://127.0.0.1:1',
+    });
+    expect(await proc.exited).toBe(2);
+    for (const name of ['PARLEY_DATABASE_URL', 'PARLEY_REDIS_URL', 'PARLEY_ETCD_ENDPOINTS']) {
+      expect(proc.output()).toContain(name);
+    }
+    expect(proc.output()).not.toContain('PARLEY_NATS_URL (');
+    expect(proc.output()).not.toContain('listening');
+  });
+
   it('refuses an unknown PARLEY_ variable', async () => {
     const proc = run('node', [CLI, 'start'], { PARLEY_PROT: '1', PARLEY_DATA_DIR: tempDir() });
     expect(await proc.exited).toBe(2);
