@@ -55,7 +55,7 @@ export function openStore(config: Config, logger?: Logger): Store {
       })
     : openPostgresStore({
         ...pool,
-        onIdleError: (err) => logger?.warn({ err }, 'an idle PostgreSQL connection failed'),
+        onIdleError: (err) => logger?.warn({ err }, 'a PostgreSQL connection failed'),
       });
 }
 

@@ -9,7 +9,7 @@ const INT8_OID = 20;
 export interface PostgresOptions {
   readonly url: string;
   readonly poolSize?: number;
-  /** Told when an idle pooled connection fails (the pool replaces it). */
+  /** Told when a pooled connection fails outside a query, idle or checked out (it is replaced). */
   readonly onIdleError?: (err: Error) => void;
 }
 
@@ -27,8 +27,12 @@ export function openPostgresStore(options: PostgresOptions): KyselyStore {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its connection emits here; unhandled, it would end the process.
-  pool.on('error', (err) => options.onIdleError?.(err));
+  // A client that loses its connection between queries emits 'error'; unheard, that ends the
+  // process. The pool hears (and re-emits) its idle clients' errors only, not those of a client
+  // checked out (a transaction between two statements): every client gets a listener of its own,
+  // which reports both. Either way the pool drops the broken client.
+  pool.on('connect', (client) => client.on('error', (err) => options.onIdleError?.(err)));
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return new KyselyStore(db, POSTGRES_SQL);
 }
