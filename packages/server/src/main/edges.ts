@@ -130,8 +130,7 @@ export async function composeEdges(
     lifecycle.add(
       presenceHeartbeat({
         presence: engines.presence,
-        service: useCases.presence,
-        hub: gatewayParts.hub,
+        gateway: gatewayParts.gateway,
         ttlMs: config.presence_ttl * 1000,
         logger,
       }),

@@ -64,13 +64,14 @@ export function composeGateway(deps: {
 }
 
 /**
- * Keeps this gateway live in presence (every TTL / 3) and, when presence lost it (the TTL ran
- * out during a long pause, or Redis restarted empty), records its connections again.
+ * Keeps this gateway live in presence (every TTL / 3). When presence had lost it (the TTL ran
+ * out during a long pause, or Redis restarted empty), the workers' large-group fan-out, which
+ * routes by presence, skipped its users meanwhile: its clients reconnect and catch up by seq,
+ * and their new connections are recorded as they open.
  */
 export function presenceHeartbeat(deps: {
   presence: Pick<Presence, 'touch'>;
-  service: PresenceService;
-  hub: Hub;
+  gateway: Pick<WsGateway, 'resyncAll'>;
   ttlMs: number;
   logger: Logger;
 }) {
@@ -78,13 +79,11 @@ export function presenceHeartbeat(deps: {
   let beating: Promise<void> | undefined;
   const beat = async () => {
     const { lost } = await deps.presence.touch();
-    if (!lost || deps.hub.count() === 0) return;
-    deps.logger.warn('presence had lost this gateway: recording its connections again');
-    const live = [...deps.hub.connections()].map((conn) => ({
-      userId: conn.auth.userId,
-      connectionId: conn.id,
-    }));
-    await deps.service.recordAgain(live);
+    if (!lost) return;
+    const closed = deps.gateway.resyncAll('presence lost this gateway: reconnect and catch up');
+    if (closed > 0) {
+      deps.logger.warn({ connections: closed }, 'presence had lost this gateway: clients resync');
+    }
   };
   const run = () => {
     beating ??= beat()

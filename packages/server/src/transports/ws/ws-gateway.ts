@@ -82,6 +82,17 @@ export class WsGateway {
     }
   }
 
+  /**
+   * Closes every connection with 1012 when this gateway may have missed events for them (its
+   * bus link or its presence record was lost): each client reconnects, here or to another
+   * gateway, and catches up by seq. Returns how many were closed.
+   */
+  resyncAll(reason: string): number {
+    const open = [...this.#deps.hub.connections()];
+    for (const conn of open) conn.close(CLOSE.resync, reason);
+    return open.length;
+  }
+
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH)
