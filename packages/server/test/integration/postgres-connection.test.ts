@@ -2,9 +2,25 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/store/postgres.js';
+import { freePort } from '../support/ports.js';
 import { createDatabase } from '../support/postgres-server.js';
 
 describe('the PostgreSQL store when the server ends its connections', () => {
+  it('answers UNAVAILABLE while no server listens', async () => {
+    const url = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
+    const store = openPostgresStore({ url, poolSize: 1 });
+    try {
+      await expect(store.users.findById('nobody')).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: 'The database does not answer; try again shortly.',
+        cause: { code: 'ECONNREFUSED' },
+      });
+      await expect(store.ping()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports a connection lost inside a transaction, and goes on with a new one', async () => {
     const url = await createDatabase(inject('postgresUrl'));
     const errors: Error[] = [];
@@ -24,7 +40,8 @@ describe('the PostgreSQL store when the server ends its connections', () => {
         await delay(200);
         await repos.users.findById('nobody');
       });
-      await expect(transaction).rejects.toThrow();
+      // An outage, which clients retry, not an internal error.
+      await expect(transaction).rejects.toMatchObject({ code: 'UNAVAILABLE' });
       expect(errors.length).toBeGreaterThan(0);
       // The pool dropped the broken connection: the next call gets a new one.
       await expect(store.users.findById('nobody')).resolves.toBeUndefined();

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { EngineSql } from './engine-sql.js';
 import { KyselyStore } from './kysely-store.js';
+import { reportUnavailable } from './unavailable-dialect.js';
 import type { Database } from './schema.js';
 
 const INT8_OID = 20;
@@ -33,8 +34,20 @@ export function openPostgresStore(options: PostgresOptions): KyselyStore {
   // which reports both. Either way the pool drops the broken client.
   pool.on('connect', (client) => client.on('error', (err) => options.onIdleError?.(err)));
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const dialect = reportUnavailable(new PostgresDialect({ pool }), isPostgresUnavailable);
+  const db = new Kysely<Database>({ dialect });
   return new KyselyStore(db, POSTGRES_SQL);
+}
+
+/**
+ * The server cannot be reached or is going away: a socket error (ECONNREFUSED, ECONNRESET…),
+ * SQLSTATE class 08 (connection exception), 57P01–57P03 (shutting down, crashed, starting up),
+ * 53300 (too many connections), or pg's own word for a connection that ended under a query.
+ */
+function isPostgresUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return /^(E[A-Z]+|08...|57P0[123]|53300)$/.test(code);
+  return err instanceof Error && /^Connection terminated|not queryable/.test(err.message);
 }
 
 const UNIQUE_VIOLATION = '23505';
