@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../support/cluster.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { upgradeRefusal } from '../support/ws-test-client.js';
 import { Audience } from './audience.js';
 import { createGroup, directConversation, registerMany, type Account } from './cluster-client.js';
 import {
@@ -57,6 +58,14 @@ describe('a cluster under faults (its own postgres)', () => {
   const accounts = (prefix: string, n: number) => registerMany(api, prefix, n);
   const direct = (a: Account, b: Account) => directConversation(api, a, b);
   const group = (owner: Account, members: Account[]) => createGroup(api, owner, members);
+  /** Error answers to the clients' sends, by code. */
+  const sendErrors = (of: RoamingClient[]) => {
+    const codes: Record<string, number> = {};
+    for (const [code, n] of of.flatMap((c) => Object.entries(c.stats.sendErrors))) {
+      codes[code] = (codes[code] ?? 0) + n;
+    }
+    return codes;
+  };
   /** A client that starts on gateways[first] and moves to the other one on a drop. */
   const open = async (name: string, who: Account, first: 0 | 1) => {
     const client = await RoamingClient.connect(name, who, gateways, first);
@@ -244,8 +253,7 @@ describe('a cluster under faults (its own postgres)', () => {
     const largeAcked = new Map<string, number>();
     const sendLarge = async (clientMsgId: string) => {
       const ack = await ownerClient.send(large, clientMsgId, clientMsgId);
-      expect(ack).toBeDefined();
-      largeAcked.set(clientMsgId, ack?.seq as number);
+      if (ack !== undefined) largeAcked.set(clientMsgId, ack.seq);
       return ack;
     };
     let probes = 0;
@@ -254,6 +262,7 @@ describe('a cluster under faults (its own postgres)', () => {
       const worker = cluster.node('worker-1').url;
       const before = await counter(worker, FANOUT_OK);
       const ack = await sendLarge(`rl-probe-${probes++}`);
+      expect(ack).toBeDefined();
       // The worker ran its task, and every member holds it (live, or by catching up when
       // presence had lost their gateway and it closed their connections).
       await waitUntil(
@@ -291,17 +300,27 @@ describe('a cluster under faults (its own postgres)', () => {
       // The outage lasts a second more under traffic (and a large-group message, retried until
       // it is stored), then the engine comes back.
       const outageStart = { ...traffic.counts(), attempts: retries() };
+      // A client that connects meanwhile is told to come back (not to log in again).
+      const refusal =
+        name === 'store'
+          ? await upgradeRefusal(`${gateways[1].replace(/^http/, 'ws')}/v1/ws`, {
+              authorization: `Bearer ${(cs[0] as Account).access_token}`,
+            })
+          : undefined;
       const duringOutage = sendLarge(`rl-during-${name}`);
       await delay(1_000);
       const outageEnd = { ...traffic.counts(), attempts: retries() };
       await engine.start();
       const up = await waitForReady(cluster, 200, 30_000);
-      await duringOutage;
+      expect(await duringOutage).toBeDefined();
       const back = traffic.acked();
       await waitUntil(`traffic after ${name} returned`, () => traffic.acked() >= back + 20, 30_000);
       await probeLargeGroup();
       // Every node said which engine it misses.
       expect(Object.values(down).every((answer) => answer.down?.includes(name))).toBe(true);
+      if (refusal !== undefined) {
+        expect(refusal).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
+      }
       outages[name] = {
         readyWhileDown: down,
         readyAfter: Object.values(up).map((answer) => answer.status),
@@ -333,6 +352,7 @@ describe('a cluster under faults (its own postgres)', () => {
         reconnects: all.reduce((n, c) => n + c.stats.reconnects, 0),
         caughtUp: all.reduce((n, c) => n + c.stats.caughtUp, 0),
         closeCodes: [...new Set(all.flatMap((c) => c.stats.closeCodes))],
+        sendErrors: sendErrors(all),
         largeGroupMessages: largeAcked.size,
       }),
     );
@@ -346,5 +366,8 @@ describe('a cluster under faults (its own postgres)', () => {
       seq_dups: 0,
     });
     expect(lacks).toEqual([]);
+    // A send that failed while an engine was away said UNAVAILABLE, and was retried until stored.
+    expect(counts.unacked).toBe(0);
+    expect(Object.keys(sendErrors(all)).filter((code) => code !== 'UNAVAILABLE')).toEqual([]);
   }, 180_000);
 });

@@ -33,7 +33,12 @@ export interface RoamingStats {
   retries: number;
   /** Close codes of the connections that dropped. */
   closeCodes: number[];
+  /** Error codes of the send answers, by code. */
+  sendErrors: Record<string, number>;
 }
+
+/** Answers a send may be retried after, as @parley/client's outbox does; others are final. */
+const RETRYABLE = new Set(['UNAVAILABLE', 'RESOURCE_EXHAUSTED']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -50,6 +55,7 @@ export class RoamingClient {
     caughtUp: 0,
     retries: 0,
     closeCodes: [],
+    sendErrors: {},
   };
   /** conversation id → seq → how it came. */
   readonly seen = new Map<string, Map<number, Via>>();
@@ -99,8 +105,9 @@ export class RoamingClient {
   }
 
   /**
-   * Sends a text message, retrying with the same client_msg_id over drops and error replies
-   * until it is acknowledged; undefined when `giveUpMs` passed without an ack.
+   * Sends a text message, retrying with the same client_msg_id over drops, unanswered attempts
+   * and retryable errors until it is acknowledged; undefined when `giveUpMs` passed without an
+   * ack, or at once on an error that is final.
    */
   async send(
     conversationId: string,
@@ -124,6 +131,9 @@ export class RoamingClient {
           this.#record(conversationId, message.seq, 'own');
           return { seq: message.seq, messageId: message.message_id, duplicate, attempts };
         }
+        const code = String(reply.error?.code);
+        this.stats.sendErrors[code] = (this.stats.sendErrors[code] ?? 0) + 1;
+        if (!RETRYABLE.has(code)) return undefined;
       } catch {
         // Dropped or unanswered: try again with the same client_msg_id.
       }
