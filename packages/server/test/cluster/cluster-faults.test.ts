@@ -12,7 +12,13 @@ import { startCluster, type Cluster } from '../support/cluster.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { upgradeRefusal } from '../support/ws-test-client.js';
 import { Audience } from './audience.js';
-import { createGroup, directConversation, registerMany, type Account } from './cluster-client.js';
+import {
+  createGroup,
+  directConversation,
+  PASSWORD,
+  registerMany,
+  type Account,
+} from './cluster-client.js';
 import {
   counter,
   FANOUT_OK,
@@ -65,6 +71,28 @@ describe('a cluster under faults (its own postgres)', () => {
       codes[code] = (codes[code] ?? 0) + n;
     }
     return codes;
+  };
+  /** Statuses of a login, a conversation list and a send over REST. */
+  const restDuringOutage = async (who: Account) => {
+    const status = async (method: string, path: string, token?: string, body?: unknown) =>
+      (
+        await fetch(`${api}${path}`, {
+          method,
+          headers: {
+            ...(token !== undefined && { authorization: `Bearer ${token}` }),
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+          },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        })
+      ).status;
+    return [
+      await status('POST', '/v1/auth/login', undefined, {
+        username: who.user.username,
+        password: PASSWORD,
+        device_id: 'outage',
+      }),
+      await status('GET', '/v1/conversations', who.access_token),
+    ];
   };
   /** A client that starts on gateways[first] and moves to the other one on a drop. */
   const open = async (name: string, who: Account, first: 0 | 1) => {
@@ -307,6 +335,8 @@ describe('a cluster under faults (its own postgres)', () => {
               authorization: `Bearer ${(cs[0] as Account).access_token}`,
             })
           : undefined;
+      // REST calls that need the engine are answered 503 UNAVAILABLE (or work), never 500.
+      const rest = await restDuringOutage(cs[0] as Account);
       const duringOutage = sendLarge(`rl-during-${name}`);
       await delay(1_000);
       const outageEnd = { ...traffic.counts(), attempts: retries() };
@@ -321,7 +351,9 @@ describe('a cluster under faults (its own postgres)', () => {
       if (refusal !== undefined) {
         expect(refusal).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
       }
+      expect(rest.filter((status) => status !== 503 && (status < 200 || status > 299))).toEqual([]);
       outages[name] = {
+        restStatuses: rest,
         readyWhileDown: down,
         readyAfter: Object.values(up).map((answer) => answer.status),
         ackedWhileDown: outageEnd.acked - outageStart.acked,
