@@ -398,6 +398,15 @@ describe('a cluster under faults (its own postgres)', () => {
       seq_dups: 0,
     });
     expect(lacks).toEqual([]);
+    // No node lost a promise or an exception on the way (both are logged, the second fatal).
+    const unhandled = [...cluster.nodes.values()].flatMap((node) =>
+      node
+        .process()
+        .output()
+        .split('\n')
+        .filter((line) => /unhandled promise rejection|uncaught exception/.test(line)),
+    );
+    expect(unhandled).toEqual([]);
     // A send that failed while an engine was away said UNAVAILABLE, and was retried until stored.
     expect(counts.unacked).toBe(0);
     expect(Object.keys(sendErrors(all)).filter((code) => code !== 'UNAVAILABLE')).toEqual([]);
