@@ -10,11 +10,13 @@ import { ConnectionGuard } from '../transports/http/connection-guard.js';
 import { buildHttpServer } from '../transports/http/http-server.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
-import { composeGateway, presenceHeartbeat } from './gateway.js';
+import { busLinkWatch, composeGateway, presenceHeartbeat } from './gateway.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { NodePlan } from './roles.js';
 import type { UseCases } from './use-cases.js';
 
+/** How long a gateway keeps its clients while its bus link is down (they miss everything). */
+const BUS_LINK_GRACE_MS = 10_000;
 /** Connections past max_connections still accepted, for health checks only. */
 const HEALTH_CHECK_HEADROOM = 64;
 
@@ -130,12 +132,21 @@ export async function composeEdges(
     lifecycle.add(
       presenceHeartbeat({
         presence: engines.presence,
-        service: useCases.presence,
-        hub: gatewayParts.hub,
+        gateway: gatewayParts.gateway,
         ttlMs: config.presence_ttl * 1000,
         logger,
       }),
     );
+    if (engines.busLink !== undefined) {
+      lifecycle.add(
+        busLinkWatch({
+          link: engines.busLink,
+          gateway: gatewayParts.gateway,
+          graceMs: BUS_LINK_GRACE_MS,
+          logger,
+        }),
+      );
+    }
     lifecycle.add({
       name: 'WebSocket gateway',
       start: async () => gatewayParts.gateway.attach(http.server, connections),

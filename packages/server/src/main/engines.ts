@@ -21,7 +21,7 @@ import { openPostgresStore } from '../adapters/store/postgres.js';
 import { openSqliteStore } from '../adapters/store/sqlite.js';
 import type { EngineProbe } from '../app/ops/health-service.js';
 import type { Config } from '../config/schema.js';
-import type { Bus } from '../ports/bus.js';
+import type { Bus, BusLink } from '../ports/bus.js';
 import type { Membership } from '../ports/membership.js';
 import type { Presence } from '../ports/presence.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
@@ -34,6 +34,8 @@ import type { NodePlan } from './roles.js';
 export interface Engines {
   readonly store: Store;
   readonly bus: Bus;
+  /** The bus's network link, when it has one (NATS): a gateway watches it. */
+  readonly busLink?: BusLink;
   /** Durable background work for the workers (`im.task` on JetStream). */
   readonly tasks: TaskQueue;
   readonly presence: Presence;
@@ -55,7 +57,7 @@ export function openStore(config: Config, logger?: Logger): Store {
       })
     : openPostgresStore({
         ...pool,
-        onIdleError: (err) => logger?.warn({ err }, 'an idle PostgreSQL connection failed'),
+        onIdleError: (err) => logger?.warn({ err }, 'a PostgreSQL connection failed'),
       });
 }
 
@@ -73,7 +75,7 @@ export async function openEngines(
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
   const probes: EngineProbe[] = [];
-  const { bus, tasks } = await openBusAndTasks(config, plan, lifecycle, logger, probes);
+  const { bus, busLink, tasks } = await openBusAndTasks(config, plan, lifecycle, logger, probes);
   const { presence, limiter } = await openPresenceAndLimits(config, plan, lifecycle, deps, probes);
   const membership =
     config.etcd_endpoints === undefined
@@ -85,7 +87,7 @@ export async function openEngines(
         });
   lifecycle.add({ name: 'membership', stop: () => membership.close() });
   if (plan.clustered) probes.push({ name: 'etcd', ping: () => membership.ping() });
-  return { store, bus, tasks, presence, limiter, membership, probes };
+  return { store, bus, busLink, tasks, presence, limiter, membership, probes };
 }
 
 /** The bus and the task queue: on NATS (JetStream) when configured, else in-process. */
@@ -95,7 +97,7 @@ async function openBusAndTasks(
   lifecycle: Lifecycle,
   logger: Logger,
   probes: EngineProbe[],
-): Promise<{ bus: Bus; tasks: TaskQueue }> {
+): Promise<{ bus: Bus; busLink?: BusLink; tasks: TaskQueue }> {
   const onHandlerError = (err: unknown, topic: string) =>
     logger.error({ err, topic }, 'bus handler failed');
   if (config.nats_url === undefined) {
@@ -127,7 +129,7 @@ async function openBusAndTasks(
   lifecycle.add({ name: 'bus', stop: () => bus.close() });
   lifecycle.add({ name: 'task queue', stop: () => tasks.close() });
   probes.push({ name: 'nats', ping: () => link.ping() });
-  return { bus, tasks };
+  return { bus, busLink: bus, tasks };
 }
 
 /** Presence and the rate limiter: on Redis when configured, else in-process. */

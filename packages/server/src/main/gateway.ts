@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AuthContext } from '../app/accounts/auth-context.js';
 import type { PresenceService } from '../app/presence/presence-service.js';
 import type { Config } from '../config/schema.js';
-import type { Bus } from '../ports/bus.js';
+import type { Bus, BusLink } from '../ports/bus.js';
 import type { Presence } from '../ports/presence.js';
 import type { Store } from '../ports/store.js';
 import type { Clock, Ids } from '../ports/system.js';
@@ -64,13 +64,14 @@ export function composeGateway(deps: {
 }
 
 /**
- * Keeps this gateway live in presence (every TTL / 3) and, when presence lost it (the TTL ran
- * out during a long pause, or Redis restarted empty), records its connections again.
+ * Keeps this gateway live in presence (every TTL / 3). When presence had lost it (the TTL ran
+ * out during a long pause, or Redis restarted empty), the workers' large-group fan-out, which
+ * routes by presence, skipped its users meanwhile: its clients reconnect and catch up by seq,
+ * and their new connections are recorded as they open.
  */
 export function presenceHeartbeat(deps: {
   presence: Pick<Presence, 'touch'>;
-  service: PresenceService;
-  hub: Hub;
+  gateway: Pick<WsGateway, 'resyncAll'>;
   ttlMs: number;
   logger: Logger;
 }) {
@@ -78,13 +79,11 @@ export function presenceHeartbeat(deps: {
   let beating: Promise<void> | undefined;
   const beat = async () => {
     const { lost } = await deps.presence.touch();
-    if (!lost || deps.hub.count() === 0) return;
-    deps.logger.warn('presence had lost this gateway: recording its connections again');
-    const live = [...deps.hub.connections()].map((conn) => ({
-      userId: conn.auth.userId,
-      connectionId: conn.id,
-    }));
-    await deps.service.recordAgain(live);
+    if (!lost) return;
+    const closed = deps.gateway.resyncAll('presence lost this gateway: reconnect and catch up');
+    if (closed > 0) {
+      deps.logger.warn({ connections: closed }, 'presence had lost this gateway: clients resync');
+    }
   };
   const run = () => {
     beating ??= beat()
@@ -102,6 +101,40 @@ export function presenceHeartbeat(deps: {
     stop: async () => {
       clearInterval(timer);
       await beating;
+    },
+  };
+}
+
+/**
+ * Has the gateway's clients catch up when its bus link was interrupted: frames published while
+ * it was down never came here. Once when the link is back, and once when it has been down for
+ * `graceMs` (so that clients can move to a gateway that still has its link; a short blip costs
+ * one wave of reconnects, not two).
+ */
+export function busLinkWatch(deps: {
+  link: BusLink;
+  gateway: Pick<WsGateway, 'resyncAll'>;
+  graceMs: number;
+  logger: Logger;
+}) {
+  let stopWatching: (() => void) | undefined;
+  let grace: NodeJS.Timeout | undefined;
+  const resync = (why: string) => {
+    const closed = deps.gateway.resyncAll(`${why}: reconnect and catch up`);
+    if (closed > 0) deps.logger.warn({ connections: closed }, `${why}: clients resync`);
+  };
+  return {
+    name: 'bus link watch',
+    start: async () => {
+      stopWatching = deps.link.onLinkChange((up) => {
+        clearTimeout(grace);
+        if (up) resync('the bus link was interrupted');
+        else grace = setTimeout(() => resync('the bus link is down'), deps.graceMs).unref();
+      });
+    },
+    stop: async () => {
+      clearTimeout(grace);
+      stopWatching?.();
     },
   };
 }

@@ -64,6 +64,16 @@ export interface Bus {
   close(): Promise<void>;
 }
 
+/**
+ * A bus that crosses a network and can lose its link (NATS). While the link is down, this
+ * process misses what the others publish, and nothing is replayed once it is back: a gateway
+ * makes its clients catch up by seq then. The in-process bus never loses its link.
+ */
+export interface BusLink {
+  /** Told false when the link is lost and true when it is back, once per change. */
+  onLinkChange(listener: (up: boolean) => void): () => void;
+}
+
 export const userTopic = (userId: string): string => `user:${userId}`;
 export const conversationTopic = (conversationId: string): string => `conv:${conversationId}`;
 export const gatewayTopic = (nodeId: string): string => `gateway:${nodeId}`;

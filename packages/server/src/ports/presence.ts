@@ -37,8 +37,9 @@ export interface Presence {
   /**
    * Keeps this gateway live for another TTL (the composition root calls it every TTL / 3).
    * `lost: true` when the gateway was not live before this call (its TTL ran out, or the
-   * backing store restarted empty): its connections may have been forgotten, and the gateway
-   * records them again with `connect`.
+   * backing store restarted empty): its connections may have been forgotten, and what was
+   * routed by presence meanwhile skipped them, so the gateway has their clients reconnect (and
+   * catch up), which records them again with `connect`.
    */
   touch(): Promise<{ lost: boolean }>;
   /**

@@ -8,6 +8,8 @@ export const CLOSE = {
   goingAway: 1001,
   tooBig: 1009,
   internal: 1011,
+  /** The gateway may have missed events for the connection: reconnect, then catch up by seq. */
+  resync: 1012,
   idle: 4000,
   sessionEnded: 4001,
   slowConsumer: 4008,

@@ -73,3 +73,30 @@ export function messagesIn(
     .filter((m) => m.conversation_id === conversationId)
     .map((m) => ({ seq: m.seq, text: m.content.text }));
 }
+
+/** `n` accounts, registered a few at a time. */
+export async function registerMany(api: string, prefix: string, n: number): Promise<Account[]> {
+  const made: Account[] = [];
+  for (let i = 0; i < n; i += 8) {
+    const chunk = Array.from({ length: Math.min(8, n - i) }, () => register(api, prefix));
+    made.push(...(await Promise.all(chunk)));
+  }
+  return made;
+}
+
+/** The single conversation of `a` and `b`; its id. */
+export async function directConversation(api: string, a: Account, b: Account): Promise<string> {
+  const body = { user_id: b.user.user_id };
+  return (await call(api, 'POST', '/v1/conversations', a.access_token, body)).conversation
+    .conversation_id;
+}
+
+/** A group of `owner` and `members`; its conversation id. */
+export async function createGroup(
+  api: string,
+  owner: Account,
+  members: Account[],
+): Promise<string> {
+  const body = { name: 'group', member_ids: members.map((m) => m.user.user_id) };
+  return (await call(api, 'POST', '/v1/groups', owner.access_token, body)).group.conversation_id;
+}

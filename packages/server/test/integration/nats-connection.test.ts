@@ -33,6 +33,10 @@ describe('connectNats', () => {
       onStatus: (state) => states.push(state),
     });
     const bus = new NatsBus(link, { subjectPrefix: 'restart', ownsConnection: true });
+    const changes: NatsLinkState[] = [];
+    link.onChange((state) => changes.push(state));
+    const linkUp: boolean[] = [];
+    bus.onLinkChange((up) => linkUp.push(up));
     try {
       const got: string[] = [];
       bus.subscribe('user:1', (m) => got.push(m.frame?.toString() ?? ''));
@@ -51,10 +55,16 @@ describe('connectNats', () => {
       // The client subscribes again by itself after the reconnect.
       bus.publish('user:1', { frame: Buffer.from('after restart') });
       await vi.waitFor(() => expect(got).toEqual(['after restart']));
+      // Each change once, however many statuses came (a gateway resyncs its clients on them).
+      expect(changes).toEqual(['reconnecting', 'connected']);
+      expect(linkUp).toEqual([false, true]);
     } finally {
       await bus.close();
     }
     expect(link.state()).toBe('closed');
+    // The bus's own close is no lost link.
+    await vi.waitFor(() => expect(changes.at(-1)).toBe('closed'));
+    expect(linkUp).toEqual([false, true]);
   });
 
   it("drops a message over the server's default max_payload of 1 MiB", async () => {

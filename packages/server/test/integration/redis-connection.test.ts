@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisPresence } from '../../src/adapters/presence/presence-redis.js';
 import { connectRedis } from '../../src/adapters/presence/redis-connection.js';
+import { RedisRateLimiter } from '../../src/adapters/rate-limit/rate-limiter-redis.js';
 import { freePort } from '../support/ports.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -39,12 +40,26 @@ describe('connectRedis', () => {
       log: (line) => lines.push(line),
     });
     const presence = new RedisPresence({ redis, gatewayId: 'g', ttlMs: 60_000, keyPrefix: 'r1:' });
+    const limiter = new RedisRateLimiter({
+      redis,
+      clock: { now: () => Date.now() },
+      keyPrefix: 'r1:',
+    });
     try {
       expect(await presence.connect('u', 'c1')).toEqual({ first: true });
       await server.stop();
-      // Calls fail instead of queueing for ever (the client retries each once).
-      await expect(presence.ping()).rejects.toThrow();
-      await expect(presence.status(['u'])).rejects.toThrow();
+      // Calls fail instead of queueing for ever (the client retries each once), as an outage
+      // that callers may retry (UNAVAILABLE), not as an internal error.
+      const unavailable = {
+        code: 'UNAVAILABLE',
+        message: 'Redis does not answer; try again shortly.',
+      };
+      await expect(presence.ping()).rejects.toMatchObject(unavailable);
+      await expect(presence.status(['u'])).rejects.toMatchObject(unavailable);
+      await expect(presence.touch()).rejects.toMatchObject(unavailable);
+      await expect(
+        limiter.reserve('login:u', { limit: 5, windowMs: 60_000 }),
+      ).rejects.toMatchObject(unavailable);
       await server.restart();
       await vi.waitFor(() => presence.ping(), { timeout: 10_000, interval: 50 });
       // The restarted Redis is empty, and its script cache too: scripts load again.

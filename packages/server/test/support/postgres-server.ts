@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { ensureDebianPackage, postgresBinDir } from './engines.js';
 import { freePort } from './ports.js';
@@ -9,7 +10,15 @@ import { freePort } from './ports.js';
 export interface PostgresServer {
   /** A superuser URL of the server's `postgres` database. */
   readonly url: string;
+  /** Stops the server and removes its data dir. */
   stop(): Promise<void>;
+  /**
+   * Stops the server and keeps its data dir, as in an outage: a fast shutdown ends every
+   * session (clients see their connections terminated) and writes a checkpoint.
+   */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data dir (halting it first if it runs). */
+  restart(): Promise<void>;
 }
 
 /**
@@ -41,16 +50,32 @@ export async function startPostgres(): Promise<PostgresServer> {
     '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+  const start = ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '30', 'start'];
+  const running = () => existsSync(join(data, 'postmaster.pid'));
+  // Outages run pg_ctl without blocking the test's event loop (its clients keep working).
+  const runAsync = promisify(execFile);
+  const pgCtl = (args: string[]) =>
+    asRoot
+      ? runAsync('runuser', ['-u', 'postgres', '--', `${bin}/pg_ctl`, ...args])
+      : runAsync(`${bin}/pg_ctl`, args);
+  const halt = async (mode: 'fast' | 'immediate') => {
+    if (running()) await pgCtl(['-D', data, '-m', mode, '-w', '-t', '30', 'stop']);
+  };
+  run('pg_ctl', start);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
     async stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        await halt('immediate');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+    halt: () => halt('fast'),
+    async restart() {
+      await halt('fast');
+      await pgCtl(start);
     },
   };
 }

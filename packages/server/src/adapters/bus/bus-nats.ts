@@ -1,5 +1,5 @@
 import { headers, type Msg, type Subscription } from '@nats-io/transport-node';
-import type { Bus, BusHandler, BusMessage } from '../../ports/bus.js';
+import type { Bus, BusHandler, BusLink, BusMessage } from '../../ports/bus.js';
 import { BUS_META_HEADER, decodeBusMessage, encodeBusMessage } from '../../protocol/bus-codec.js';
 import type { NatsLink } from './nats-connection.js';
 import { topicSubject } from './nats-subjects.js';
@@ -42,7 +42,7 @@ const HEADER_OVERHEAD = 32;
  * The Bus over core NATS (no JetStream): at most once, in order per publisher (one connection),
  * one NATS subscription per topic per process whatever the number of local handlers.
  */
-export class NatsBus implements Bus {
+export class NatsBus implements Bus, BusLink {
   readonly #link: NatsLink;
   readonly #prefix: string;
   readonly #ownsConnection: boolean;
@@ -182,6 +182,13 @@ export class NatsBus implements Bus {
 
   stats(): NatsBusStats {
     return { ...this.#stats };
+  }
+
+  onLinkChange(listener: (up: boolean) => void): () => void {
+    return this.#link.onChange((state) => {
+      // 'closed' is this process's own doing (a stop), not a lost link.
+      if (state !== 'closed') listener(state === 'connected');
+    });
   }
 
   ping(): Promise<void> {

@@ -25,6 +25,8 @@ export interface NatsLink {
   /** The server's max_payload (headers included), from the last server it connected to. */
   maxPayload(): number;
   state(): NatsLinkState;
+  /** Told of each change of state (not of every status); returns the function that stops it. */
+  onChange(listener: (state: NatsLinkState) => void): () => void;
   /** Resolves once the server answers a flush in time; rejects at once while disconnected. */
   ping(): Promise<void>;
   /** Drains the connection: what was published is sent, then it closes. */
@@ -61,6 +63,7 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsLink
 class TrackedNatsLink implements NatsLink {
   #state: NatsLinkState = 'connected';
   readonly #pingTimeoutMs: number;
+  readonly #listeners = new Set<(state: NatsLinkState) => void>();
 
   constructor(
     readonly connection: NatsConnection,
@@ -68,22 +71,37 @@ class TrackedNatsLink implements NatsLink {
   ) {
     this.#pingTimeoutMs = options.pingTimeoutMs ?? 2_000;
     void this.#watch();
-    void connection.closed().then(() => {
-      this.#state = 'closed';
-    });
+    void connection.closed().then(() => this.#set('closed'));
   }
 
   async #watch(): Promise<void> {
     for await (const status of this.connection.status()) {
       if (status.type === 'disconnect' || status.type === 'reconnecting') {
-        if (this.#state !== 'closed') this.#state = 'reconnecting';
+        if (this.#state !== 'closed') this.#set('reconnecting');
       } else if (status.type === 'reconnect') {
-        this.#state = 'connected';
+        this.#set('connected');
       } else if (status.type === 'close') {
-        this.#state = 'closed';
+        this.#set('closed');
       }
       this.options.onStatus?.(this.#state, status);
     }
+  }
+
+  #set(state: NatsLinkState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    for (const listener of this.#listeners) {
+      try {
+        listener(state);
+      } catch {
+        // A listener's failure is its own: the link's state stays tracked for the others.
+      }
+    }
+  }
+
+  onChange(listener: (state: NatsLinkState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   maxPayload(): number {

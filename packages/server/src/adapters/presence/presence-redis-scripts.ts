@@ -38,8 +38,8 @@ export const CONNECT = `${COMMON}
 local user, conn, gw, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local before = any_live(user)
 -- A gateway that records a connection is running, even before its first touch. If it was not
--- live (its TTL ran out, or Redis restarted empty), its next touch reports it lost, so that it
--- records its other connections again.
+-- live (its TTL ran out, or Redis restarted empty), its next touch reports it lost, so that its
+-- other connections are recorded again (their clients reconnect).
 if redis.call('SET', P .. 'gw-live:' .. gw, '1', 'PX', ttl, 'NX') then
   redis.call('SET', P .. 'gw-relived:' .. gw, '1', 'PX', ttl)
 end

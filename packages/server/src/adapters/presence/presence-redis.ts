@@ -8,6 +8,7 @@ import {
   STATUS,
   SWEEP,
 } from './presence-redis-scripts.js';
+import { rethrowRedisError } from './redis-connection.js';
 
 export interface RedisPresenceOptions {
   /** A connected client (see connectRedis); shared with other adapters unless `ownsClient`. */
@@ -77,7 +78,15 @@ export class RedisPresence implements Presence {
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       this.#redis.defineCommand(name, { lua, numberOfKeys: 0 });
     }
-    this.#scripts = this.#redis as unknown as PresenceScripts;
+    // Every script call reports a Redis that does not answer as UNAVAILABLE.
+    const scripts = this.#redis as unknown as PresenceScripts;
+    const guarded = (name: keyof PresenceScripts) => [
+      name,
+      (...args: (string | number)[]) => scripts[name](...args).catch(rethrowRedisError),
+    ];
+    this.#scripts = Object.fromEntries(
+      (Object.keys(SCRIPTS) as (keyof PresenceScripts)[]).map(guarded),
+    ) as PresenceScripts;
   }
 
   async connect(userId: string, connectionId: string): Promise<{ first: boolean }> {
@@ -138,7 +147,8 @@ export class RedisPresence implements Presence {
       .set(`${this.#prefix}gw-live:${this.#gatewayId}`, '1', 'PX', this.#ttlMs, 'GET')
       .getdel(`${this.#prefix}gw-relived:${this.#gatewayId}`)
       .sadd(`${this.#prefix}gateways`, this.#gatewayId)
-      .exec();
+      .exec()
+      .catch(rethrowRedisError);
     const failed = results?.find(([err]) => err !== null);
     if (failed?.[0]) throw failed[0];
     // Not live before, or made live again by a connect since: connections may be missing.
@@ -163,7 +173,7 @@ export class RedisPresence implements Presence {
   }
 
   async ping(): Promise<void> {
-    await this.#redis.ping();
+    await this.#redis.ping().catch(rethrowRedisError);
   }
 
   async close(): Promise<void> {

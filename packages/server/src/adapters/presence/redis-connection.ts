@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { AppError } from '../../domain/errors.js';
 
 export interface RedisConnectionOptions {
   /** redis://[user:password@]host:port[/db], usually from PARLEY_REDIS_URL. */
@@ -70,6 +71,30 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The catch handler of every Redis call: a Redis that does not answer (connection refused or
+ * lost, no reply in time, the one retry used up) is an outage, so the caller gets UNAVAILABLE,
+ * which clients retry, rather than INTERNAL. Other errors are rethrown unchanged.
+ */
+export function rethrowRedisError(err: unknown): never {
+  const { name, code, message } = (err ?? {}) as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
+  const away =
+    name === 'MaxRetriesPerRequestError' ||
+    (typeof code === 'string' && /^E[A-Z]+$/.test(code)) ||
+    (typeof message === 'string' && /^(Connection is closed|Command timed out)/.test(message));
+  if (!away) throw err;
+  throw new AppError(
+    'UNAVAILABLE',
+    'Redis does not answer; try again shortly.',
+    {},
+    { cause: err },
+  );
 }
 
 /** The URL without its password, for messages. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RateLimiter, RateRule, RateState, Reservation } from '../../ports/rate-limiter.js';
 import type { Clock } from '../../ports/system.js';
+import { rethrowRedisError } from '../presence/redis-connection.js';
 
 export interface RedisRateLimiterOptions {
   /** A connected client (see connectRedis), shared with other adapters. */
@@ -93,7 +94,8 @@ export class RedisRateLimiter implements RateLimiter {
     // Defining a command on a shared client is idempotent: same name, same script.
     options.redis.defineCommand('parleyRateLimit', { lua: SLIDING_WINDOW, numberOfKeys: 1 });
     const redis = options.redis as unknown as { parleyRateLimit: Script };
-    this.#run = (key, op, ...args) => redis.parleyRateLimit(key, op, ...args);
+    this.#run = (key, op, ...args) =>
+      redis.parleyRateLimit(key, op, ...args).catch(rethrowRedisError);
   }
 
   async hit(key: string, rule: RateRule): Promise<RateState> {
@@ -124,7 +126,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async reset(key: string): Promise<void> {
-    await this.#redis.del(this.#key(key));
+    await this.#redis.del(this.#key(key)).catch(rethrowRedisError);
   }
 
   async #call(op: Op, key: string, rule: RateRule) {

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { EngineSql } from './engine-sql.js';
 import { KyselyStore } from './kysely-store.js';
+import { reportUnavailable } from './unavailable-dialect.js';
 import type { Database } from './schema.js';
 
 const INT8_OID = 20;
@@ -9,7 +10,7 @@ const INT8_OID = 20;
 export interface PostgresOptions {
   readonly url: string;
   readonly poolSize?: number;
-  /** Told when an idle pooled connection fails (the pool replaces it). */
+  /** Told when a pooled connection fails outside a query, idle or checked out (it is replaced). */
   readonly onIdleError?: (err: Error) => void;
 }
 
@@ -27,10 +28,26 @@ export function openPostgresStore(options: PostgresOptions): KyselyStore {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its connection emits here; unhandled, it would end the process.
-  pool.on('error', (err) => options.onIdleError?.(err));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A client that loses its connection between queries emits 'error'; unheard, that ends the
+  // process. The pool hears (and re-emits) its idle clients' errors only, not those of a client
+  // checked out (a transaction between two statements): every client gets a listener of its own,
+  // which reports both. Either way the pool drops the broken client.
+  pool.on('connect', (client) => client.on('error', (err) => options.onIdleError?.(err)));
+  pool.on('error', () => {});
+  const dialect = reportUnavailable(new PostgresDialect({ pool }), isPostgresUnavailable);
+  const db = new Kysely<Database>({ dialect });
   return new KyselyStore(db, POSTGRES_SQL);
+}
+
+/**
+ * The server cannot be reached or is going away: a socket error (ECONNREFUSED, ECONNRESET…),
+ * SQLSTATE class 08 (connection exception), 57P01–57P03 (shutting down, crashed, starting up),
+ * 53300 (too many connections), or pg's own word for a connection that ended under a query.
+ */
+function isPostgresUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return /^(E[A-Z]+|08...|57P0[123]|53300)$/.test(code);
+  return err instanceof Error && /^Connection terminated|not queryable/.test(err.message);
 }
 
 const UNIQUE_VIOLATION = '23505';

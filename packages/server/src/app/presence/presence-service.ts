@@ -31,16 +31,6 @@ export class PresenceService {
     if (last) await this.#announce(userId, { user_id: userId, online: false, last_seen: at });
   }
 
-  /**
-   * Records connections again after presence lost them (this gateway's TTL ran out, or the
-   * presence store restarted empty); users who count as online again are announced.
-   */
-  async recordAgain(
-    connections: Iterable<{ userId: string; connectionId: string }>,
-  ): Promise<void> {
-    for (const { userId, connectionId } of connections) await this.connected(userId, connectionId);
-  }
-
   /** Users a presence sweep found offline (their gateway died): their contacts hear it. */
   async sweptOffline(userIds: readonly string[], at: number): Promise<void> {
     for (const userId of userIds) {

@@ -15,7 +15,8 @@ import { GatewayConnection, type ConnectionLimits } from './gateway-connection.j
 import type { Hub } from './hub.js';
 import type { RequestHandler } from './request-handler.js';
 import { TickWrites } from './tick-writes.js';
-import type { ErrorCode } from '../../domain/errors.js';
+import { isAppError, type ErrorCode } from '../../domain/errors.js';
+import { HTTP_STATUS } from '../../protocol/http-status.js';
 import { endWithHttpError } from '../shared/raw-http-error.js';
 
 export const WS_PATH = '/v1/ws';
@@ -82,6 +83,17 @@ export class WsGateway {
     }
   }
 
+  /**
+   * Closes every connection with 1012 when this gateway may have missed events for them (its
+   * bus link or its presence record was lost): each client reconnects, here or to another
+   * gateway, and catches up by seq. Returns how many were closed.
+   */
+  resyncAll(reason: string): number {
+    const open = [...this.#deps.hub.connections()];
+    for (const conn of open) conn.close(CLOSE.resync, reason);
+    return open.length;
+  }
+
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH)
@@ -101,6 +113,11 @@ export class WsGateway {
     try {
       auth = await this.#deps.authenticate(token);
     } catch (err) {
+      // An engine that does not answer (the session store) is not a bad token: the client
+      // comes back later rather than logging in again.
+      if (isAppError(err) && err.code !== 'UNAUTHENTICATED') {
+        return reject(req, socket, HTTP_STATUS[err.code], err.code, err.message);
+      }
       const message = err instanceof Error ? err.message : 'The access token is invalid.';
       return reject(req, socket, 401, 'UNAUTHENTICATED', message);
     }
