@@ -2,6 +2,7 @@ import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import type { EngineSql } from './engine-sql.js';
 import { KyselyStore } from './kysely-store.js';
+import { reportUnavailable } from './unavailable-dialect.js';
 import type { Database } from './schema.js';
 
 export interface MysqlOptions {
@@ -34,22 +35,32 @@ export function openMysqlStore(options: MysqlOptions): KyselyStore {
   pool.on('connection', (connection) => {
     connection.on('error', (err) => options.onIdleError?.(err));
   });
-  const db = new Kysely<Database>({
-    dialect: new MysqlDialect({
-      pool,
-      onCreateConnection: async (connection) => {
-        await connection.executeQuery(
-          CompiledQuery.raw('set session transaction isolation level read committed'),
-        );
-      },
-    }),
+  const dialect = new MysqlDialect({
+    pool,
+    onCreateConnection: async (connection) => {
+      await connection.executeQuery(
+        CompiledQuery.raw('set session transaction isolation level read committed'),
+      );
+    },
   });
+  const db = new Kysely<Database>({ dialect: reportUnavailable(dialect, isMysqlUnavailable) });
   return new KyselyStore(db, MYSQL_SQL);
 }
 
 /** mysql2 reads `mysql://` URLs; MariaDB's own scheme means the same here. */
 function mysqlUri(url: string): string {
   return url.replace(/^mariadb:\/\//, 'mysql://');
+}
+
+/**
+ * The server cannot be reached or went away: a socket error (ECONNREFUSED, ECONNRESET…),
+ * mysql2's PROTOCOL_CONNECTION_LOST, or the server's own 1040 (too many connections),
+ * 1053 (shutting down), 2002/2003/2006/2013 (cannot connect, gone away, lost).
+ */
+function isMysqlUnavailable(err: unknown): boolean {
+  const { code, errno: n } = (err ?? {}) as { code?: unknown; errno?: unknown };
+  if (typeof code === 'string' && /^(E[A-Z]+|PROTOCOL_CONNECTION_LOST)$/.test(code)) return true;
+  return typeof n === 'number' && [1040, 1053, 2002, 2003, 2006, 2013].includes(n);
 }
 
 const ER_DUP_ENTRY = 1062;
