@@ -10,10 +10,16 @@
  * appended to the results file. Everything targets loopback and is bounded in count and time.
  * `--peer ejabberd` runs connect and direct against ejabberd too (peer/compare.ts) and prints
  * Parley/ejabberd ratio lines; without --scenario it runs only those two.
+ *
+ * `--cluster [--quick] [--scenario direct,group] [--rates 2000] [--members 10000]
+ *   [--online 1000] [--group-rate N] [--pairs N] [--duration S]` runs direct and group against
+ * the embedded shape and against a cluster (two gateways, an api, a worker, on PostgreSQL,
+ * NATS, Redis and etcd), and compares them (cluster/run-cluster.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEAD_EXTENSION_ENV } from './load/ext.js';
+import { runClusterBench, type ClusterPlan } from './cluster/run-cluster.js';
 import { comparePeerConnect, comparePeerDirect } from './peer/compare.js';
 import { LoadProcess } from './pool.js';
 import { report, withServer, type Line } from './report.js';
@@ -36,6 +42,8 @@ const { values } = parseArgs({
     'group-rate': { type: 'string' },
     connections: { type: 'string' },
     clients: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
+    online: { type: 'string' },
   },
 });
 
@@ -80,6 +88,25 @@ const plan = {
     capRate: quick ? 4_000 : 16_000,
     durationMs: quick ? 2_000 : 4_000,
   },
+};
+const clusterPlan = (): ClusterPlan => {
+  const members = count('members', quick ? 2_000 : 10_000);
+  const scenarios = (values.scenario ?? 'direct,group').split(',');
+  for (const s of scenarios) {
+    if (s !== 'direct' && s !== 'group')
+      throw new Error(`--cluster --scenario ${s}: direct or group`);
+  }
+  return {
+    scenarios: scenarios as ('direct' | 'group')[],
+    rates: values.rates === undefined ? [2_000] : plan.rates,
+    pairs: count('pairs', quick ? 20 : 100),
+    durationMs: count('duration', quick ? 2 : 5) * 1000,
+    members,
+    online: Math.min(members, count('online', quick ? 200 : 1_000)),
+    groupRate: count('group-rate', quick ? 10 : 20),
+    groupWarmUpMs: 1_000,
+    fanoutBatchSize: 1_000,
+  };
 };
 const all = ['connect', 'direct', 'knee', 'group', 'reconnect', 'history', 'ext'];
 const scenarios = (
@@ -127,6 +154,13 @@ async function measure(server: BenchServer, job: Job): Promise<Line> {
 }
 
 try {
+  if (values.cluster) await runClusterBench(clusterPlan(), { load, emit });
+  else await runStandard();
+} finally {
+  load.close();
+}
+
+async function runStandard(): Promise<void> {
   let parleyConnect: Line | undefined;
   if (scenarios.includes('connect')) {
     parleyConnect = await withParley((s) =>
@@ -249,8 +283,6 @@ try {
       DEAD_EXTENSION_ENV,
     );
   }
-} finally {
-  load.close();
 }
 
 function ratio(a: unknown, b: unknown): number | null {

@@ -61,7 +61,22 @@ export async function startCluster(options: {
   /** More PARLEY_* settings for every node. */
   env?: Readonly<Record<string, string>>;
 }): Promise<Cluster> {
-  const [nats, redis, etcd] = await Promise.all([startNats(), startRedis(), startEtcd()]);
+  const starting = [startNats(), startRedis(), startEtcd()] as const;
+  // Stops what did start: a start that fails half-way leaves no engine behind.
+  const stopEngines = () =>
+    Promise.allSettled([
+      starting[0].then((nats) => nats.dispose()),
+      starting[1].then((redis) => redis.stop()),
+      starting[2].then((etcd) => etcd.stop()),
+    ]);
+  let engines: [NatsServer, RedisServer, EtcdServer];
+  try {
+    engines = await Promise.all(starting);
+  } catch (err) {
+    await stopEngines();
+    throw err;
+  }
+  const [nats, redis, etcd] = engines;
   const signingKey = generateKeyPairSync('ed25519')
     .privateKey.export({ type: 'pkcs8', format: 'pem' })
     .toString();
@@ -84,11 +99,21 @@ export async function startCluster(options: {
     ...options.env,
   };
   const nodes = new Map<string, ClusterNode>();
-  for (const spec of options.nodes ?? TWO_GATEWAYS_API_WORKER) {
-    nodes.set(spec.name, await clusterNode(spec, shared));
+  const stop = async () => {
+    await Promise.all([...nodes.values()].map((node) => node.kill()));
+    await stopEngines();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (const spec of options.nodes ?? TWO_GATEWAYS_API_WORKER) {
+      nodes.set(spec.name, await clusterNode(spec, shared));
+    }
+    // Nodes start one after another: the first migrates the database.
+    for (const node of nodes.values()) await node.start();
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  // Nodes start one after another: the first migrates the database.
-  for (const node of nodes.values()) await node.start();
   return {
     nodes,
     node(name) {
@@ -100,11 +125,7 @@ export async function startCluster(options: {
     redis,
     etcd,
     databaseUrl: options.databaseUrl,
-    async stop() {
-      await Promise.all([...nodes.values()].map((node) => node.kill()));
-      await Promise.all([nats.dispose(), redis.stop(), etcd.stop()]);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 

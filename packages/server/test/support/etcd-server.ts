@@ -8,6 +8,8 @@ import { freePort } from './ports.js';
 export interface EtcdServer {
   /** http://127.0.0.1:<port> */
   readonly endpoint: string;
+  /** The server's process id (for CPU accounting). */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startEtcd(): Promise<EtcdServer> {
   }
   return {
     endpoint,
+    pid: () => child.pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;

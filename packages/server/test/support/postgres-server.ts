@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -9,6 +9,8 @@ import { freePort } from './ports.js';
 export interface PostgresServer {
   /** A superuser URL of the server's `postgres` database. */
   readonly url: string;
+  /** The postmaster's process id (its backends are its children), for CPU accounting. */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,11 @@ export async function startPostgres(): Promise<PostgresServer> {
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
+    pid: () => {
+      // pg_ctl daemonizes the postmaster; its pid is the first line of postmaster.pid.
+      const first = readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0];
+      return first === undefined || first === '' ? undefined : Number(first);
+    },
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

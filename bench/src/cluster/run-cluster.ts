@@ -1,0 +1,135 @@
+/**
+ * `npm run bench -- --cluster`: the same scenarios against the embedded shape and the cluster
+ * shape, one after the other (so that neither idles beside the other's measured window), then
+ * a line per scenario comparing them against the targets. Every process and engine a shape
+ * started is stopped when it is done, when a step fails, and on SIGINT or SIGTERM.
+ */
+import type { LoadProcess } from '../pool.js';
+import type { Job } from '../worker.js';
+import type { Line } from '../report.js';
+import { compareShapes, shapeLine } from './lines.js';
+import { startShape, type Shape, type ShapeName, type ShapeOptions } from './shapes.js';
+
+export interface ClusterPlan {
+  readonly scenarios: readonly ('direct' | 'group')[];
+  /** direct: total msgs/s, one run per rate. */
+  readonly rates: readonly number[];
+  readonly pairs: number;
+  readonly durationMs: number;
+  /** group: members in all, members online (the sender included), messages per second. */
+  readonly members: number;
+  readonly online: number;
+  readonly groupRate: number;
+  readonly groupWarmUpMs: number;
+  readonly fanoutBatchSize: number;
+}
+
+export interface ClusterDeps {
+  readonly load: LoadProcess;
+  readonly emit: (line: Line) => void;
+}
+
+const SHAPES: readonly ShapeName[] = ['embedded', 'cluster'];
+
+export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Promise<void> {
+  if (plan.scenarios.includes('group') && plan.members < 3) {
+    throw new Error('--members: a group of at least 3 for the worker fan-out');
+  }
+  // Groups over the threshold fan out from the worker: the bench's group is always over it.
+  const fanoutThreshold = Math.min(1_000, plan.members - 1);
+  const options = { fanoutThreshold, fanoutBatchSize: plan.fanoutBatchSize };
+  const lines = new Map<string, Line>();
+  const guard = new SignalGuard();
+  try {
+    for (const name of SHAPES) {
+      const shape = await guard.start(name, options);
+      try {
+        for (const [key, job] of jobs(plan, shape)) {
+          const line = shapeLine(name, await deps.load.run(shape, job));
+          deps.emit(line);
+          lines.set(`${name}:${key}`, line);
+        }
+      } finally {
+        await shape.stop();
+      }
+    }
+  } finally {
+    guard.dispose();
+  }
+  for (const key of keys(plan)) {
+    const embedded = lines.get(`embedded:${key}`);
+    const cluster = lines.get(`cluster:${key}`);
+    if (embedded === undefined || cluster === undefined) continue;
+    deps.emit(compareShapes(key.startsWith('direct') ? 'direct' : 'group', embedded, cluster));
+  }
+}
+
+/** The measured runs of a shape, keyed the same for both shapes. */
+function* jobs(plan: ClusterPlan, shape: Shape): Generator<readonly [string, Job]> {
+  const at = { url: shape.api, gateways: shape.gateways };
+  if (plan.scenarios.includes('direct')) {
+    for (const rate of plan.rates) {
+      const params = {
+        pairs: plan.pairs,
+        rate,
+        durationMs: plan.durationMs,
+        target: 'parley',
+      } as const;
+      yield [`direct@${rate}`, { ...at, kind: 'direct', params }] as const;
+    }
+  }
+  if (plan.scenarios.includes('group')) {
+    const params = {
+      members: plan.members,
+      online: plan.online,
+      rate: plan.groupRate,
+      durationMs: plan.durationMs,
+      warmUpMs: plan.groupWarmUpMs,
+      target: 'parley',
+    } as const;
+    yield ['group', { ...at, kind: 'group', params }] as const;
+  }
+}
+
+function keys(plan: ClusterPlan): string[] {
+  return [
+    ...(plan.scenarios.includes('direct') ? plan.rates.map((rate) => `direct@${rate}`) : []),
+    ...(plan.scenarios.includes('group') ? ['group'] : []),
+  ];
+}
+
+/**
+ * Stops the running shape on SIGINT or SIGTERM, then ends the bench. A shape still starting
+ * is stopped once it is up (a start that fails stops what it started itself).
+ */
+class SignalGuard {
+  #current: Promise<Shape> | undefined;
+  readonly #onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping the bench's processes and engines\n`);
+    const current = this.#current;
+    void (async () => {
+      try {
+        if (current !== undefined) await (await current).stop();
+      } finally {
+        process.exit(130);
+      }
+    })();
+  };
+
+  constructor() {
+    process.once('SIGINT', this.#onSignal);
+    process.once('SIGTERM', this.#onSignal);
+  }
+
+  /** Starts the shape under guard. */
+  start(name: ShapeName, options: ShapeOptions): Promise<Shape> {
+    process.stdout.write(`\nstarting the ${name} shape\n`);
+    this.#current = startShape(name, options);
+    return this.#current;
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.#onSignal);
+    process.off('SIGTERM', this.#onSignal);
+  }
+}
