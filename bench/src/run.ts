@@ -103,9 +103,10 @@ const clusterPlan = (): ClusterPlan => {
     durationMs: count('duration', quick ? 2 : 5) * 1000,
     members,
     online: Math.min(members, count('online', quick ? 200 : 1_000)),
-    groupRate: count('group-rate', quick ? 10 : 20),
+    groupRate: count('group-rate', 10),
     groupWarmUpMs: 1_000,
     fanoutBatchSize: 1_000,
+    nodeArgs: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
   };
 };
 const all = ['connect', 'direct', 'knee', 'group', 'reconnect', 'history', 'ext'];
@@ -154,8 +155,10 @@ async function measure(server: BenchServer, job: Job): Promise<Line> {
 }
 
 try {
-  if (values.cluster) await runClusterBench(clusterPlan(), { load, emit });
-  else await runStandard();
+  if (values.cluster) {
+    const log = (text: string) => process.stdout.write(text);
+    await runClusterBench(clusterPlan(), { load, emit, log });
+  } else await runStandard();
 } finally {
   load.close();
 }

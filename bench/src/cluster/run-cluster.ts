@@ -22,11 +22,15 @@ export interface ClusterPlan {
   readonly groupRate: number;
   readonly groupWarmUpMs: number;
   readonly fanoutBatchSize: number;
+  /** Node.js flags for every Parley process of both shapes (--cpu-prof). */
+  readonly nodeArgs: readonly string[];
 }
 
 export interface ClusterDeps {
   readonly load: LoadProcess;
   readonly emit: (line: Line) => void;
+  /** Progress for the person watching. */
+  readonly log: (text: string) => void;
 }
 
 const SHAPES: readonly ShapeName[] = ['embedded', 'cluster'];
@@ -37,12 +41,19 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
   }
   // Groups over the threshold fan out from the worker: the bench's group is always over it.
   const fanoutThreshold = Math.min(1_000, plan.members - 1);
-  const options = { fanoutThreshold, fanoutBatchSize: plan.fanoutBatchSize };
+  const options = {
+    fanoutThreshold,
+    fanoutBatchSize: plan.fanoutBatchSize,
+    nodeArgs: plan.nodeArgs,
+  };
   const lines = new Map<string, Line>();
   const guard = new SignalGuard();
   try {
     for (const name of SHAPES) {
+      deps.log(`\nstarting the ${name} shape\n`);
       const shape = await guard.start(name, options);
+      const pids = [...shape.processes].map(([process, pid]) => `${process}=${pid}`);
+      deps.log(`the ${name} shape is up: ${pids.join(' ')}\n`);
       try {
         for (const [key, job] of jobs(plan, shape)) {
           const line = shapeLine(name, await deps.load.run(shape, job));
@@ -123,7 +134,6 @@ class SignalGuard {
 
   /** Starts the shape under guard. */
   start(name: ShapeName, options: ShapeOptions): Promise<Shape> {
-    process.stdout.write(`\nstarting the ${name} shape\n`);
     this.#current = startShape(name, options);
     return this.#current;
   }

@@ -29,14 +29,16 @@ export interface ShapeOptions {
   readonly fanoutThreshold: number;
   /** PARLEY_FANOUT_BATCH_SIZE. */
   readonly fanoutBatchSize: number;
+  /** Node.js flags for every Parley process (--cpu-prof). */
+  readonly nodeArgs: readonly string[];
 }
 
 export function startShape(name: ShapeName, options: ShapeOptions): Promise<Shape> {
-  return name === 'embedded' ? startEmbedded() : startClusterShape(options);
+  return name === 'embedded' ? startEmbedded(options) : startClusterShape(options);
 }
 
-async function startEmbedded(): Promise<Shape> {
-  const server = await startParley();
+async function startEmbedded(options: ShapeOptions): Promise<Shape> {
+  const server = await startParley({ nodeArgs: options.nodeArgs });
   return shape({
     name: 'embedded',
     api: server.url,
@@ -59,6 +61,7 @@ async function startClusterShape(options: ShapeOptions): Promise<Shape> {
         PARLEY_FANOUT_WORKER_THRESHOLD: String(options.fanoutThreshold),
         PARLEY_FANOUT_BATCH_SIZE: String(options.fanoutBatchSize),
       },
+      nodeArgs: options.nodeArgs,
     });
   } catch (err) {
     await postgres.stop();
@@ -66,6 +69,10 @@ async function startClusterShape(options: ShapeOptions): Promise<Shape> {
   }
   const stop = async () => {
     try {
+      // SIGTERM first (a node writes its --cpu-prof profile only on a clean exit), bounded;
+      // then SIGKILL whatever is left, and the engines.
+      const graceful = Promise.all([...cluster.nodes.values()].map((node) => node.stop()));
+      await Promise.race([graceful, new Promise((r) => setTimeout(r, 5_000).unref())]);
       await cluster.stop();
     } finally {
       await postgres.stop();

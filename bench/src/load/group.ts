@@ -39,6 +39,7 @@ interface Phase {
 
 export async function runGroup(ctx: LoadContext, p: GroupParams): Promise<ScenarioResult> {
   const relay = p.target === 'relay';
+  const setupStart = performance.now();
   const online = Math.min(p.online ?? p.members, p.members);
   const owner = relay
     ? await connectRelay(ctx.url, 'owner', 'all')
@@ -107,6 +108,8 @@ export async function runGroup(ctx: LoadContext, p: GroupParams): Promise<Scenar
       await new Promise((r) => setTimeout(r, 20));
     return { phase, expected, elapsedS: (performance.now() - phase.start) / 1000 };
   };
+  // Sign-ups, connections and the group (on the cluster: the api and the gateways).
+  const setupS = (performance.now() - setupStart) / 1000;
   if (p.warmUpMs !== undefined && p.warmUpMs > 0) await drive('w', p.warmUpMs);
   await ctx.mark('start');
   const { phase, expected, elapsedS } = await drive('m', p.durationMs);
@@ -129,6 +132,7 @@ export async function runGroup(ctx: LoadContext, p: GroupParams): Promise<Scenar
     p99_ms: s.p99,
     max_ms: s.max,
     last_member_p99_ms: s.p99,
+    setup_s: Math.round(setupS * 10) / 10,
   };
 }
 

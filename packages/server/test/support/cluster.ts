@@ -60,6 +60,8 @@ export async function startCluster(options: {
   nodes?: readonly NodeSpec[];
   /** More PARLEY_* settings for every node. */
   env?: Readonly<Record<string, string>>;
+  /** Node.js flags for every node (the bench's --cpu-prof). */
+  nodeArgs?: readonly string[];
 }): Promise<Cluster> {
   const starting = [startNats(), startRedis(), startEtcd()] as const;
   // Stops what did start: a start that fails half-way leaves no engine behind.
@@ -106,7 +108,7 @@ export async function startCluster(options: {
   };
   try {
     for (const spec of options.nodes ?? TWO_GATEWAYS_API_WORKER) {
-      nodes.set(spec.name, await clusterNode(spec, shared));
+      nodes.set(spec.name, await clusterNode(spec, shared, options.nodeArgs ?? []));
     }
     // Nodes start one after another: the first migrates the database.
     for (const node of nodes.values()) await node.start();
@@ -129,7 +131,11 @@ export async function startCluster(options: {
   };
 }
 
-async function clusterNode(spec: NodeSpec, shared: Record<string, string>): Promise<ClusterNode> {
+async function clusterNode(
+  spec: NodeSpec,
+  shared: Record<string, string>,
+  nodeArgs: readonly string[],
+): Promise<ClusterNode> {
   const port = await freePort();
   const grpcPort = await freePort();
   const env = {
@@ -150,7 +156,7 @@ async function clusterNode(spec: NodeSpec, shared: Record<string, string>): Prom
       return proc;
     },
     async start() {
-      proc = run('node', [CLI, 'start'], env);
+      proc = run('node', [...nodeArgs, CLI, 'start'], env);
       await proc.waitFor(LISTENING, 30_000);
     },
     async kill() {
