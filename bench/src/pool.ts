@@ -34,6 +34,9 @@ export class LoadProcess {
   constructor() {
     // Client sockets count against the open-file limit: the load gets its own process.
     this.#child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // A send to a load process that is gone (a Ctrl-C reaches it too) fails the job that
+    // sent it, through the callbacks below; the process itself must not die of it.
+    this.#child.on('error', () => {});
   }
 
   run(server: Sampled, job: Job): Promise<Measured> {
@@ -57,7 +60,7 @@ export class LoadProcess {
             machineEnd = machine();
             rssAfter = server.rssBytes();
           }
-          this.#child.send({ type: 'marked', seq: message.seq });
+          this.#child.send({ type: 'marked', seq: message.seq }, failed);
           return;
         }
         this.#child.off('message', onMessage);
@@ -77,9 +80,12 @@ export class LoadProcess {
       };
       const onExit = (code: number | null) =>
         reject(new Error(`the load process exited (${code})`));
+      const failed = (err: Error | null) => {
+        if (err !== null) reject(new Error(`the load process is gone: ${err.message}`));
+      };
       this.#child.on('message', onMessage);
       this.#child.once('exit', onExit);
-      this.#child.send({ type: 'job', job });
+      this.#child.send({ type: 'job', job }, failed);
     });
   }
 

@@ -51,6 +51,11 @@ export function findDescendant(
  * children). 0 when `root` is gone.
  */
 export function treeTicks(procs: readonly ProcEntry[], root: number): number {
+  return tree(procs, root).reduce((ticks, p) => ticks + p.cpuTicks, 0);
+}
+
+/** `root` and every live descendant; empty when `root` is gone. */
+export function tree(procs: readonly ProcEntry[], root: number): ProcEntry[] {
   const children = new Map<number, ProcEntry[]>();
   for (const p of procs) {
     const siblings = children.get(p.ppid);
@@ -58,18 +63,35 @@ export function treeTicks(procs: readonly ProcEntry[], root: number): number {
     else siblings.push(p);
   }
   const top = procs.find((p) => p.pid === root);
-  if (top === undefined) return 0;
-  let ticks = 0;
+  if (top === undefined) return [];
+  const found: ProcEntry[] = [];
   const seen = new Set<number>();
   const stack = [top];
   while (stack.length > 0) {
     const p = stack.pop() as ProcEntry;
     if (seen.has(p.pid)) continue;
     seen.add(p.pid);
-    ticks += p.cpuTicks;
+    found.push(p);
     stack.push(...(children.get(p.pid) ?? []));
   }
-  return ticks;
+  return found;
+}
+
+/**
+ * SIGKILLs every process of the trees at once, synchronously: the last resort when the bench
+ * exits without having stopped them (their temp dirs stay behind).
+ */
+export function killTrees(roots: Iterable<number>): void {
+  const procs = readProcs();
+  for (const root of roots) {
+    for (const p of tree(procs, root)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  }
 }
 
 /** Every process now on the machine (those that exit while being read are left out). */

@@ -8,7 +8,8 @@ import type { LoadProcess } from '../pool.js';
 import type { Job } from '../worker.js';
 import type { Line } from '../report.js';
 import { compareShapes, shapeLine } from './lines.js';
-import { startShape, type Shape, type ShapeName, type ShapeOptions } from './shapes.js';
+import { ShapeGuard } from './shape-guard.js';
+import type { Shape, ShapeName } from './shapes.js';
 
 export interface ClusterPlan {
   readonly scenarios: readonly ('direct' | 'group')[];
@@ -47,7 +48,7 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
     nodeArgs: plan.nodeArgs,
   };
   const lines = new Map<string, Line>();
-  const guard = new SignalGuard();
+  const guard = new ShapeGuard();
   try {
     for (const name of SHAPES) {
       deps.log(`\nstarting the ${name} shape\n`);
@@ -56,6 +57,7 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
       deps.log(`the ${name} shape is up: ${pids.join(' ')}\n`);
       try {
         for (const [key, job] of jobs(plan, shape)) {
+          guard.check();
           const line = shapeLine(name, await deps.load.run(shape, job));
           deps.emit(line);
           lines.set(`${name}:${key}`, line);
@@ -64,6 +66,10 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
         await shape.stop();
       }
     }
+  } catch (err) {
+    // Interrupted: the guard stops what runs and ends the bench; fail no sooner.
+    await guard.interruption();
+    throw err;
   } finally {
     guard.dispose();
   }
@@ -107,39 +113,4 @@ function keys(plan: ClusterPlan): string[] {
     ...(plan.scenarios.includes('direct') ? plan.rates.map((rate) => `direct@${rate}`) : []),
     ...(plan.scenarios.includes('group') ? ['group'] : []),
   ];
-}
-
-/**
- * Stops the running shape on SIGINT or SIGTERM, then ends the bench. A shape still starting
- * is stopped once it is up (a start that fails stops what it started itself).
- */
-class SignalGuard {
-  #current: Promise<Shape> | undefined;
-  readonly #onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: stopping the bench's processes and engines\n`);
-    const current = this.#current;
-    void (async () => {
-      try {
-        if (current !== undefined) await (await current).stop();
-      } finally {
-        process.exit(130);
-      }
-    })();
-  };
-
-  constructor() {
-    process.once('SIGINT', this.#onSignal);
-    process.once('SIGTERM', this.#onSignal);
-  }
-
-  /** Starts the shape under guard. */
-  start(name: ShapeName, options: ShapeOptions): Promise<Shape> {
-    this.#current = startShape(name, options);
-    return this.#current;
-  }
-
-  dispose(): void {
-    process.off('SIGINT', this.#onSignal);
-    process.off('SIGTERM', this.#onSignal);
-  }
 }

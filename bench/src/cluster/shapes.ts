@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { startCluster, type Cluster } from '#test-support/cluster.js';
 import { createDatabase, startPostgres } from '#test-support/postgres-server.js';
 import type { Sampled } from '../pool.js';
-import { clockTicksPerSecond, treeCpuSeconds } from '../proc.js';
+import { clockTicksPerSecond, killTrees, treeCpuSeconds } from '../proc.js';
 import { BENCH_SETTINGS, startParley } from '../server.js';
 
 export type ShapeName = 'embedded' | 'cluster';
@@ -22,6 +22,8 @@ export interface Shape extends Required<Sampled> {
   /** The process trees that make up the server side: Parley processes and engines. */
   readonly processes: ReadonlyMap<string, number>;
   stop(): Promise<void>;
+  /** SIGKILLs every process tree now, unless stopped already (for a bench that must exit). */
+  kill(): void;
 }
 
 export interface ShapeOptions {
@@ -106,13 +108,20 @@ function pidOf(pid: number | undefined, what: string): number {
 }
 
 /** Adds the sampling (CPU of each process tree from /proc, RSS of the roots); stops once. */
-function shape(base: Omit<Shape, keyof Sampled>): Shape {
+function shape(base: Omit<Shape, keyof Sampled | 'kill'>): Shape {
   const ticks = clockTicksPerSecond();
   const cpuByProcess = () => treeCpuSeconds(base.processes, ticks);
   let stopping: Promise<void> | undefined;
+  let stopped = false;
   return {
     ...base,
-    stop: () => (stopping ??= base.stop()),
+    stop: () =>
+      (stopping ??= base.stop().then(() => {
+        stopped = true;
+      })),
+    kill: () => {
+      if (!stopped) killTrees(base.processes.values());
+    },
     cpuByProcess,
     cpuSeconds: () => Object.values(cpuByProcess()).reduce((a, b) => a + b, 0),
     rssBytes: () => [...base.processes.values()].reduce((sum, pid) => sum + rssOf(pid), 0),

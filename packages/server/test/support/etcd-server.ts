@@ -59,6 +59,8 @@ export async function startEtcd(): Promise<EtcdServer> {
     }
     if (i > 200 || child.exitCode !== null) {
       child.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
       throw new Error('etcd did not start');
     }
     await new Promise((r) => setTimeout(r, 50));

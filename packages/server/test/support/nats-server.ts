@@ -86,7 +86,14 @@ export async function startNats(options: NatsServerOptions = {}): Promise<NatsSe
     child = undefined;
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (err) {
+    // A server that never came up leaves no store behind.
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     monitorUrl,

@@ -36,14 +36,25 @@ export async function startPostgres(): Promise<PostgresServer> {
       : execFileSync(`${bin}/${program}`, args, { stdio: 'pipe' });
 
   const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale']);
   const port = await freePort();
   const settings = [
     `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`,
     '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale']);
+    run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+  } catch (err) {
+    // A server that did not come up in time may still be starting: stop it, then its files go.
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // it was not running
+    }
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,

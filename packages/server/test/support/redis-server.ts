@@ -56,7 +56,13 @@ export async function startRedis(): Promise<RedisServer> {
     await exited;
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (err) {
+    await halt();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     pid: () => child?.pid,
