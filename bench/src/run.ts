@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext]
  *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]
  *   [--rates 1000,10000] [--pairs N] [--duration S] [--members N] [--group-rate N]
- *   [--connections N] [--clients N]`
+ *   [--connections N] [--clients N] [--online N]`
  *
  * Starts the server under test in its own process (Parley on a fresh embedded store unless
  * --database-url; the bare ws relay for the floors), drives it from a forked load process
@@ -228,7 +228,12 @@ async function runStandard(): Promise<void> {
     });
   }
   if (scenarios.includes('group')) {
-    const params = { members: plan.members, rate: plan.groupRate, durationMs: plan.durationMs };
+    const params = {
+      members: plan.members,
+      online: Math.min(plan.members, count('online', plan.members)),
+      rate: plan.groupRate,
+      durationMs: plan.durationMs,
+    };
     const parley = await withParley((s) =>
       measure(s, { kind: 'group', url: s.url, params: { ...params, target: 'parley' } }),
     );
