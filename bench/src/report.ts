@@ -28,9 +28,11 @@ export function withServer(server: string, m: Measured): Line {
 }
 
 export function report(line: Line, resultsFile: string): void {
-  const keys = Object.keys(line).filter((k) => typeof line[k] !== 'object' || line[k] === null);
+  const keys = Object.keys(line);
   const width = Math.max(...keys.map((k) => k.length));
-  const rows = keys.map((k) => `  ${k.padEnd(width)}  ${String(line[k])}`);
+  const text = (v: unknown) =>
+    typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+  const rows = keys.map((k) => `  ${k.padEnd(width)}  ${text(line[k])}`);
   process.stdout.write(`\n${String(line.scenario)} (${String(line.server)})\n${rows.join('\n')}\n`);
   const json = JSON.stringify({ at: new Date().toISOString(), ...line });
   process.stdout.write(`${json}\n`);

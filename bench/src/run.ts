@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext]
  *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]
  *   [--rates 1000,10000] [--pairs N] [--duration S] [--members N] [--group-rate N]
- *   [--connections N] [--clients N]`
+ *   [--connections N] [--clients N] [--online N]`
  *
  * Starts the server under test in its own process (Parley on a fresh embedded store unless
  * --database-url; the bare ws relay for the floors), drives it from a forked load process
@@ -10,10 +10,16 @@
  * appended to the results file. Everything targets loopback and is bounded in count and time.
  * `--peer ejabberd` runs connect and direct against ejabberd too (peer/compare.ts) and prints
  * Parley/ejabberd ratio lines; without --scenario it runs only those two.
+ *
+ * `--cluster [--quick] [--scenario direct,group] [--rates 2000] [--members 10000]
+ *   [--online 1000] [--group-rate N] [--pairs N] [--duration S]` runs direct and group against
+ * the embedded shape and against a cluster (two gateways, an api, a worker, on PostgreSQL,
+ * NATS, Redis and etcd), and compares them (cluster/run-cluster.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEAD_EXTENSION_ENV } from './load/ext.js';
+import { runClusterBench, type ClusterPlan } from './cluster/run-cluster.js';
 import { comparePeerConnect, comparePeerDirect } from './peer/compare.js';
 import { LoadProcess } from './pool.js';
 import { report, withServer, type Line } from './report.js';
@@ -36,6 +42,8 @@ const { values } = parseArgs({
     'group-rate': { type: 'string' },
     connections: { type: 'string' },
     clients: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
+    online: { type: 'string' },
   },
 });
 
@@ -80,6 +88,26 @@ const plan = {
     capRate: quick ? 4_000 : 16_000,
     durationMs: quick ? 2_000 : 4_000,
   },
+};
+const clusterPlan = (): ClusterPlan => {
+  const members = count('members', quick ? 2_000 : 10_000);
+  const scenarios = (values.scenario ?? 'direct,group').split(',');
+  for (const s of scenarios) {
+    if (s !== 'direct' && s !== 'group')
+      throw new Error(`--cluster --scenario ${s}: direct or group`);
+  }
+  return {
+    scenarios: scenarios as ('direct' | 'group')[],
+    rates: values.rates === undefined ? [2_000] : plan.rates,
+    pairs: count('pairs', quick ? 20 : 100),
+    durationMs: count('duration', quick ? 2 : 5) * 1000,
+    members,
+    online: Math.min(members, count('online', quick ? 200 : 1_000)),
+    groupRate: count('group-rate', 10),
+    groupWarmUpMs: 1_000,
+    fanoutBatchSize: 1_000,
+    nodeArgs: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
+  };
 };
 const all = ['connect', 'direct', 'knee', 'group', 'reconnect', 'history', 'ext'];
 const scenarios = (
@@ -127,6 +155,15 @@ async function measure(server: BenchServer, job: Job): Promise<Line> {
 }
 
 try {
+  if (values.cluster) {
+    const log = (text: string) => process.stdout.write(text);
+    await runClusterBench(clusterPlan(), { load, emit, log });
+  } else await runStandard();
+} finally {
+  load.close();
+}
+
+async function runStandard(): Promise<void> {
   let parleyConnect: Line | undefined;
   if (scenarios.includes('connect')) {
     parleyConnect = await withParley((s) =>
@@ -191,7 +228,12 @@ try {
     });
   }
   if (scenarios.includes('group')) {
-    const params = { members: plan.members, rate: plan.groupRate, durationMs: plan.durationMs };
+    const params = {
+      members: plan.members,
+      online: Math.min(plan.members, count('online', plan.members)),
+      rate: plan.groupRate,
+      durationMs: plan.durationMs,
+    };
     const parley = await withParley((s) =>
       measure(s, { kind: 'group', url: s.url, params: { ...params, target: 'parley' } }),
     );
@@ -249,8 +291,6 @@ try {
       DEAD_EXTENSION_ENV,
     );
   }
-} finally {
-  load.close();
 }
 
 function ratio(a: unknown, b: unknown): number | null {

@@ -26,6 +26,17 @@ export interface ParleyOptions {
   readonly databaseUrl?: string | undefined;
 }
 
+/** What every Parley under test allows beyond its defaults: many guests from one address. */
+export const BENCH_SETTINGS: Readonly<Record<string, string>> = {
+  PARLEY_SIGNUP_LIMIT: '1000000',
+  // Every simulated client connects from this one machine's address.
+  PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '0',
+  PARLEY_DM_POLICY: 'anyone',
+  PARLEY_GROUP_ADD_POLICY: 'anyone',
+  PARLEY_GROUP_MEMBERS_PER_REQUEST: '100000',
+  PARLEY_GUEST_POLICY: 'full',
+};
+
 export async function startParley(options: ParleyOptions = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const port = await freePort();
@@ -36,13 +47,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<BenchSer
       PARLEY_PORT: String(port),
       PARLEY_DATA_DIR: dataDir,
       PARLEY_LOG_LEVEL: 'warn',
-      PARLEY_SIGNUP_LIMIT: '1000000',
-      // Every simulated client connects from this one machine's address.
-      PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '0',
-      PARLEY_DM_POLICY: 'anyone',
-      PARLEY_GROUP_ADD_POLICY: 'anyone',
-      PARLEY_GROUP_MEMBERS_PER_REQUEST: '100000',
-      PARLEY_GUEST_POLICY: 'full',
+      ...BENCH_SETTINGS,
       PARLEY_GRPC_PORT: '0',
       ...(options.databaseUrl !== undefined && { PARLEY_DATABASE_URL: options.databaseUrl }),
       ...options.env,
@@ -56,7 +61,11 @@ export async function startParley(options: ParleyOptions = {}): Promise<BenchSer
     } catch {
       // not listening yet
     }
-    if (i > 300 || child.exitCode !== null) throw new Error('The Parley server did not start');
+    if (i > 300 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error('The Parley server did not start');
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return handle('parley', url, child, () => rmSync(dataDir, { recursive: true, force: true }));
@@ -88,9 +97,12 @@ function handle(name: string, url: string, child: ChildProcess, cleanup: () => v
       Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) *
       1024,
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      // A Ctrl-C reaches the server too: it may be gone already.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       cleanup();
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuSeconds, nextRate, percentile, schedule, summarize } from './stats.js';
+import { cpuDelta, cpuSeconds, nextRate, percentile, schedule, summarize } from './stats.js';
 
 describe('benchmark statistics', () => {
   it('takes nearest-rank percentiles', () => {
@@ -39,5 +39,16 @@ describe('benchmark statistics', () => {
   it('steps a knee search by doubling up to a cap', () => {
     expect(nextRate(1000, 40_000)).toBe(2000);
     expect(nextRate(32_000, 40_000)).toBeUndefined();
+  });
+});
+
+describe('CPU between two readings', () => {
+  it('subtracts per process, counting a new process from 0 and a vanished one not at all', () => {
+    expect(cpuDelta({ a: 1, b: 2, gone: 5 }, { a: 1.5, b: 4, c: 0.25 })).toEqual({
+      a: 0.5,
+      b: 2,
+      c: 0.25,
+    });
+    expect(cpuDelta({ a: 3 }, { a: 1 })).toEqual({ a: 0 });
   });
 });

@@ -53,6 +53,17 @@ export function cpuSeconds(stat: string, ticksPerSecond = 100): number {
   return (utime + stime) / ticksPerSecond;
 }
 
+/** CPU seconds each process used between two readings (a process missing before counts from 0). */
+export function cpuDelta(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, end] of Object.entries(after))
+    out[name] = Math.max(0, end - (before[name] ?? 0));
+  return out;
+}
+
 /** The next rate of a knee search: double, capped; undefined when the cap is passed. */
 export function nextRate(rate: number, cap: number): number | undefined {
   const next = rate * 2;

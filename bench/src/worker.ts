@@ -17,7 +17,10 @@ import {
   type XmppDirectParams,
 } from './load/xmpp.js';
 
-export type Job =
+/** A job's scenario, with where the clients go: `url` for REST, `gateways` for WebSockets. */
+export type Job = JobKind & { readonly gateways?: readonly string[] };
+
+type JobKind =
   | { readonly kind: 'direct'; readonly url: string; readonly params: DirectParams }
   | {
       readonly kind: 'ext';
@@ -41,11 +44,12 @@ const send = (message: WorkerMessage) => process.send?.(message);
 /** CPU seconds this load process used between its marks: the client side's cost. */
 let clientCpuS = 0;
 
-function context(url: string): LoadContext {
+function context(url: string, gateways: readonly string[] = [url]): LoadContext {
   let seq = 0;
   let cpuAtStart = process.cpuUsage();
   return {
     url,
+    gateways,
     mark(name) {
       if (name === 'start') cpuAtStart = process.cpuUsage();
       else {
@@ -74,7 +78,7 @@ async function run(job: Job): Promise<ScenarioResult> {
 }
 
 function scenario(job: Job): Promise<ScenarioResult> {
-  const ctx = context(job.url);
+  const ctx = context(job.url, job.gateways);
   switch (job.kind) {
     case 'direct':
       return runDirect(ctx, job.params);

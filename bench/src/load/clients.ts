@@ -31,9 +31,10 @@ export function openSocket(url: string, token: string): Promise<WebSocket> {
   });
 }
 
-export async function connectUser(url: string): Promise<BenchUser> {
+/** Signs up on `url` (REST) and connects to `gateway` (by default the same server). */
+export async function connectUser(url: string, gateway = url): Promise<BenchUser> {
   const { token, userId } = await signUp(url);
-  return { ws: await openSocket(url, token), userId, token };
+  return { ws: await openSocket(gateway, token), userId, token };
 }
 
 /** A peer of the bare relay (the floor): `peer` names where its frames go, or `all`. */

@@ -1,8 +1,13 @@
 /** What a load scenario gets from the worker it runs in. */
 
 export interface LoadContext {
-  /** Base URL of the server under test (http://127.0.0.1:port). */
+  /** Base URL of the server under test (http://127.0.0.1:port): REST (sign-up, groups). */
   readonly url: string;
+  /**
+   * Where clients open their WebSockets, taken round-robin: the cluster's gateways, or `url`
+   * alone for one process.
+   */
+  readonly gateways: readonly string[];
   /** Marks the start and end of the measured phase: the harness samples server CPU there. */
   mark(name: 'start' | 'end'): Promise<void>;
 }
@@ -19,4 +24,9 @@ export interface ScenarioResult {
   readonly p99_ms: number;
   readonly max_ms: number;
   readonly [extra: string]: unknown;
+}
+
+/** The gateway of the `index`-th client: round-robin over the gateways. */
+export function gatewayFor(ctx: LoadContext, index: number): string {
+  return ctx.gateways[index % ctx.gateways.length] ?? ctx.url;
 }

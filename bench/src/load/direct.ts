@@ -4,7 +4,7 @@
  * frames are forwarded without parsing or storage: the floor.
  */
 import { connectRelay, connectUser, deliveredText, inBatches, replyOutcome } from './clients.js';
-import type { LoadContext, ScenarioResult } from './context.js';
+import { gatewayFor, type LoadContext, type ScenarioResult } from './context.js';
 import type WebSocket from 'ws';
 import { schedule, summarize } from '../stats.js';
 
@@ -102,7 +102,12 @@ export async function runDirect(ctx: LoadContext, p: DirectParams): Promise<Scen
             await connectRelay(ctx.url, `a${i}`, `b${i}`),
             await connectRelay(ctx.url, `b${i}`, `a${i}`),
           ] as const)
-        : ([await connectUser(ctx.url), await connectUser(ctx.url)] as const),
+        : // Round-robin: with two gateways, each pair's users are on different ones, and
+          // every other pair sends from the second gateway.
+          ([
+            await connectUser(ctx.url, gatewayFor(ctx, i)),
+            await connectUser(ctx.url, gatewayFor(ctx, i + 1)),
+          ] as const),
   );
   // A warm-up second at the same rate, not measured: conversations are created, caches and
   // the JIT warm, and what follows is the sustained behaviour the scenario reports.

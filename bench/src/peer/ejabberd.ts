@@ -4,22 +4,14 @@
  * like Parley (CPU and RSS of the beam.smp process from /proc), stopped afterwards.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, type BenchServer } from '../server.js';
 import { cpuSeconds } from '../stats.js';
 import { ejabberdConfig, erlArgs, parseErlLibs, seedSql } from './ejabberd-config.js';
-import { findDescendant, parseProcStat, type ProcEntry } from './proc.js';
+import { findDescendant, readProcs } from '../proc.js';
 import { account, offersFeatures, plainAuth, saslOutcome, streamHeader } from './xmpp.js';
 
 /** The Debian packages: the server, its SQLite driver, and sqlite3 to seed the database. */
@@ -226,19 +218,7 @@ function logsIn(port: number): Promise<boolean> {
 
 /** The beam.smp process: `erl` execs into it, but look among its descendants too. */
 function beamPid(root: number): number | undefined {
-  const procs: ProcEntry[] = [];
-  for (const name of readdirProc()) {
-    try {
-      procs.push(parseProcStat(readFileSync(`/proc/${name}/stat`, 'utf8')));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return findDescendant(procs, root, 'beam.smp');
-}
-
-function readdirProc(): string[] {
-  return readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  return findDescendant(readProcs(), root, 'beam.smp');
 }
 
 /** Kills an epmd on our loopback port if one answers there (none is expected). */

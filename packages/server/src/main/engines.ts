@@ -109,12 +109,16 @@ async function openBusAndTasks(
     lifecycle.add({ name: 'task queue', stop: () => tasks.close() });
     return { bus, tasks };
   }
+  let lastState = 'connected';
   const link = await connectNats({
     url: config.nats_url,
     name: `parley-${plan.nodeId}`,
+    // Once per change of state, not per status event (the client reports pings too).
     onStatus: (state, status) => {
+      if (state === lastState) return;
+      lastState = state;
       if (state !== 'connected') logger.warn({ state, status: String(status.type) }, 'NATS link');
-      else logger.info('NATS link is up');
+      else logger.info('NATS link is up again');
     },
   });
   lifecycle.add({ name: 'NATS', stop: () => link.close() });

@@ -60,8 +60,25 @@ export async function startCluster(options: {
   nodes?: readonly NodeSpec[];
   /** More PARLEY_* settings for every node. */
   env?: Readonly<Record<string, string>>;
+  /** Node.js flags for every node (the bench's --cpu-prof). */
+  nodeArgs?: readonly string[];
 }): Promise<Cluster> {
-  const [nats, redis, etcd] = await Promise.all([startNats(), startRedis(), startEtcd()]);
+  const starting = [startNats(), startRedis(), startEtcd()] as const;
+  // Stops what did start: a start that fails half-way leaves no engine behind.
+  const stopEngines = () =>
+    Promise.allSettled([
+      starting[0].then((nats) => nats.dispose()),
+      starting[1].then((redis) => redis.stop()),
+      starting[2].then((etcd) => etcd.stop()),
+    ]);
+  let engines: [NatsServer, RedisServer, EtcdServer];
+  try {
+    engines = await Promise.all(starting);
+  } catch (err) {
+    await stopEngines();
+    throw err;
+  }
+  const [nats, redis, etcd] = engines;
   const signingKey = generateKeyPairSync('ed25519')
     .privateKey.export({ type: 'pkcs8', format: 'pem' })
     .toString();
@@ -84,11 +101,21 @@ export async function startCluster(options: {
     ...options.env,
   };
   const nodes = new Map<string, ClusterNode>();
-  for (const spec of options.nodes ?? TWO_GATEWAYS_API_WORKER) {
-    nodes.set(spec.name, await clusterNode(spec, shared));
+  const stop = async () => {
+    await Promise.all([...nodes.values()].map((node) => node.kill()));
+    await stopEngines();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (const spec of options.nodes ?? TWO_GATEWAYS_API_WORKER) {
+      nodes.set(spec.name, await clusterNode(spec, shared, options.nodeArgs ?? []));
+    }
+    // Nodes start one after another: the first migrates the database.
+    for (const node of nodes.values()) await node.start();
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  // Nodes start one after another: the first migrates the database.
-  for (const node of nodes.values()) await node.start();
   return {
     nodes,
     node(name) {
@@ -100,15 +127,15 @@ export async function startCluster(options: {
     redis,
     etcd,
     databaseUrl: options.databaseUrl,
-    async stop() {
-      await Promise.all([...nodes.values()].map((node) => node.kill()));
-      await Promise.all([nats.dispose(), redis.stop(), etcd.stop()]);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
-async function clusterNode(spec: NodeSpec, shared: Record<string, string>): Promise<ClusterNode> {
+async function clusterNode(
+  spec: NodeSpec,
+  shared: Record<string, string>,
+  nodeArgs: readonly string[],
+): Promise<ClusterNode> {
   const port = await freePort();
   const grpcPort = await freePort();
   const env = {
@@ -129,7 +156,7 @@ async function clusterNode(spec: NodeSpec, shared: Record<string, string>): Prom
       return proc;
     },
     async start() {
-      proc = run('node', [CLI, 'start'], env);
+      proc = run('node', [...nodeArgs, CLI, 'start'], env);
       await proc.waitFor(LISTENING, 30_000);
     },
     async kill() {

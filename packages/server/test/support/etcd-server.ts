@@ -8,6 +8,8 @@ import { freePort } from './ports.js';
 export interface EtcdServer {
   /** http://127.0.0.1:<port> */
   readonly endpoint: string;
+  /** The server's process id (for CPU accounting). */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -57,12 +59,15 @@ export async function startEtcd(): Promise<EtcdServer> {
     }
     if (i > 200 || child.exitCode !== null) {
       child.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
       throw new Error('etcd did not start');
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
     endpoint,
+    pid: () => child.pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -22,6 +22,8 @@ export interface NatsServer {
   readonly monitorUrl: string;
   /** The max_payload the server runs with. */
   readonly maxPayload: number;
+  /** The running server's process id (for CPU accounting), if it runs. */
+  pid(): number | undefined;
   /** Stops the server (SIGTERM, or SIGKILL for a crash), keeping its JetStream store. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Starts it again on the same ports and store (stopping it first if it runs). */
@@ -84,11 +86,19 @@ export async function startNats(options: NatsServerOptions = {}): Promise<NatsSe
     child = undefined;
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (err) {
+    // A server that never came up leaves no store behind.
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     monitorUrl,
     maxPayload,
+    pid: () => child?.pid,
     stop,
     async restart() {
       await stop();

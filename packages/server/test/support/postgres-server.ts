@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,8 @@ import { freePort } from './ports.js';
 export interface PostgresServer {
   /** A superuser URL of the server's `postgres` database. */
   readonly url: string;
+  /** The postmaster's process id (its backends are its children), for CPU accounting. */
+  pid(): number | undefined;
   /** Stops the server and removes its data dir. */
   stop(): Promise<void>;
   /**
@@ -43,7 +45,6 @@ export async function startPostgres(): Promise<PostgresServer> {
       : execFileSync(`${bin}/${program}`, args, { stdio: 'pipe' });
 
   const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale']);
   const port = await freePort();
   const settings = [
     `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`,
@@ -61,10 +62,27 @@ export async function startPostgres(): Promise<PostgresServer> {
   const halt = async (mode: 'fast' | 'immediate') => {
     if (running()) await pgCtl(['-D', data, '-m', mode, '-w', '-t', '30', 'stop']);
   };
-  run('pg_ctl', start);
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale']);
+    run('pg_ctl', start);
+  } catch (err) {
+    // A server that did not come up in time may still be starting: stop it, then its files go.
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // it was not running
+    }
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
+    pid: () => {
+      // pg_ctl daemonizes the postmaster; its pid is the first line of postmaster.pid.
+      const first = readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0];
+      return first === undefined || first === '' ? undefined : Number(first);
+    },
     async stop() {
       try {
         await halt('immediate');

@@ -11,6 +11,8 @@ const REDIS_SERVER = '/usr/bin/redis-server';
 export interface RedisServer {
   /** redis://127.0.0.1:<port> */
   readonly url: string;
+  /** The running server's process id (for CPU accounting), if it runs. */
+  pid(): number | undefined;
   /** Stops the server (it keeps nothing: no RDB, no AOF). */
   stop(): Promise<void>;
   /**
@@ -54,9 +56,16 @@ export async function startRedis(): Promise<RedisServer> {
     await exited;
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (err) {
+    await halt();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: () => child?.pid,
     async stop() {
       await halt();
       rmSync(dir, { recursive: true, force: true });
