@@ -5,6 +5,7 @@ import type { PresenceService } from '../app/presence/presence-service.js';
 import type { Config } from '../config/schema.js';
 import type { Bus, BusLink } from '../ports/bus.js';
 import type { Presence } from '../ports/presence.js';
+import { periodic } from './periodic.js';
 import type { Store } from '../ports/store.js';
 import type { Clock, Ids } from '../ports/system.js';
 import { Hub } from '../transports/ws/hub.js';
@@ -75,8 +76,6 @@ export function presenceHeartbeat(deps: {
   ttlMs: number;
   logger: Logger;
 }) {
-  let timer: NodeJS.Timeout | undefined;
-  let beating: Promise<void> | undefined;
   const beat = async () => {
     const { lost } = await deps.presence.touch();
     if (!lost) return;
@@ -85,22 +84,13 @@ export function presenceHeartbeat(deps: {
       deps.logger.warn({ connections: closed }, 'presence had lost this gateway: clients resync');
     }
   };
-  const run = () => {
-    beating ??= beat()
-      .catch((err: unknown) => deps.logger.warn({ err }, 'presence heartbeat failed'))
-      .finally(() => {
-        beating = undefined;
-      });
-  };
+  const interval = Math.max(1, Math.floor(deps.ttlMs / 3));
+  const beating = periodic('presence heartbeat', interval, beat, deps.logger);
   return {
-    name: 'presence heartbeat',
+    ...beating,
     start: async () => {
       await deps.presence.touch();
-      timer = setInterval(run, Math.max(1, Math.floor(deps.ttlMs / 3))).unref();
-    },
-    stop: async () => {
-      clearInterval(timer);
-      await beating;
+      await beating.start();
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../ports/system.js';
 import type { Engines } from './engines.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { NodePlan } from './roles.js';
+import { periodic } from './periodic.js';
 import type { UseCases } from './use-cases.js';
 
 const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -16,30 +17,6 @@ const EXT_RETRY_INTERVAL_MS = 1_000;
 /** Attempts of a task before it is dead-lettered (a handler that keeps failing). */
 const MAX_DELIVERIES = 20;
 const TOKEN_SWEEP = 'token_sweep';
-
-/** A job run every `intervalMs`, never twice at once, stopped with the node. */
-function periodic(name: string, intervalMs: number, job: () => Promise<void>, logger: Logger) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    if (running !== undefined) return;
-    running = job()
-      .catch((err: unknown) => logger.warn({ err }, `${name} failed`))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  return {
-    name,
-    start: async () => {
-      timer = setInterval(run, intervalMs).unref();
-    },
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
 
 export function composeWorkers(
   config: Config,
