@@ -58,6 +58,8 @@ export function openStore(config: Config, logger?: Logger): Store {
     : openPostgresStore({
         ...pool,
         onIdleError: (err) => logger?.warn({ err }, 'a PostgreSQL connection failed'),
+        onAppendFallback: (reason) =>
+          logger?.debug({ reason }, 'a message batch was written with a key lookup first'),
       });
 }
 

@@ -36,22 +36,26 @@ describe('NatsBus on a real nats-server', () => {
 
   it('drops and reports a malformed message, and goes on delivering', async () => {
     const malformed: Array<{ reason: string; subject: string }> = [];
-    const { bus, link, prefix } = await open({
+    const { bus, prefix } = await open({
       onMalformed: (reason, subject) => malformed.push({ reason, subject }),
     });
+    // Another node: a connection has no echo, so its own raw messages would not come back.
+    const other = await connectNats({ url: natsUrl, name: 'parley-test-other' });
+    const sender = new NatsBus(other, { subjectPrefix: prefix });
+    opened.push(sender, other);
     const got: BusMessage[] = [];
     bus.subscribe('user:x', (m) => got.push(m));
     const raw = (meta: string, payload = 'frame') => {
       const h = headers();
       h.set(BUS_META_HEADER, meta);
-      link.connection.publish(`${prefix}.user.x`, payload, { headers: h });
+      other.connection.publish(`${prefix}.user.x`, payload, { headers: h });
     };
     raw('{not json');
     raw('{"control":{"kind":"explode"}}');
     raw('{"users":"u1"}');
     raw('{"frame":false}', 'a payload it says is not there');
     raw('{"control":{"kind":"close-session","sessionId":"s","code":99,"reason":""}}');
-    bus.publish('user:x', { frame: Buffer.from('fine'), users: ['u1'] });
+    sender.publish('user:x', { frame: Buffer.from('fine'), users: ['u1'] });
     await vi.waitFor(() => expect(got).toHaveLength(1));
     expect(got[0]?.frame?.toString()).toBe('fine');
     expect(malformed).toHaveLength(5);
@@ -89,10 +93,15 @@ describe('NatsBus on a real nats-server', () => {
 
   it('carries a 4 MiB frame, and drops and reports one over max_payload instead of throwing', async () => {
     const dropped: string[] = [];
-    const { bus, link } = await open({ onDropped: (reason) => dropped.push(reason) });
+    const { bus, link, prefix } = await open({ onDropped: (reason) => dropped.push(reason) });
     expect(link.maxPayload()).toBe(TEST_NATS_MAX_PAYLOAD);
+    // Received by another node, so that the frames cross NATS.
+    const other = await connectNats({ url: natsUrl, name: 'parley-test-other' });
+    const receiver = new NatsBus(other, { subjectPrefix: prefix });
+    opened.push(receiver, other);
     const got: Buffer[] = [];
-    bus.subscribe('user:big', (m) => got.push(m.frame ?? Buffer.alloc(0)));
+    receiver.subscribe('user:big', (m) => got.push(m.frame ?? Buffer.alloc(0)));
+    await other.connection.flush();
     const big = Buffer.alloc(4 * 1024 * 1024, 7);
     bus.publish('user:big', { frame: Buffer.alloc(TEST_NATS_MAX_PAYLOAD + 1) });
     bus.publish('user:big', { frame: big, exceptUser: 'u' });
@@ -101,6 +110,25 @@ describe('NatsBus on a real nats-server', () => {
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toMatch(/exceeds NATS max_payload \(8388608 bytes\)/);
     expect(bus.stats()).toMatchObject({ published: 1, dropped: 1 });
+  });
+
+  it("hands the process's own messages to its subscribers at once, without NATS", async () => {
+    const { bus, link, prefix } = await open();
+    const other = await connectNats({ url: natsUrl, name: 'parley-test-other' });
+    const remote = new NatsBus(other, { subjectPrefix: prefix });
+    opened.push(remote, other);
+    const local: string[] = [];
+    const far: string[] = [];
+    bus.subscribe('user:me', (m) => local.push(m.frame?.toString() ?? ''));
+    remote.subscribe('user:me', (m) => far.push(m.frame?.toString() ?? ''));
+    await other.connection.flush();
+    bus.publish('user:me', { frame: Buffer.from('hello'), exceptConnection: 'c1' });
+    expect(local).toEqual(['hello']);
+    await vi.waitFor(() => expect(far).toEqual(['hello']));
+    // The server answers a flush after everything sent before it: an echo would be here by now.
+    await link.connection.flush();
+    expect(local).toEqual(['hello']);
+    expect(bus.stats()).toMatchObject({ published: 1, received: 0 });
   });
 
   it('drops and counts what is published once the connection is closed', async () => {

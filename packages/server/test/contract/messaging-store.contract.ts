@@ -101,6 +101,31 @@ export function describeMessagingStoreContract(
       expect((await store.conversations.find(convo))?.maxSeq).toBe(3);
     });
 
+    it('numbers each conversation of a batch on its own, and refuses a batch naming a missing one whole', async () => {
+      const other = singleConversationId(bob, `${alice}x`);
+      await store.conversations.ensure({ id: other, type: 'single', name: '', createdAt: 500 }, [
+        bob,
+      ]);
+      const mixed = await store.messages.appendBatch([
+        message(convo, alice),
+        message(other, bob),
+        message(convo, bob),
+        message(other, bob),
+      ]);
+      expect(mixed.map((r) => [r.message.conversationId, r.message.seq])).toEqual([
+        [convo, 1],
+        [other, 1],
+        [convo, 2],
+        [other, 2],
+      ]);
+      await expect(
+        store.messages.appendBatch([message(convo, alice), message('s_missing', alice)]),
+      ).rejects.toThrow(/No conversation s_missing/);
+      expect((await store.conversations.find(convo))?.maxSeq).toBe(2);
+      const page = await store.messages.history({ conversationId: convo, afterSeq: 0, limit: 10 });
+      expect(page.messages.map((m) => m.seq)).toEqual([1, 2]);
+    });
+
     it('keeps seqs gap-free under concurrent batches', async () => {
       const batches = Array.from({ length: 40 }, (_, b) =>
         Array.from({ length: 25 }, (_, i) => message(convo, i % 2 ? alice : bob, `b${b}-${i}`)),

@@ -1,10 +1,11 @@
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/store/postgres.js';
+import { singleConversationId } from '../../src/domain/conversation.js';
 import { createDatabase } from '../support/postgres-server.js';
 import { describeGroupStoreContract } from './group-store.contract.js';
 import { describeMessagingStoreContract } from './messaging-store.contract.js';
 import { describeSocialStoreContract } from './social-store.contract.js';
-import { describeStoreContract, type StoreHarness } from './store.contract.js';
+import { describeStoreContract, user, type StoreHarness } from './store.contract.js';
 
 async function harness(): Promise<StoreHarness> {
   const url = await createDatabase(inject('postgresUrl'));
@@ -18,3 +19,48 @@ describeStoreContract('postgres', harness);
 describeMessagingStoreContract('postgres', harness);
 describeSocialStoreContract('postgres', harness);
 describeGroupStoreContract('postgres', harness);
+
+describe('PostgreSQL: a message batch in one statement', () => {
+  it('writes new messages without the lookup path, and takes it for a retried key', async () => {
+    const fallbacks: string[] = [];
+    const url = await createDatabase(inject('postgresUrl'));
+    const store = openPostgresStore({ url, onAppendFallback: (reason) => fallbacks.push(reason) });
+    try {
+      await store.migrate();
+      const [a, b] = [user(), user()];
+      await store.users.insert(a);
+      await store.users.insert(b);
+      const convo = singleConversationId(a.id, b.id);
+      await store.conversations.ensure({ id: convo, type: 'single', name: '', createdAt: 1 }, [
+        a.id,
+        b.id,
+      ]);
+      const message = (clientMsgId: string, id: string) => ({
+        id,
+        conversationId: convo,
+        senderId: a.id,
+        clientMsgId,
+        type: 'text',
+        content: '{"text":"a \\"quoted\\" line\\nand ünïcode"}',
+        status: 'sent' as const,
+        createdAt: 10,
+      });
+      const first = await store.messages.appendBatch([message('k1', 'm1'), message('k2', 'm2')]);
+      expect(first.map((r) => [r.message.seq, r.duplicate])).toEqual([
+        [1, false],
+        [2, false],
+      ]);
+      expect(fallbacks).toEqual([]);
+      expect((await store.messages.find(convo, 1))?.content).toBe(message('k1', 'm1').content);
+
+      const retry = await store.messages.appendBatch([message('k2', 'm3'), message('k3', 'm4')]);
+      expect(retry.map((r) => [r.message.id, r.message.seq, r.duplicate])).toEqual([
+        ['m2', 2, true],
+        ['m4', 3, false],
+      ]);
+      expect(fallbacks).toEqual(['a key already stored (a retry)']);
+    } finally {
+      await store.close();
+    }
+  });
+});

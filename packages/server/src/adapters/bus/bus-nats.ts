@@ -40,7 +40,9 @@ const HEADER_OVERHEAD = 32;
 
 /**
  * The Bus over core NATS (no JetStream): at most once, in order per publisher (one connection),
- * one NATS subscription per topic per process whatever the number of local handlers.
+ * one NATS subscription per topic per process whatever the number of local handlers. A
+ * process's own messages reach its own subscribers at once, without NATS (and so even while
+ * the link is down); the connection is opened without echo (nats-connection.ts).
  */
 export class NatsBus implements Bus, BusLink {
   readonly #link: NatsLink;
@@ -66,6 +68,11 @@ export class NatsBus implements Bus, BusLink {
   }
 
   publish(topic: string, message: BusMessage): void {
+    // Local subscribers first, from memory: the connection has no echo, so the server sends
+    // this process none of its own messages (a frame for the sender's other devices would
+    // otherwise cross NATS twice to come back here).
+    const local = this.#topics.get(topic);
+    if (local !== undefined) this.#handle(topic, local.handlers, message);
     const { payload, meta } = encodeBusMessage(message);
     const size =
       payload.length + (meta === undefined ? 0 : Buffer.byteLength(meta) + HEADER_OVERHEAD);
@@ -153,9 +160,13 @@ export class NatsBus implements Bus, BusLink {
       this.#onMalformed(decoded.reason, msg.subject);
       return;
     }
+    this.#handle(topic, handlers, decoded.message);
+  }
+
+  #handle(topic: string, handlers: Set<BusHandler>, message: BusMessage): void {
     for (const handler of handlers) {
       try {
-        handler(decoded.message);
+        handler(message);
       } catch (err) {
         this.#reportHandlerError(err, topic);
       }

@@ -44,6 +44,9 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsLink
     connection = await connect({
       servers: options.url.split(',').map((s) => s.trim()),
       name: options.name,
+      // The bus hands a process's own messages to its local subscribers itself (bus-nats.ts):
+      // the server need not send them back.
+      noEcho: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: options.reconnectWaitMs ?? 500,
       reconnectJitter: 100,

@@ -2,7 +2,12 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { EngineSql } from './engine-sql.js';
 import { KyselyStore } from './kysely-store.js';
-import { reportUnavailable } from './unavailable-dialect.js';
+import {
+  PostgresMessageRepository,
+  type OnAppendFallback,
+  type PreparedQuery,
+} from './postgres-append-batch.js';
+import { reportUnavailable, rethrowUnavailable } from './unavailable-dialect.js';
 import type { Database } from './schema.js';
 
 const INT8_OID = 20;
@@ -12,6 +17,8 @@ export interface PostgresOptions {
   readonly poolSize?: number;
   /** Told when a pooled connection fails outside a query, idle or checked out (it is replaced). */
   readonly onIdleError?: (err: Error) => void;
+  /** Told when a message batch is written the slower way (a retried key, a deadlock). */
+  readonly onAppendFallback?: OnAppendFallback;
 }
 
 /** The cluster store: PostgreSQL through a pg pool. */
@@ -36,7 +43,14 @@ export function openPostgresStore(options: PostgresOptions): KyselyStore {
   pool.on('error', () => {});
   const dialect = reportUnavailable(new PostgresDialect({ pool }), isPostgresUnavailable);
   const db = new Kysely<Database>({ dialect });
-  return new KyselyStore(db, POSTGRES_SQL);
+  const prepared: PreparedQuery = (name, text, values) =>
+    pool
+      .query({ name, text, values: values as unknown[] })
+      .catch((err: unknown) => rethrowUnavailable(err, isPostgresUnavailable));
+  return new KyselyStore(db, POSTGRES_SQL, {
+    messages: (trx, engine) =>
+      new PostgresMessageRepository(trx, engine, prepared, options.onAppendFallback),
+  });
 }
 
 /**

@@ -39,11 +39,7 @@ class UnavailableDriver implements Driver {
     private readonly isUnavailable: IsUnavailable,
   ) {}
 
-  #translate = (err: unknown): never => {
-    if (!this.isUnavailable(err)) throw err;
-    const message = 'The database does not answer; try again shortly.';
-    throw new AppError('UNAVAILABLE', message, {}, { cause: err });
-  };
+  #translate = (err: unknown): never => rethrowUnavailable(err, this.isUnavailable);
 
   init(): Promise<void> {
     return this.inner.init();
@@ -96,6 +92,13 @@ class UnavailableDriver implements Driver {
   destroy(): Promise<void> {
     return this.inner.destroy();
   }
+}
+
+/** Throws the error, as UNAVAILABLE when it means the database cannot be reached. */
+export function rethrowUnavailable(err: unknown, isUnavailable: IsUnavailable): never {
+  if (!isUnavailable(err)) throw err;
+  const message = 'The database does not answer; try again shortly.';
+  throw new AppError('UNAVAILABLE', message, {}, { cause: err });
 }
 
 /** kysely's own words for a driver without savepoints. */
