@@ -105,7 +105,6 @@ const clusterPlan = (): ClusterPlan => {
     online: Math.min(members, count('online', quick ? 200 : 1_000)),
     groupRate: count('group-rate', 10),
     groupWarmUpMs: 1_000,
-    fanoutBatchSize: 1_000,
     nodeArgs: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
   };
 };

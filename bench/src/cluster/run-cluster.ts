@@ -22,7 +22,6 @@ export interface ClusterPlan {
   readonly online: number;
   readonly groupRate: number;
   readonly groupWarmUpMs: number;
-  readonly fanoutBatchSize: number;
   /** Node.js flags for every Parley process of both shapes (--cpu-prof). */
   readonly nodeArgs: readonly string[];
 }
@@ -44,7 +43,6 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
   const fanoutThreshold = Math.min(1_000, plan.members - 1);
   const options = {
     fanoutThreshold,
-    fanoutBatchSize: plan.fanoutBatchSize,
     nodeArgs: plan.nodeArgs,
   };
   const lines = new Map<string, Line>();

@@ -29,8 +29,6 @@ export interface Shape extends Required<Sampled> {
 export interface ShapeOptions {
   /** PARLEY_FANOUT_WORKER_THRESHOLD: groups over it fan out from the worker (cluster). */
   readonly fanoutThreshold: number;
-  /** PARLEY_FANOUT_BATCH_SIZE. */
-  readonly fanoutBatchSize: number;
   /** Node.js flags for every Parley process (--cpu-prof). */
   readonly nodeArgs: readonly string[];
 }
@@ -61,7 +59,6 @@ async function startClusterShape(options: ShapeOptions): Promise<Shape> {
         // The product's default, not the tests' short one: heartbeats as in production.
         PARLEY_PRESENCE_TTL: '15',
         PARLEY_FANOUT_WORKER_THRESHOLD: String(options.fanoutThreshold),
-        PARLEY_FANOUT_BATCH_SIZE: String(options.fanoutBatchSize),
       },
       nodeArgs: options.nodeArgs,
     });

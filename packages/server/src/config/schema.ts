@@ -155,7 +155,6 @@ export const ConfigSchema = z
     admin_token: z.string().min(16, 'must be at least 16 characters').optional(),
     presence_ttl: int(3, 3600).default(15),
     fanout_worker_threshold: int(2, 10_000_000).default(1_000),
-    fanout_batch_size: int(10, 100_000).default(1_000),
     task_ack_wait: int(1, 3600).default(30),
     task_concurrency: int(1, 10_000).default(32),
     membership_ttl: int(2, 600).default(10),
@@ -245,7 +244,6 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   presence_ttl: "Seconds after which a silent gateway's users count as offline (cluster presence).",
   fanout_worker_threshold:
     "Members above which a group's messages fan out from workers in batches (cluster shape only).",
-  fanout_batch_size: 'Members looked up per batch of a large-group fan-out task.',
   task_ack_wait: 'Seconds a background task may run unacknowledged before another worker takes it.',
   task_concurrency: 'Background tasks a worker runs at once.',
   membership_ttl:

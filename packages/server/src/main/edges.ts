@@ -48,7 +48,6 @@ export async function composeEdges(
   const gatewayParts = plan.roles.has('gateway')
     ? composeGateway({
         config,
-        nodeId: plan.nodeId,
         store: engines.store,
         bus: engines.bus,
         presence: useCases.presence,
@@ -151,7 +150,6 @@ export async function composeEdges(
       name: 'WebSocket gateway',
       start: async () => gatewayParts.gateway.attach(http.server, connections),
       stop: async () => {
-        gatewayParts.hub.close();
         gatewayParts.gateway.close();
       },
     });

@@ -23,7 +23,6 @@ export interface GatewayParts {
 
 export function composeGateway(deps: {
   config: Config;
-  nodeId: string;
   store: Store;
   bus: Bus;
   presence: PresenceService;
@@ -35,7 +34,7 @@ export function composeGateway(deps: {
   onSlowConsumer: () => void;
 }): GatewayParts {
   const { config, store, clock, logger } = deps;
-  const hub = new Hub(deps.bus, { gatewayId: deps.nodeId });
+  const hub = new Hub(deps.bus);
   const gateway = new WsGateway(
     {
       authenticate: deps.authenticate,
@@ -66,9 +65,8 @@ export function composeGateway(deps: {
 
 /**
  * Keeps this gateway live in presence (every TTL / 3). When presence had lost it (the TTL ran
- * out during a long pause, or Redis restarted empty), the workers' large-group fan-out, which
- * routes by presence, skipped its users meanwhile: its clients reconnect and catch up by seq,
- * and their new connections are recorded as they open.
+ * out during a long pause, or Redis restarted empty), its users are offline for everyone: its
+ * clients reconnect and catch up by seq, and their new connections are recorded as they open.
  */
 export function presenceHeartbeat(deps: {
   presence: Pick<Presence, 'touch'>;

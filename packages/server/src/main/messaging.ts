@@ -81,7 +81,7 @@ export function composeMessaging(deps: {
           onError: (err, conversationId) =>
             logger.warn({ err, conversation_id: conversationId }, 'large-group fan-out failed'),
         },
-        { threshold: config.fanout_worker_threshold, batchSize: config.fanout_batch_size },
+        { threshold: config.fanout_worker_threshold },
       )
     : undefined;
   const fanout = new Fanout(bus, large);

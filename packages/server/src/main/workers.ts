@@ -29,22 +29,10 @@ export function composeWorkers(
   if (!plan.roles.has('worker')) return;
   const { clock, logger, metrics } = deps;
   const { store } = engines;
-  const delivery = new LargeGroupDelivery({
-    store,
-    presence: engines.presence,
-    bus: engines.bus,
-    tasks: engines.tasks,
-    codec: largeGroupCodec,
-    onBatchError: (err, task) =>
-      logger.warn({ err, conversation_id: task.conversationId }, 'a fan-out batch failed'),
-  });
+  const delivery = new LargeGroupDelivery({ bus: engines.bus, codec: largeGroupCodec });
   const jobs = useCases.messaging.extensionJobs;
   const handlers: Record<string, (payload: Uint8Array) => Promise<unknown>> = {
-    [LARGE_GROUP_FANOUT]: async (payload) => {
-      const { walked, online } = await delivery.handle(payload);
-      metrics.fanoutMembers.inc({ state: 'walked' }, walked);
-      metrics.fanoutMembers.inc({ state: 'online' }, online);
-    },
+    [LARGE_GROUP_FANOUT]: async (payload) => delivery.handle(payload),
     [EXT_DISPATCH]: (payload) => jobs.handle(EXT_DISPATCH, payload),
     [EXT_RETRY]: (payload) => jobs.handle(EXT_RETRY, payload),
     [TOKEN_SWEEP]: async () => {

@@ -8,8 +8,6 @@ export interface Metrics {
   readonly wsSlowConsumers: Counter;
   /** Background tasks a worker finished, by type and outcome (ok, failed, unknown, dead). */
   readonly tasks: Counter<'task_type' | 'outcome'>;
-  /** Members a large-group fan-out task walked, and the users it reached online. */
-  readonly fanoutMembers: Counter<'state'>;
 }
 
 export function createMetrics(): Metrics {
@@ -39,12 +37,6 @@ export function createMetrics(): Metrics {
       name: 'parley_tasks_total',
       help: 'Background tasks handled by this worker, by type and outcome.',
       labelNames: ['task_type', 'outcome'],
-      registers: [registry],
-    }),
-    fanoutMembers: new Counter({
-      name: 'parley_fanout_members_total',
-      help: 'Members walked by large-group fan-out tasks (state=walked) and reached online (state=online).',
-      labelNames: ['state'],
       registers: [registry],
     }),
   };

@@ -2,11 +2,10 @@
  * Bus: delivers encoded frames to the connections of the gateways, by topic.
  *
  * Topics are `user:<user_id>` (every connection of a user), `conv:<conversation_id>` (every
- * connection subscribed to a group or world conversation), `gateway:<node_id>` (one gateway:
- * frames for a list of its users, from the large-group fan-out workers) and `cache` (every node:
- * cache invalidations). A gateway subscribes to a topic while it holds a connection that wants
- * it, so in a cluster a frame travels only to gateways with interest (the NATS adapter maps
- * topics to subjects: `im.user.<id>`, `im.conv.<id>`, `im.downstream.<node_id>`, `im.cache`).
+ * connection subscribed to a group or world conversation) and `cache` (every node: cache
+ * invalidations). A gateway subscribes to a topic while it holds a connection that wants it,
+ * so in a cluster a frame travels only to gateways with interest (the NATS adapter maps topics
+ * to subjects: `im.user.<id>`, `im.conv.<id>`, `im.cache`).
  *
  * Guarantees:
  * - At most once, no persistence: a subscriber that is not there when a message is published
@@ -48,8 +47,6 @@ export interface BusMessage {
   readonly exceptConnection?: string;
   /** Not delivered to any connection of this user. */
   readonly exceptUser?: string;
-  /** Delivered only to connections of these users (the `gateway:<node_id>` topic). */
-  readonly users?: readonly string[];
   readonly control?: BusControl;
 }
 
@@ -76,5 +73,4 @@ export interface BusLink {
 
 export const userTopic = (userId: string): string => `user:${userId}`;
 export const conversationTopic = (conversationId: string): string => `conv:${conversationId}`;
-export const gatewayTopic = (nodeId: string): string => `gateway:${nodeId}`;
 export const CACHE_TOPIC = 'cache';

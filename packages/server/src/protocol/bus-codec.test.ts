@@ -23,7 +23,6 @@ describe('bus codec', () => {
         frame: Buffer.from('f'),
         exceptConnection: 'c1',
         exceptUser: '',
-        users: ['a', 'b'],
         control: { kind: 'invalidate', cache: 'conversation', keys: ['k'], origin: 'gw-1' },
       },
     ];
@@ -42,7 +41,7 @@ describe('bus codec', () => {
       '',
       'null',
       '[]',
-      '{"users":[1]}',
+      '{"exceptUser":1}',
       '{"control":{"kind":"subscribe"}}',
       '{"control":{"kind":"invalidate","cache":"other","keys":[]}}',
       '{"frame":true}',

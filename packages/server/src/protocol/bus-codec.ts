@@ -50,17 +50,15 @@ const BusMetaSchema = z.object({
   frame: z.literal(false).optional(),
   exceptConnection: key.optional(),
   exceptUser: key.optional(),
-  users: z.array(key).max(100_000).optional(),
   control: BusControlSchema.optional(),
 });
 
 export function encodeBusMessage(message: BusMessage): EncodedBusMessage {
-  const { frame, exceptConnection, exceptUser, users, control } = message;
+  const { frame, exceptConnection, exceptUser, control } = message;
   if (
     frame !== undefined &&
     exceptConnection === undefined &&
     exceptUser === undefined &&
-    users === undefined &&
     control === undefined
   ) {
     return { payload: frame };
@@ -69,7 +67,6 @@ export function encodeBusMessage(message: BusMessage): EncodedBusMessage {
     ...(frame === undefined ? { frame: false } : {}),
     exceptConnection,
     exceptUser,
-    users,
     control,
   });
   return { payload: frame ?? EMPTY, meta };
@@ -101,7 +98,6 @@ export function decodeBusMessage(payload: Uint8Array, meta: string | undefined):
     ...(m.frame === false ? {} : { frame: Buffer.from(payload) }),
     ...(m.exceptConnection === undefined ? {} : { exceptConnection: m.exceptConnection }),
     ...(m.exceptUser === undefined ? {} : { exceptUser: m.exceptUser }),
-    ...(m.users === undefined ? {} : { users: m.users }),
     ...(m.control === undefined ? {} : { control: m.control satisfies BusControl }),
   };
   return { ok: true, message };

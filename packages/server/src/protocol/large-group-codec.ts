@@ -7,14 +7,10 @@ export interface LargeGroupFanoutTask {
   /** The message the event is about ('' for events that are not about one). */
   readonly messageId: string;
   readonly seq: number;
-  /** Members looked up per batch. */
-  readonly batchSize: number;
   /** The event, encoded once by the sender's node. */
   readonly frame: Buffer;
   readonly exceptConnection?: string | undefined;
   readonly exceptUser?: string | undefined;
-  /** Resume after this member (a task continued after a failed batch). */
-  readonly afterUserId?: string | undefined;
 }
 
 export const LARGE_GROUP_FANOUT = 'large_group_fanout';
@@ -24,21 +20,20 @@ export interface LargeGroupCodec {
   decode(payload: Uint8Array): LargeGroupFanoutTask;
 }
 
-const MAX_BATCH = 100_000;
-
 export const largeGroupCodec: LargeGroupCodec = {
   encode(task: LargeGroupFanoutTask): Uint8Array {
     return Proto.encode({
       // The seed names the group; group conversations are `g_<group_id>`.
       groupId: task.conversationId.startsWith('g_') ? task.conversationId.slice(2) : '',
       messageId: task.messageId,
-      batchSize: task.batchSize,
+      // The audience is the conversation's subscribers (one publish): no member batches.
+      batchSize: 0,
       conversationId: task.conversationId,
       seq: task.seq,
       frame: task.frame,
       exceptConnection: task.exceptConnection ?? '',
       exceptUser: task.exceptUser ?? '',
-      afterUserId: task.afterUserId ?? '',
+      afterUserId: '',
     }).finish();
   },
 
@@ -46,19 +41,14 @@ export const largeGroupCodec: LargeGroupCodec = {
   decode(payload: Uint8Array): LargeGroupFanoutTask {
     const proto = Proto.decode(payload);
     if (proto.conversationId === '') throw new Error('a fan-out task names no conversation');
-    if (proto.batchSize < 1 || proto.batchSize > MAX_BATCH) {
-      throw new Error(`a fan-out task's batch size ${proto.batchSize} is out of range`);
-    }
     if (proto.frame.length === 0) throw new Error('a fan-out task carries no frame');
     return {
       conversationId: proto.conversationId,
       messageId: proto.messageId,
       seq: proto.seq,
-      batchSize: proto.batchSize,
       frame: Buffer.from(proto.frame),
       exceptConnection: proto.exceptConnection || undefined,
       exceptUser: proto.exceptUser || undefined,
-      afterUserId: proto.afterUserId || undefined,
     };
   },
 };

@@ -46,7 +46,6 @@ describe('a cluster under faults (its own postgres)', () => {
       databaseUrl: await createDatabase(postgres.url),
       env: {
         PARLEY_FANOUT_WORKER_THRESHOLD: String(WORKER_THRESHOLD),
-        PARLEY_FANOUT_BATCH_SIZE: '10',
         PARLEY_TASK_ACK_WAIT: '2',
         PARLEY_TASK_CONCURRENCY: '2',
       },

@@ -52,10 +52,10 @@ describe('NatsBus on a real nats-server', () => {
     };
     raw('{not json');
     raw('{"control":{"kind":"explode"}}');
-    raw('{"users":"u1"}');
+    raw('{"exceptConnection":["c1"]}');
     raw('{"frame":false}', 'a payload it says is not there');
     raw('{"control":{"kind":"close-session","sessionId":"s","code":99,"reason":""}}');
-    sender.publish('user:x', { frame: Buffer.from('fine'), users: ['u1'] });
+    sender.publish('user:x', { frame: Buffer.from('fine'), exceptUser: 'u1' });
     await vi.waitFor(() => expect(got).toHaveLength(1));
     expect(got[0]?.frame?.toString()).toBe('fine');
     expect(malformed).toHaveLength(5);

@@ -8,7 +8,6 @@ describe('NATS subjects', () => {
   it('maps each kind of topic under the prefix', () => {
     expect(topicSubject('user:01J', 'im')).toBe('im.user.01J');
     expect(topicSubject('conv:c_1-2', 'im')).toBe('im.conv.c_1-2');
-    expect(topicSubject('gateway:node-a', 'im')).toBe('im.downstream.node-a');
     expect(topicSubject('cache', 'im')).toBe('im.cache');
     expect(topicSubject('other', 't1')).toBe('t1.topic.other');
   });

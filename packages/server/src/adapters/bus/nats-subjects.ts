@@ -1,6 +1,6 @@
 /**
  * Bus topics as NATS subjects: `user:<id>` → `im.user.<id>`, `conv:<id>` → `im.conv.<id>`,
- * `gateway:<node_id>` → `im.downstream.<node_id>`, `cache` → `im.cache` (with `im` the prefix).
+ * `cache` → `im.cache` (with `im` the prefix).
  * An id becomes one subject token: as it is when it uses only letters, digits, `_` and `-`,
  * else `~` and its UTF-8 in base64url, since `.`, `*`, `>`, spaces and control characters
  * would change a subject's meaning or make it invalid. `~` starts no plain token, so the two
@@ -25,7 +25,6 @@ export function idFromSubjectToken(token: string): string {
 const KINDS: ReadonlyArray<readonly [topicPrefix: string, subjectKind: string]> = [
   ['user:', 'user'],
   ['conv:', 'conv'],
-  ['gateway:', 'downstream'],
 ];
 
 /**

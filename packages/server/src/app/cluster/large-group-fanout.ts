@@ -19,14 +19,12 @@ const SIZE_TTL_MS = 30_000;
 export class LargeGroupFanout {
   readonly #deps: LargeGroupFanoutDeps;
   readonly #threshold: number;
-  readonly #batchSize: number;
   readonly #sizes = new Map<string, { large: boolean; at: number }>();
   readonly #reading = new Map<string, Promise<boolean>>();
 
-  constructor(deps: LargeGroupFanoutDeps, options: { threshold: number; batchSize: number }) {
+  constructor(deps: LargeGroupFanoutDeps, options: { threshold: number }) {
     this.#deps = deps;
     this.#threshold = options.threshold;
-    this.#batchSize = options.batchSize;
   }
 
   /** Whether the conversation's events go to the workers: at once when known, else once read. */
@@ -48,7 +46,6 @@ export class LargeGroupFanout {
       conversationId,
       messageId: about.messageId ?? '',
       seq: about.seq ?? 0,
-      batchSize: this.#batchSize,
       frame,
       exceptConnection: except.connectionId,
       exceptUser: except.userId,

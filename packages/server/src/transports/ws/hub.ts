@@ -1,6 +1,5 @@
 import {
   conversationTopic,
-  gatewayTopic,
   userTopic,
   type Bus,
   type BusControl,
@@ -16,11 +15,6 @@ export interface HubOptions {
   readonly topicsPerTurn?: number;
   /** Resolves on a later event-loop turn (tests count what happens within one). */
   readonly nextTurn?: () => Promise<void>;
-  /**
-   * This gateway's node id: the hub then also takes `gateway:<node_id>` messages, frames for
-   * a list of its users sent by the large-group fan-out workers.
-   */
-  readonly gatewayId?: string;
 }
 
 interface TopicEntry {
@@ -40,21 +34,11 @@ export class Hub {
 
   readonly #chunk: number;
   readonly #nextTurn: () => Promise<void>;
-  readonly #unsubscribeGateway: () => void;
 
   constructor(bus: Bus, options: HubOptions = {}) {
     this.#bus = bus;
     this.#chunk = options.topicsPerTurn ?? TOPICS_PER_TURN;
     this.#nextTurn = options.nextTurn ?? (() => new Promise((resolve) => setImmediate(resolve)));
-    this.#unsubscribeGateway =
-      options.gatewayId === undefined
-        ? () => {}
-        : bus.subscribe(gatewayTopic(options.gatewayId), (message) => this.#toUsers(message));
-  }
-
-  /** Stops taking this gateway's own topic (connections are closed by the gateway). */
-  close(): void {
-    this.#unsubscribeGateway();
   }
 
   count(): number {
@@ -138,20 +122,6 @@ export class Hub {
       if (conn.id === message.exceptConnection || conn.auth.userId === message.exceptUser) continue;
       frame ??= new TextFrame(message.frame);
       conn.send(frame);
-    }
-  }
-
-  /** A frame for some of this gateway's users: the same bytes to each of their connections. */
-  #toUsers(message: BusMessage): void {
-    if (message.frame === undefined || message.users === undefined) return;
-    let frame: TextFrame | undefined;
-    for (const userId of message.users) {
-      if (userId === message.exceptUser) continue;
-      for (const conn of this.#topics.get(userTopic(userId))?.connections ?? []) {
-        if (conn.id === message.exceptConnection) continue;
-        frame ??= new TextFrame(message.frame);
-        conn.send(frame);
-      }
     }
   }
 
