@@ -7,6 +7,8 @@ import type { LargeGroupFanout } from '../cluster/large-group-fanout.js';
 /** Who must not get an event: the connection (or every connection of the user) that caused it. */
 export interface Exclusion {
   readonly connectionId?: string | undefined;
+  /** Whose connection `connectionId` is, when known. */
+  readonly connectionUserId?: string | undefined;
   readonly userId?: string | undefined;
 }
 
@@ -52,17 +54,25 @@ export class Fanout {
     frame: Buffer,
     except: Exclusion,
   ): void {
-    const message = {
-      frame,
-      ...(except.connectionId !== undefined && { exceptConnection: except.connectionId }),
-      ...(except.userId !== undefined && { exceptUser: except.userId }),
-    };
     if (conversation.type === 'single') {
       for (const userId of singleConversationMembers(conversation.id) ?? []) {
-        this.#bus.publish(userTopic(userId), message);
+        // A user's topic holds only that user's connections: an excluded user's is skipped
+        // whole, and a connection is excluded only on its owner's topic (when the owner is
+        // known). A message with no exception is the frame alone on the bus, with no header.
+        if (except.userId === userId) continue;
+        const owner = except.connectionUserId;
+        const keep = except.connectionId !== undefined && (owner === undefined || owner === userId);
+        this.#bus.publish(
+          userTopic(userId),
+          keep ? { frame, exceptConnection: except.connectionId } : { frame },
+        );
       }
     } else {
-      this.#bus.publish(conversationTopic(conversation.id), message);
+      this.#bus.publish(conversationTopic(conversation.id), {
+        frame,
+        ...(except.connectionId !== undefined && { exceptConnection: except.connectionId }),
+        ...(except.userId !== undefined && { exceptUser: except.userId }),
+      });
     }
   }
 

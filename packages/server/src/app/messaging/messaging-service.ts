@@ -28,6 +28,8 @@ export interface SendInput {
 /** The connection a request came on, so its own events are not echoed back to it. */
 export interface Origin {
   readonly connectionId?: string | undefined;
+  /** The user whose connection it is (then only that user's topic carries the exception). */
+  readonly connectionUserId?: string | undefined;
 }
 
 export interface MessagingOptions extends GroupCommitOptions {

@@ -70,7 +70,10 @@ export class RequestHandler {
     const run = async () => {
       if (!conn.isOpen) return; // it waited, and the connection closed meanwhile
       try {
-        const result = await op.run(data.data, conn.auth, { connectionId: conn.id });
+        const result = await op.run(data.data, conn.auth, {
+          connectionId: conn.id,
+          connectionUserId: conn.auth.userId,
+        });
         conn.send(encodeReply(id, result));
       } catch (err) {
         const { code, message } = this.#toError(err, frame.data.op);
