@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { singleConversationId } from '../../domain/conversation.js';
 import type { Bus, BusMessage } from '../../ports/bus.js';
+import type { LargeGroupFanout } from '../cluster/large-group-fanout.js';
 import { Fanout } from './fanout.js';
 
 /** A bus that records what is published, by topic. */
@@ -62,6 +63,24 @@ describe('Fanout', () => {
     expect(plain()).toEqual([
       { topic: 'user:alice', frame: typing },
       { topic: 'conv:g_1', frame: typing, exceptConnection: 'c2', exceptUser: 'bob' },
+    ]);
+  });
+
+  it("hands a large group's events to the workers, but publishes typing itself", () => {
+    const { bus, plain } = recordingBus();
+    const dispatched: string[] = [];
+    const large = {
+      isLarge: () => true,
+      dispatch: (conversationId: string, frame: Buffer) =>
+        dispatched.push(`${conversationId} ${frame.toString()}`),
+    } as unknown as LargeGroupFanout;
+    const fanout = new Fanout(bus, large);
+    const group = { id: 'g_big', type: 'group' as const };
+    fanout.toConversation(group, 'message.new', { n: 1 });
+    fanout.toConversationLive(group, 'typing', { n: 2 }, { userId: 'bob' });
+    expect(dispatched).toEqual([`g_big ${frame}`]);
+    expect(plain()).toEqual([
+      { topic: 'conv:g_big', frame: '{"event":"typing","data":{"n":2}}', exceptUser: 'bob' },
     ]);
   });
 });

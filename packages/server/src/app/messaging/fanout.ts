@@ -49,6 +49,20 @@ export class Fanout {
     }
   }
 
+  /**
+   * An event that is only ever live (typing): published on the conversation's topic by this
+   * node whatever the group's size. The workers' fan-out reaches the same subscribers; what it
+   * adds is a durable task, which an event nobody will look for later does not need.
+   */
+  toConversationLive(
+    conversation: { readonly id: string; readonly type: ConversationType },
+    event: string,
+    data: unknown,
+    except: Exclusion = {},
+  ): void {
+    this.#publish(conversation, encodeEvent(event, data), except);
+  }
+
   #publish(
     conversation: { readonly id: string; readonly type: ConversationType },
     frame: Buffer,

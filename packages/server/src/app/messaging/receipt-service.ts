@@ -57,7 +57,7 @@ export class ReceiptService {
    */
   async typing(auth: AuthContext, conversationId: string): Promise<void> {
     const ref = await this.#posting.requirePoster(auth, conversationId);
-    this.#fanout.toConversation(
+    this.#fanout.toConversationLive(
       ref,
       'typing',
       { conversation_id: ref.id, user_id: auth.userId },
