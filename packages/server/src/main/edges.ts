@@ -8,6 +8,8 @@ import type { Clock, Ids } from '../ports/system.js';
 import { ExtCallbackServer } from '../transports/grpc/ext-callback-server.js';
 import { ConnectionGuard } from '../transports/http/connection-guard.js';
 import { buildHttpServer } from '../transports/http/http-server.js';
+import { UpgradeRouter } from '../transports/shared/upgrade-router.js';
+import { WS_PATH } from '../transports/ws/ws-gateway.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
 import { busLinkWatch, composeGateway, presenceHeartbeat } from './gateway.js';
@@ -108,6 +110,11 @@ export async function composeEdges(
       routes: { api: plan.roles.has('api'), gateway: gatewayParts !== undefined },
     },
   );
+  // One upgrade listener for every WebSocket path; each edge routes its own paths when it starts.
+  const upgrades = new UpgradeRouter({
+    isHealthOnly: (socket) => connections.isHealthOnly(socket),
+  });
+  upgrades.attach(http.server);
   let address = '';
   lifecycle.add({
     name: 'HTTP server',
@@ -149,7 +156,13 @@ export async function composeEdges(
     }
     lifecycle.add({
       name: 'WebSocket gateway',
-      start: async () => gatewayParts.gateway.attach(http.server, connections),
+      start: async () => {
+        const { gateway } = gatewayParts;
+        upgrades.route(WS_PATH, (req, socket, head, url) =>
+          gateway.handleUpgrade(req, socket, head, url),
+        );
+        gateway.start();
+      },
       stop: async () => {
         gatewayParts.hub.close();
         gatewayParts.gateway.close();
