@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/store/postgres.js';
 import { createDatabase } from '../support/postgres-server.js';
+import { describeDeviceStoreContract } from './device-store.contract.js';
 import { describeGroupStoreContract } from './group-store.contract.js';
 import { describeMessagingStoreContract } from './messaging-store.contract.js';
 import { describeSocialStoreContract } from './social-store.contract.js';
@@ -18,3 +19,4 @@ describeStoreContract('postgres', harness);
 describeMessagingStoreContract('postgres', harness);
 describeSocialStoreContract('postgres', harness);
 describeGroupStoreContract('postgres', harness);
+describeDeviceStoreContract('postgres', harness);
