@@ -251,12 +251,16 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'host:port of the AI service (im.ai.v1.AIService, docs/devices.md). Unset: devices connect and get an alert that no AI service is configured.',
   ai_streams: 'Long-lived ChatStreams to the AI service; device sessions are spread over them.',
   ai_keepalive_ms: 'gRPC keepalive ping interval toward the AI service, in ms.',
-  ai_keepalive_timeout_ms: 'How long a keepalive ping may go unanswered before the link is deemed broken, in ms.',
-  ai_reconnect_max_ms: 'Longest wait between two reconnect attempts to the AI service (exponential backoff with jitter), in ms.',
-  ai_session_queue: 'Frames one device session may have waiting toward the AI service; late audio beyond it is dropped.',
+  ai_keepalive_timeout_ms:
+    'How long a keepalive ping may go unanswered before the link is deemed broken, in ms.',
+  ai_reconnect_max_ms:
+    'Longest wait between two reconnect attempts to the AI service (exponential backoff with jitter), in ms.',
+  ai_session_queue:
+    'Frames one device session may have waiting toward the AI service; late audio beyond it is dropped.',
   device_max_frame_bytes: 'Largest frame a device may send; larger closes it with 1009.',
   device_send_queue_bytes: 'Bytes that may wait to be sent to one device; more cuts it off (4008).',
-  device_hello_timeout: "Seconds a device has to send its hello after connecting; then it is closed.",
+  device_hello_timeout:
+    'Seconds a device has to send its hello after connecting; then it is closed.',
   device_public_url:
     'Base URL devices reach this server on (e.g. http://192.168.1.10:8080), for the OTA answer; unset: from the request.',
   role: 'all (one process does everything) or a comma list of gateway, api and worker (docs/operations.md).',

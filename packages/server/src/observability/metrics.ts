@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { createDeviceMetrics, type DeviceMetrics } from './device-metrics.js';
 
 /** The Prometheus registry of one Parley instance (never prom-client's global one). */
 export interface Metrics {
@@ -10,6 +11,7 @@ export interface Metrics {
   readonly tasks: Counter<'task_type' | 'outcome'>;
   /** Members a large-group fan-out task walked, and the users it reached online. */
   readonly fanoutMembers: Counter<'state'>;
+  readonly devices: DeviceMetrics;
 }
 
 export function createMetrics(): Metrics {
@@ -47,5 +49,6 @@ export function createMetrics(): Metrics {
       labelNames: ['state'],
       registers: [registry],
     }),
+    devices: createDeviceMetrics(registry),
   };
 }

@@ -1,0 +1,348 @@
+import {
+  DOWNLINK_AUDIO,
+  type AiDown,
+  type ConnectionEventType,
+  type DeviceDown,
+  type DeviceIdentity,
+  type DeviceUp,
+} from '../../domain/device.js';
+import type { AiLink, AiSession } from '../../ports/ai-link.js';
+import type { LogDirection } from '../../ports/device-store.js';
+import type { Clock, Ids } from '../../ports/system.js';
+import type { DeviceJournal } from './device-journal.js';
+
+/** Where a session's answers go: the device's connection (the transport implements it). */
+export interface DeviceOutput {
+  /** Sends one JSON frame; returns its text as sent (for the log). */
+  send(down: DeviceDown): string;
+  sendAudio(opus: Uint8Array): void;
+  /** Stop (true) or resume (false) reading the device's frames. */
+  pauseReading(paused: boolean): void;
+}
+
+/** Counters the session reports (metrics). */
+export interface DeviceSessionMeter {
+  audioUp(frames: number): void;
+  audioDown(frames: number): void;
+  /** Uplink audio dropped: sent outside a listen. */
+  audioDropped(reason: 'not_listening'): void;
+  /** Downlink audio dropped after an abort. */
+  audioAborted(): void;
+}
+
+export interface DeviceSessionDeps {
+  readonly ai: AiLink;
+  readonly journal: DeviceJournal;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly meter?: DeviceSessionMeter;
+}
+
+/** JSON frames logged past this many characters are cut (and say so). */
+const MAX_LOGGED_CHARS = 8_192;
+/** A session with no frame either way for this long is recorded as inactive. */
+export const INACTIVE_AFTER_MS = 60_000;
+
+interface AudioTally {
+  frames: number;
+  bytes: number;
+}
+
+/**
+ * One device connection's session (seed 002): the hello handshake, turns, audio both ways,
+ * abort, MCP both ways, and what is recorded. The device's frames arrive parsed; answers leave
+ * as `DeviceDown` for the transport to encode.
+ */
+export class DeviceSession {
+  readonly id: string;
+  readonly who: DeviceIdentity;
+  readonly #deps: DeviceSessionDeps;
+  readonly #output: DeviceOutput;
+  readonly #metadata: Record<string, unknown>;
+  #ai: AiSession | undefined;
+  #listening = false;
+  #speaking = false;
+  /** After an abort, the AI's audio for the turn it stopped is not played. */
+  #muted = false;
+  #up: AudioTally = { frames: 0, bytes: 0 };
+  #down: AudioTally = { frames: 0, bytes: 0 };
+  #lastActive: number;
+  #inactive = false;
+  #closed = false;
+  #warnedBeforeHello = false;
+
+  constructor(
+    deps: DeviceSessionDeps,
+    init: {
+      id: string;
+      who: DeviceIdentity;
+      output: DeviceOutput;
+      metadata: Record<string, unknown>;
+    },
+  ) {
+    this.#deps = deps;
+    this.id = init.id;
+    this.who = init.who;
+    this.#output = init.output;
+    this.#metadata = init.metadata;
+    this.#lastActive = deps.clock.now();
+  }
+
+  get started(): boolean {
+    return this.#ai !== undefined;
+  }
+
+  /** A parsed JSON frame from the device; `raw` is its text, for the log. */
+  receive(up: DeviceUp, raw: string): void {
+    if (this.#closed) return;
+    this.#active();
+    if (up.type === 'hello') return this.#hello(up, raw);
+    const ai = this.#ai;
+    this.#log('inbound', up.type, raw);
+    if (ai === undefined) {
+      return this.alert('error', `Send "hello" before "${up.type}".`, 'sad');
+    }
+    switch (up.type) {
+      case 'listen':
+        if (up.state === 'start') {
+          this.#listening = true;
+          this.#up = { frames: 0, bytes: 0 };
+        } else if (up.state === 'stop') {
+          this.#listening = false;
+          this.#summariseUplink();
+        }
+        break;
+      case 'abort':
+        this.#abort(up.reason);
+        break;
+      case 'close':
+        break;
+      default:
+    }
+    ai.send(up);
+  }
+
+  /** One Opus packet from the device. */
+  receiveAudio(data: Uint8Array): void {
+    if (this.#closed) return;
+    this.#active();
+    const ai = this.#ai;
+    if (ai === undefined) {
+      if (!this.#warnedBeforeHello) {
+        this.#warnedBeforeHello = true;
+        this.alert('error', 'Send "hello" before audio.', 'sad');
+      }
+      return;
+    }
+    if (!this.#listening) {
+      this.#deps.meter?.audioDropped('not_listening');
+      return;
+    }
+    this.#up.frames++;
+    this.#up.bytes += data.byteLength;
+    this.#deps.meter?.audioUp(1);
+    // Audio the link cannot deliver in time is dropped and counted there.
+    ai.send({ type: 'audio', data });
+  }
+
+  /** An alert frame to the device (and the log). */
+  alert(status: string, message: string, emotion: string): void {
+    this.#sendJson({ type: 'alert', status, message, emotion });
+  }
+
+  /** Records the session at connection time (the device may never send its hello). */
+  connected(): void {
+    const now = this.#deps.clock.now();
+    this.#deps.journal.opened({
+      sessionId: this.id,
+      ...this.who,
+      connectedAt: now,
+      lastActiveAt: now,
+      status: 'active',
+      metadata: JSON.stringify(this.#metadata),
+    });
+    this.#event('connected', this.#metadata);
+  }
+
+  /** The device went away (or was closed): tell the AI service, record it, let go. */
+  disconnected(reason: string, code: number): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const at = this.#deps.clock.now();
+    if (this.#ai !== undefined) {
+      this.#summariseUplink();
+      this.#summariseDownlink();
+      this.#ai.send({ type: 'close', reason: reason || `closed with ${code}` });
+      this.#ai.release();
+    }
+    this.#deps.journal.touch(this.id, this.#lastActive);
+    this.#deps.journal.status(this.id, 'disconnected', at);
+    this.#event('disconnected', { code, reason });
+  }
+
+  /** Called now and then: a long-quiet session is recorded inactive, and its activity kept. */
+  sweep(now: number): void {
+    if (this.#closed) return;
+    this.#deps.journal.touch(this.id, this.#lastActive);
+    if (!this.#inactive && now - this.#lastActive > INACTIVE_AFTER_MS) {
+      this.#inactive = true;
+      this.#deps.journal.status(this.id, 'inactive', now);
+    }
+  }
+
+  /** The device was cut off for not reading. */
+  slowConsumer(bufferedBytes: number): void {
+    this.#event('slow_consumer', { buffered_bytes: bufferedBytes });
+  }
+
+  #hello(up: Extract<DeviceUp, { type: 'hello' }>, raw: string): void {
+    if (this.#ai !== undefined) {
+      // A device that says hello again gets the same answer; the session goes on.
+      this.#log('inbound', 'hello', raw);
+      this.#sendJson({ type: 'hello', audioParams: DOWNLINK_AUDIO });
+      return;
+    }
+    this.#log('inbound', 'hello', raw);
+    this.#event('hello', {
+      version: up.version,
+      audio_params: up.audioParams,
+      features: JSON.parse(up.featuresJson) as unknown,
+    });
+    this.#ai = this.#deps.ai.open(this.id, this.who, {
+      onMessage: (down) => this.#fromAi(down),
+      onStreamLost: (reason) => this.#streamLost(reason),
+      onStreamRestored: () => this.#streamRestored(),
+      onCongestion: (congested) => this.#output.pauseReading(congested),
+    });
+    this.#ai.send(up);
+    this.#sendJson({ type: 'hello', audioParams: DOWNLINK_AUDIO });
+    const state = this.#deps.ai.state();
+    if (state === 'disabled') {
+      this.alert('error', 'No AI service is configured on this server.', 'sad');
+    } else if (state !== 'connected') {
+      this.alert('warning', 'The AI service is not reachable yet; retrying.', 'thinking');
+    }
+  }
+
+  #abort(reason: string): void {
+    this.#muted = true;
+    this.#event('aborted', { reason });
+    if (this.#speaking) {
+      this.#speaking = false;
+      this.#summariseDownlink();
+      this.#sendJson({ type: 'tts', state: 'stop', text: '' });
+    }
+  }
+
+  #fromAi(down: AiDown): void {
+    if (this.#closed) return;
+    switch (down.type) {
+      case 'audio':
+        if (this.#muted || !this.#speaking) {
+          this.#deps.meter?.audioAborted();
+          return;
+        }
+        this.#down.frames++;
+        this.#down.bytes += down.data.byteLength;
+        this.#deps.meter?.audioDown(1);
+        this.#output.sendAudio(down.data);
+        return;
+      case 'text':
+        if (down.kind === 'stt') this.#sendJson({ type: 'stt', text: down.text });
+        else this.#sendJson({ type: 'llm', emotion: down.emotion, text: down.text });
+        return;
+      case 'status':
+        return this.#tts(down.ttsState, down.text);
+      case 'mcp':
+        return this.#sendJson({ type: 'mcp', payloadJson: down.payloadJson });
+      case 'error':
+        return this.alert('error', down.message || `The AI service failed (${down.code}).`, 'sad');
+      case 'image':
+        // No device frame carries pictures: recorded only.
+        this.#log('outbound', 'image', JSON.stringify({ url: down.url, mime: down.mime }));
+        return;
+    }
+  }
+
+  #tts(state: string, text: string): void {
+    if (state === 'start') {
+      this.#muted = false;
+      this.#speaking = true;
+      this.#down = { frames: 0, bytes: 0 };
+    } else if (this.#muted) {
+      // The turn was aborted: its sentences and stop are not the device's business any more.
+      return;
+    }
+    if (state === 'stop') {
+      if (!this.#speaking) return;
+      this.#speaking = false;
+      this.#summariseDownlink();
+    }
+    this.#sendJson({ type: 'tts', state, text });
+  }
+
+  #streamLost(reason: string): void {
+    this.#event('ai_stream_lost', { reason: reason.slice(0, 256) });
+    if (this.#speaking) {
+      this.#speaking = false;
+      this.#summariseDownlink();
+      this.#sendJson({ type: 'tts', state: 'stop', text: '' });
+    }
+    this.alert('error', 'The link to the AI service was interrupted; reconnecting.', 'sad');
+  }
+
+  #streamRestored(): void {
+    this.#event('ai_reconnected', {});
+    this.alert('info', 'The AI service is reachable again.', 'happy');
+  }
+
+  #sendJson(down: DeviceDown): void {
+    this.#active();
+    this.#log('outbound', down.type, this.#output.send(down));
+  }
+
+  #summariseUplink(): void {
+    if (this.#up.frames === 0) return;
+    this.#log('inbound', 'audio', JSON.stringify(this.#up));
+    this.#up = { frames: 0, bytes: 0 };
+  }
+
+  #summariseDownlink(): void {
+    if (this.#down.frames === 0) return;
+    this.#log('outbound', 'audio', JSON.stringify(this.#down));
+    this.#down = { frames: 0, bytes: 0 };
+  }
+
+  #active(): void {
+    this.#lastActive = this.#deps.clock.now();
+    if (this.#inactive) {
+      this.#inactive = false;
+      this.#deps.journal.status(this.id, 'active', this.#lastActive);
+    }
+  }
+
+  #log(direction: LogDirection, messageType: string, content: string): void {
+    const text =
+      content.length > MAX_LOGGED_CHARS
+        ? `${content.slice(0, MAX_LOGGED_CHARS)}… (${content.length} characters)`
+        : content;
+    this.#deps.journal.log({
+      id: this.#deps.ids.next(),
+      sessionId: this.id,
+      messageType,
+      content: text,
+      direction,
+      createdAt: this.#deps.clock.now(),
+    });
+  }
+
+  #event(eventType: ConnectionEventType, data: Record<string, unknown>): void {
+    this.#deps.journal.event({
+      id: this.#deps.ids.next(),
+      sessionId: this.id,
+      eventType,
+      eventData: JSON.stringify(data),
+      createdAt: this.#deps.clock.now(),
+    });
+  }
+}
