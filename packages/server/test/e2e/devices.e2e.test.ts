@@ -2,7 +2,7 @@ import OpusScript from 'opusscript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAiService, type AiService } from '../support/ai-service.js';
 import { DeviceTestClient, type DeviceFrame } from '../support/device-client.js';
-import { e2eServer } from '../support/e2e-fixture.js';
+import { e2eServer, e2eServersPerTest } from '../support/e2e-fixture.js';
 import { eventually, upgradeRefusal } from '../support/ws-test-client.js';
 
 const opusUp = (() => {
@@ -123,39 +123,6 @@ describe('the device endpoint (seed 002, DEVICES.md)', () => {
     expect(types).toEqual(['hello', 'stt', 'llm', 'tts:start', 'tts:sentence_start', 'tts:stop']);
     expect(client.frames[1]).toMatchObject({ type: 'stt', text: '你好小智' });
     expect(client.frames[4]).toMatchObject({ text: 'You said: 你好小智' });
-  });
-
-  it('stops the AI speaking at once on abort', async () => {
-    const slow = await startAiService({ replyFrames: 200, frameIntervalMs: 20 });
-    const server = await (
-      await import('../support/test-server.js')
-    ).startTestServer(await (await import('../support/test-server.js')).testStorage('sqlite'), {
-      ai_addr: slow.addr,
-    });
-    try {
-      const owner = await server
-        .client()
-        .register({ username: `abort${Date.now()}`, password: 'correct horse battery' });
-      const client = await DeviceTestClient.connect(server.url, {
-        token: owner.access_token,
-        deviceId: newMac(),
-      });
-      await client.hello();
-      client.sendJson({ type: 'chat', text: 'talk for a long time' });
-      await eventually(() => client.audio.length >= 3);
-      client.sendJson({ type: 'abort', reason: 'wake_word_detected' });
-      await client.next((f) => f.type === 'tts' && f.state === 'stop');
-      const heard = client.audio.length;
-      await eventually(() => slow.stats.aborts === 1);
-      await new Promise((r) => setTimeout(r, 200));
-      // At most a frame already on the wire when the abort arrived; none after.
-      expect(client.audio.length).toBeLessThanOrEqual(heard + 1);
-      expect(heard).toBeLessThan(50);
-      client.close();
-    } finally {
-      await server.stop();
-      await slow.close();
-    }
   });
 
   it('routes MCP both ways: the AI lists and calls a device tool, and hears the answer', async () => {
@@ -411,6 +378,40 @@ describe('the device endpoint (seed 002, DEVICES.md)', () => {
     });
     expect(wrongDevice.status).toBe(401);
     expect((await t.get('/v1/devices', owner)).body.devices[0].device_id).toBe(deviceId);
+  });
+});
+
+describe('abort (seed 002)', () => {
+  const servers = e2eServersPerTest();
+
+  it('reaches the AI at once and stops the audio to the device', async () => {
+    const ai = await startAiService({ replyFrames: 200, frameIntervalMs: 20 });
+    servers.onClose(() => ai.close());
+    const t = await servers.start('sqlite', { ai_addr: ai.addr });
+    const owner = await t.account('abort');
+    const client = await DeviceTestClient.connect(t.url, {
+      token: owner.access_token,
+      deviceId: newMac(),
+    });
+    t.onClose(() => client.close());
+    await client.hello();
+    client.sendJson({ type: 'chat', text: 'talk for a long time' });
+    await eventually(() => client.audio.length >= 2);
+    client.sendJson({ type: 'abort', reason: 'wake_word_detected' });
+    await client.next((f) => f.type === 'tts' && f.state === 'stop');
+    const heard = client.audio.length;
+    await eventually(() => ai.stats.aborts === 1);
+    // A frame the AI sent before the abort reached it is not played either.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(client.audio.length).toBe(heard);
+    expect(heard).toBeLessThan(200);
+    const events = await t.get(`/v1/device-sessions/${client.frames[0]!.session_id}/events`, owner);
+    await eventually(async () =>
+      (
+        await t.get(`/v1/device-sessions/${client.frames[0]!.session_id}/events`, owner)
+      ).body.events.some((e: DeviceFrame) => e.event_type === 'aborted'),
+    );
+    expect(events.status).toBe(200);
   });
 });
 

@@ -36,6 +36,11 @@ export interface GrpcAiLinkHooks {
 
 /** How long a connect attempt waits for the channel to be ready before it backs off. */
 const CONNECT_WAIT_MS = 3_000;
+/**
+ * A stream that lived this long before it broke starts its backoff afresh; one that breaks
+ * sooner (an AI service that answers garbage, or crashes on every stream) keeps backing off.
+ */
+const STABLE_MS = 5_000;
 
 /**
  * The AI link over gRPC: `streams` long-lived `AIService.ChatStream` calls on one channel
@@ -231,6 +236,7 @@ class PooledStream implements SessionStream {
   #call: ClientDuplexStream<ChatRequest, ChatResponse> | undefined;
   #attempt = 0;
   #everUp = false;
+  #openedAt = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(index: number, link: GrpcAiLink) {
@@ -272,7 +278,7 @@ class PooledStream implements SessionStream {
     this.congested = false;
     const wasReconnect = this.#everUp;
     this.#everUp = true;
-    this.#attempt = 0;
+    this.#openedAt = Date.now();
     call.on('data', (response: ChatResponse) => this.#link.deliver(response));
     call.on('drain', () => {
       if (this.#call !== call) return;
@@ -285,6 +291,7 @@ class PooledStream implements SessionStream {
       this.live = false;
       this.congested = false;
       call.cancel();
+      if (Date.now() - this.#openedAt >= STABLE_MS) this.#attempt = 0;
       this.#link.streamDown(this, reason);
       this.#retry();
     };
