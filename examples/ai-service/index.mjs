@@ -107,6 +107,10 @@ export async function startAiService(options = {}) {
         }
         const next = () => {
           if (i < frames.length) {
+            // A second sentence half-way, as a model's reply streams in.
+            if (i === Math.ceil(frames.length / 2) && frames.length > 1) {
+              tts(req, 'sentence_start', 'Anything else?');
+            }
             audio(frames[i++]);
             session.timer = setTimeout(next, frameIntervalMs);
           } else {

@@ -2,7 +2,10 @@
 import type { Logger } from 'pino';
 import { DisabledAiLink } from '../adapters/ai-link/ai-link-disabled.js';
 import { GrpcAiLink } from '../adapters/ai-link/ai-link-grpc.js';
+import { DeviceDialogue } from '../app/devices/device-dialogue.js';
 import { DeviceJournal } from '../app/devices/device-journal.js';
+import type { ConversationService } from '../app/messaging/conversation-service.js';
+import type { Fanout } from '../app/messaging/fanout.js';
 import type { Config } from '../config/schema.js';
 import type { DeviceMetrics } from '../observability/device-metrics.js';
 import type { AiLink } from '../ports/ai-link.js';
@@ -32,6 +35,9 @@ export function composeDevices(deps: {
   config: Config;
   store: Store;
   devices: DeviceService;
+  /** Where each turn is posted (the owner's conversation with the assistant). */
+  conversations: ConversationService;
+  fanout: Fanout;
   lifecycle: Lifecycle;
   clock: Clock;
   ids: Ids;
@@ -55,6 +61,16 @@ export function composeDevices(deps: {
       await journal.flush();
     },
   });
+  const dialogue = new DeviceDialogue({
+    store: deps.store,
+    conversations: deps.conversations,
+    fanout: deps.fanout,
+    clock,
+    ids,
+    maxContentBytes: config.max_content_bytes,
+    onError: (err) => logger.warn({ err }, 'a device turn could not be posted to the conversation'),
+  });
+  lifecycle.add({ name: 'device assistant', start: () => dialogue.ensureAssistant() });
   const gateway = new DeviceGateway(
     {
       devices: deps.devices,
@@ -63,6 +79,7 @@ export function composeDevices(deps: {
         journal,
         clock,
         ids,
+        dialogue,
         meter: {
           audioUp: (n) => metrics.audioFrames.inc({ direction: 'up' }, n),
           audioDown: (n) => metrics.audioFrames.inc({ direction: 'down' }, n),

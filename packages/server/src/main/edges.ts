@@ -78,6 +78,8 @@ export async function composeEdges(
         config,
         store: engines.store,
         devices: useCases.devices,
+        conversations: messaging.services.conversations,
+        fanout: messaging.fanout,
         lifecycle,
         clock,
         ids: deps.ids,

@@ -72,6 +72,7 @@ describe('interop: a device in Python', () => {
         'llm',
         'tts:start',
         'tts:sentence_start',
+        'tts:sentence_start',
         'tts:stop',
       ]);
       // libopus decoded every frame Parley relayed: 4 frames of 60 ms at 24 kHz.

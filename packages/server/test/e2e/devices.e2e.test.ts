@@ -120,7 +120,15 @@ describe('the device endpoint (seed 002, DEVICES.md)', () => {
     client.sendJson({ type: 'listen', state: 'detect', text: '你好小智' });
     await client.next((f) => f.type === 'tts' && f.state === 'stop');
     const types = client.frames.map((f) => (f.type === 'tts' ? `tts:${f.state}` : f.type));
-    expect(types).toEqual(['hello', 'stt', 'llm', 'tts:start', 'tts:sentence_start', 'tts:stop']);
+    expect(types).toEqual([
+      'hello',
+      'stt',
+      'llm',
+      'tts:start',
+      'tts:sentence_start',
+      'tts:sentence_start',
+      'tts:stop',
+    ]);
     expect(client.frames[1]).toMatchObject({ type: 'stt', text: '你好小智' });
     expect(client.frames[4]).toMatchObject({ text: 'You said: 你好小智' });
   });
@@ -190,6 +198,43 @@ describe('the device endpoint (seed 002, DEVICES.md)', () => {
     expect(counter(after, 'parley_ai_stream_reconnects_total')).toBeGreaterThan(
       counter(before, 'parley_ai_stream_reconnects_total'),
     );
+  });
+
+  it("posts each turn into the owner's conversation with the assistant, the reply streamed then committed", async () => {
+    const { client, owner } = await device();
+    const chat = await t.connect(owner!);
+    await client.hello();
+    client.sendJson({ type: 'listen', state: 'detect', text: 'what time is it' });
+    await client.next((f) => f.type === 'tts' && f.state === 'stop');
+    const conversationId = ['assistant', owner!.user.user_id].sort().join('_');
+    const committed = await chat.next(
+      (f) =>
+        f.event === 'message.updated' &&
+        f.data.message.status === 'sent' &&
+        f.data.message.sender_id === 'assistant',
+    );
+    // Stored pending at its first sentence, grown by a partial update, committed once.
+    const started = chat.frames.find(
+      (f) => f.event === 'message.new' && f.data.message.sender_id === 'assistant',
+    );
+    expect(started?.data.message).toMatchObject({
+      status: 'pending',
+      content: { text: 'You said: what time is it' },
+    });
+    const partial = chat.frames.find(
+      (f) => f.event === 'message.updated' && f.data.partial === true,
+    );
+    expect(partial?.data.message.content.text).toBe('You said: what time is it Anything else?');
+    expect(partial?.data.message.seq).toBe(started?.data.message.seq);
+    expect(committed.data.message.content.text).toBe('You said: what time is it Anything else?');
+    const history = await t.get(`/v1/conversations/s_${conversationId}/messages`, owner);
+    expect(history.status).toBe(200);
+    expect(
+      history.body.messages.map((m: DeviceFrame) => [m.seq, m.sender_id, m.status, m.content.text]),
+    ).toEqual([
+      [1, owner!.user.user_id, 'sent', 'what time is it'],
+      [2, 'assistant', 'sent', 'You said: what time is it Anything else?'],
+    ]);
   });
 
   it('reports grpc_status in /health', async () => {

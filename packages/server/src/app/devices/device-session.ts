@@ -9,6 +9,7 @@ import {
 import type { AiLink, AiSession } from '../../ports/ai-link.js';
 import type { LogDirection } from '../../ports/device-store.js';
 import type { Clock, Ids } from '../../ports/system.js';
+import type { DeviceDialogue, SessionDialogue } from './device-dialogue.js';
 import type { DeviceJournal } from './device-journal.js';
 
 /** Where a session's answers go: the device's connection (the transport implements it). */
@@ -36,6 +37,8 @@ export interface DeviceSessionDeps {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly meter?: DeviceSessionMeter;
+  /** Posts each turn into the owner's conversation with the assistant (absent: not posted). */
+  readonly dialogue?: DeviceDialogue;
 }
 
 /** JSON frames logged past this many characters are cut (and say so). */
@@ -70,6 +73,10 @@ export class DeviceSession {
   #inactive = false;
   #closed = false;
   #warnedBeforeHello = false;
+  readonly #dialogue: SessionDialogue | undefined;
+  /** The turn's llm text, posted as the reply when the AI speaks no sentences. */
+  #llmText = '';
+  #sentences = false;
 
   constructor(
     deps: DeviceSessionDeps,
@@ -86,6 +93,7 @@ export class DeviceSession {
     this.#output = init.output;
     this.#metadata = init.metadata;
     this.#lastActive = deps.clock.now();
+    this.#dialogue = deps.dialogue?.forSession(init.id, init.who.userId);
   }
 
   get started(): boolean {
@@ -114,6 +122,9 @@ export class DeviceSession {
         break;
       case 'abort':
         this.#abort(up.reason);
+        break;
+      case 'chat':
+        this.#dialogue?.userSaid(up.text);
         break;
       case 'close':
         break;
@@ -230,6 +241,7 @@ export class DeviceSession {
     if (this.#speaking) {
       this.#speaking = false;
       this.#summariseDownlink();
+      this.#replyDone();
       this.#sendJson({ type: 'tts', state: 'stop', text: '' });
     }
   }
@@ -248,8 +260,13 @@ export class DeviceSession {
         this.#output.sendAudio(down.data);
         return;
       case 'text':
-        if (down.kind === 'stt') this.#sendJson({ type: 'stt', text: down.text });
-        else this.#sendJson({ type: 'llm', emotion: down.emotion, text: down.text });
+        if (down.kind === 'stt') {
+          this.#dialogue?.userSaid(down.text);
+          this.#sendJson({ type: 'stt', text: down.text });
+        } else {
+          if (down.text !== '') this.#llmText = down.text;
+          this.#sendJson({ type: 'llm', emotion: down.emotion, text: down.text });
+        }
         return;
       case 'status':
         return this.#tts(down.ttsState, down.text);
@@ -273,12 +290,25 @@ export class DeviceSession {
       // The turn was aborted: its sentences and stop are not the device's business any more.
       return;
     }
+    if (state === 'sentence_start' && text !== '') {
+      this.#sentences = true;
+      this.#dialogue?.aiSaid(text);
+    }
     if (state === 'stop') {
       if (!this.#speaking) return;
       this.#speaking = false;
       this.#summariseDownlink();
+      this.#replyDone();
     }
     this.#sendJson({ type: 'tts', state, text });
+  }
+
+  /** The AI's reply of this turn is over: the dialogue commits it. */
+  #replyDone(): void {
+    if (!this.#sentences && this.#llmText !== '') this.#dialogue?.aiSaid(this.#llmText);
+    this.#dialogue?.aiDone();
+    this.#sentences = false;
+    this.#llmText = '';
   }
 
   #streamLost(reason: string): void {
@@ -286,6 +316,7 @@ export class DeviceSession {
     if (this.#speaking) {
       this.#speaking = false;
       this.#summariseDownlink();
+      this.#replyDone();
       this.#sendJson({ type: 'tts', state: 'stop', text: '' });
     }
     this.alert('error', 'The link to the AI service was interrupted; reconnecting.', 'sad');
