@@ -141,6 +141,7 @@ function openAiLink(
       now: () => deps.clock.now(),
       nextId: () => deps.ids.next(),
       onDropped: () => metrics.audioDropped.inc({ reason: 'late' }),
+      onCongested: () => metrics.aiCongested.inc(),
       onReconnect: () => {
         metrics.aiReconnects.inc();
         logger.info('a stream to the AI service is open again');

@@ -7,6 +7,7 @@ export interface DeviceMetrics {
   readonly audioDropped: Counter<'reason'>;
   readonly slowConsumers: Counter;
   readonly aiReconnects: Counter;
+  readonly aiCongested: Counter;
   readonly aiWarnings: Counter<'what'>;
   readonly journalRowsDropped: Counter;
 }
@@ -39,6 +40,11 @@ export function createDeviceMetrics(registry: Registry): DeviceMetrics {
     aiReconnects: new Counter({
       name: 'parley_ai_stream_reconnects_total',
       help: 'ChatStreams to the AI service opened again after one broke.',
+      registers,
+    }),
+    aiCongested: new Counter({
+      name: 'parley_ai_stream_congested_total',
+      help: "Times a ChatStream's write buffer filled and the devices on it were paused.",
       registers,
     }),
     aiWarnings: new Counter({

@@ -30,6 +30,8 @@ export interface GrpcAiLinkHooks {
   readonly nextId: () => string;
   readonly onDropped?: () => void;
   readonly onReconnect?: () => void;
+  /** A stream's write buffer filled: its devices are paused until it drains. */
+  readonly onCongested?: () => void;
   /** A stream broke (with why) or a response could not be delivered. */
   readonly onWarning?: (what: string, detail: Record<string, unknown>) => void;
 }
@@ -65,6 +67,9 @@ export class GrpcAiLink implements AiLink {
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.initial_reconnect_backoff_ms': Math.min(200, options.reconnectMaxMs),
       'grpc.max_reconnect_backoff_ms': options.reconnectMaxMs,
+      // A long-lived stream is never retried by the channel (this link reopens it): without
+      // this, grpc-js keeps every message of a stream in a retry buffer until it commits.
+      'grpc.enable_retries': 0,
     });
     for (let i = 0; i < options.streams; i++) this.#streams.push(new PooledStream(i, this));
   }
@@ -177,6 +182,10 @@ export class GrpcAiLink implements AiLink {
     }
   }
 
+  congested(): void {
+    this.#hooks.onCongested?.();
+  }
+
   drained(stream: PooledStream): void {
     // Round robin over the stream's sessions until it is congested again or all is sent.
     let progress = true;
@@ -258,8 +267,11 @@ class PooledStream implements SessionStream {
   tryWrite(request: ChatRequest): boolean {
     const call = this.#call;
     if (!this.live || this.congested || call === undefined) return false;
-    if (!call.write(request)) this.congested = true;
-    if (this.congested) for (const session of this.sessions) session.updatePause();
+    if (!call.write(request)) {
+      this.congested = true;
+      this.#link.congested();
+      for (const session of this.sessions) session.updatePause();
+    }
     return true;
   }
 

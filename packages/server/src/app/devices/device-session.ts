@@ -45,6 +45,8 @@ export interface DeviceSessionDeps {
 const MAX_LOGGED_CHARS = 8_192;
 /** A session with no frame either way for this long is recorded as inactive. */
 export const INACTIVE_AFTER_MS = 60_000;
+/** How current last_active_at is kept: one write per session at most this often. */
+export const TOUCH_EVERY_MS = 10_000;
 
 interface AudioTally {
   frames: number;
@@ -71,6 +73,7 @@ export class DeviceSession {
   #down: AudioTally = { frames: 0, bytes: 0 };
   #lastActive: number;
   #inactive = false;
+  #touchedAt = 0;
   #closed = false;
   #warnedBeforeHello = false;
   readonly #dialogue: SessionDialogue | undefined;
@@ -194,7 +197,10 @@ export class DeviceSession {
   /** Called now and then: a long-quiet session is recorded inactive, and its activity kept. */
   sweep(now: number): void {
     if (this.#closed) return;
-    this.#deps.journal.touch(this.id, this.#lastActive);
+    if (this.#lastActive > this.#touchedAt && now - this.#touchedAt >= TOUCH_EVERY_MS) {
+      this.#touchedAt = now;
+      this.#deps.journal.touch(this.id, this.#lastActive);
+    }
     if (!this.#inactive && now - this.#lastActive > INACTIVE_AFTER_MS) {
       this.#inactive = true;
       this.#deps.journal.status(this.id, 'inactive', now);
