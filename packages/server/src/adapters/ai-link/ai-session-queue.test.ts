@@ -73,6 +73,20 @@ describe('AiSessionQueue', () => {
     expect(pauses).toEqual([true, false]);
   });
 
+  it('writes what waits before a new frame once the stream takes frames again', () => {
+    const { queue, stream, dropped } = session(4);
+    stream.congested = true;
+    queue.send(audio);
+    queue.send(listen);
+    // The stream drained for another session's sake: this session hears no 'drain'.
+    stream.congested = false;
+    expect(queue.send(audio)).toBe('sent');
+    expect(stream.written.map((r) => r.type)).toEqual([8, 2, 8]);
+    expect(queue.waiting).toBe(0);
+    for (let i = 0; i < 100; i++) expect(queue.send(audio)).toBe('sent');
+    expect(dropped()).toBe(0);
+  });
+
   it('puts an abort ahead of what waits', () => {
     const { queue, stream } = session(8);
     stream.congested = true;

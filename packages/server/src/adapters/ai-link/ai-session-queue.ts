@@ -65,7 +65,13 @@ export class AiSessionQueue implements AiSession {
     const request = this.#build(up, this);
     if (up.type === 'hello') this.hello = request;
     const stream = this.stream;
-    if (this.#queue.length === 0 && stream?.tryWrite(request) === true) return 'sent';
+    // What waits goes first: a stream that takes frames again may never say 'drain' to us
+    // (it did not refuse this session's last write), so the queue is not left to stall.
+    while (this.#queue.length > 0 && this.flushOne());
+    if (this.#queue.length === 0 && stream?.tryWrite(request) === true) {
+      this.updatePause();
+      return 'sent';
+    }
     if (up.type === 'audio') {
       if (stream === undefined || !stream.live || this.#queue.length >= this.#bound) {
         this.#onDropped();
