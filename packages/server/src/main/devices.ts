@@ -115,7 +115,7 @@ export function deviceGatewayPart(gateway: DeviceGateway, upgrades: UpgradeRoute
       }
       gateway.start();
     },
-    stop: async () => gateway.close(),
+    stop: () => gateway.close(),
   };
 }
 

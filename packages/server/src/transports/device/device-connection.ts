@@ -63,6 +63,12 @@ export class DeviceConnection implements DeviceOutput {
     this.#refilledAt = this.#startedAt;
   }
 
+  /** Calls `fn` once the socket has closed (at once if it has). */
+  onClosed(fn: () => void): void {
+    if (this.#ws.readyState === this.#ws.CLOSED) fn();
+    else this.#ws.once('close', () => fn());
+  }
+
   /** The session the frames go to (set once, right after construction). */
   bind(session: DeviceSession): void {
     this.#session = session;

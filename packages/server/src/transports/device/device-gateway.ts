@@ -30,6 +30,9 @@ export interface DeviceGatewayDeps {
   readonly onConnectionsChanged?: (open: number) => void;
 }
 
+/** How long a shutdown waits for devices to close (they are terminated after 1 s anyway). */
+const CLOSE_WAIT_MS = 1_500;
+
 interface Live {
   readonly conn: DeviceConnection;
   readonly session: DeviceSession;
@@ -68,12 +71,29 @@ export class DeviceGateway {
     this.#sweeper = setInterval(() => this.#sweep(), 1_000).unref();
   }
 
-  /** Stops taking devices and closes the connected ones with 1001. */
-  close(): void {
+  /**
+   * Stops taking devices and closes the connected ones with 1001; resolves once they are gone
+   * (their sessions recorded), or after `CLOSE_WAIT_MS`.
+   */
+  async close(): Promise<void> {
     this.#accepting = false;
     clearInterval(this.#sweeper);
-    for (const live of [...this.#live])
-      live.conn.close(DEVICE_CLOSE.goingAway, 'server shutting down');
+    const open = [...this.#live];
+    const gone = Promise.all(
+      open.map(
+        ({ conn }) =>
+          new Promise<void>((resolve) => {
+            conn.onClosed(resolve);
+            conn.close(DEVICE_CLOSE.goingAway, 'server shutting down');
+          }),
+      ),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    });
+    await Promise.race([gone, timeout]);
+    clearTimeout(timer);
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
