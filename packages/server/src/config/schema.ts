@@ -168,6 +168,7 @@ export const ConfigSchema = z
     ai_keepalive_timeout_ms: int(100, 600_000).default(3_000),
     ai_reconnect_max_ms: int(100, 600_000).default(10_000),
     ai_session_queue: int(4, 10_000).default(64),
+    ai_answer_timeout: int(1, 3600).default(15),
     device_max_frame_bytes: int(1024, 16 * 1024 * 1024).default(64 * 1024),
     device_send_queue_bytes: int(16 * 1024, 64 * 1024 * 1024).default(512 * 1024),
     device_hello_timeout: int(1, 600).default(10),
@@ -257,6 +258,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'Longest wait between two reconnect attempts to the AI service (exponential backoff with jitter), in ms.',
   ai_session_queue:
     'Frames one device session may have waiting toward the AI service; late audio beyond it is dropped.',
+  ai_answer_timeout:
+    "Seconds a device's turn may wait for the AI service's first answer; then the device gets an alert.",
   device_max_frame_bytes: 'Largest frame a device may send; larger closes it with 1009.',
   device_send_queue_bytes: 'Bytes that may wait to be sent to one device; more cuts it off (4008).',
   device_hello_timeout:

@@ -95,6 +95,7 @@ export type ConnectionEventType =
   | 'ai_stream_lost'
   | 'ai_reconnected'
   | 'aborted'
+  | 'ai_no_answer'
   | 'slow_consumer'
   | 'disconnected';
 

@@ -80,6 +80,7 @@ export function composeDevices(deps: {
         clock,
         ids,
         dialogue,
+        answerTimeoutMs: config.ai_answer_timeout * 1000,
         meter: {
           audioUp: (n) => metrics.audioFrames.inc({ direction: 'up' }, n),
           audioDown: (n) => metrics.audioFrames.inc({ direction: 'down' }, n),

@@ -124,6 +124,36 @@ describe('device gateway faults', () => {
     expect((await client.next((f) => f.type === 'stt')).text).toBe('awake?');
   });
 
+  it('an AI service that takes frames and never answers: the turn gets an alert', async () => {
+    const silent = new Server();
+    let received = 0;
+    silent.addService(AIServiceService, {
+      chatStream: (call: { on(e: string, f: () => void): void }) => {
+        call.on('data', () => received++);
+        call.on('error', () => {});
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      silent.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
+    );
+    servers.onClose(() => silent.forceShutdown());
+    const t = await servers.start('sqlite', { ai_addr: `127.0.0.1:${port}`, ai_answer_timeout: 1 });
+    const client = await device(t);
+    await eventually(
+      async () => (await t.server.fetch('/health')).body.grpc_status === 'connected',
+    );
+    await client.hello();
+    client.sendJson({ type: 'chat', text: 'hello?' });
+    const alert = await client.next((f) => f.type === 'alert' && /did not answer/.test(f.message));
+    expect(alert).toMatchObject({ status: 'error', emotion: 'sad' });
+    // Said once per turn, and the AI service did get the turn.
+    expect(received).toBeGreaterThanOrEqual(2);
+    await chatWorks(t);
+    expect(client.frames.filter((f) => /did not answer/.test(f.message ?? ''))).toHaveLength(1);
+  });
+
   it('an AI service answering garbage: alerts, reconnects with backoff, memory bounded', async () => {
     // A server on the AIService path whose answers are not ChatResponses at all.
     const garbage = new Server();

@@ -39,6 +39,8 @@ export interface DeviceSessionDeps {
   readonly meter?: DeviceSessionMeter;
   /** Posts each turn into the owner's conversation with the assistant (absent: not posted). */
   readonly dialogue?: DeviceDialogue;
+  /** How long a turn may wait for the AI service's first answer before the device is told. */
+  readonly answerTimeoutMs?: number;
 }
 
 /** JSON frames logged past this many characters are cut (and say so). */
@@ -74,6 +76,8 @@ export class DeviceSession {
   #lastActive: number;
   #inactive = false;
   #touchedAt = 0;
+  /** When the device's last turn went to the AI service with no answer since (0: none). */
+  #awaitingSince = 0;
   #closed = false;
   #warnedBeforeHello = false;
   readonly #dialogue: SessionDialogue | undefined;
@@ -121,13 +125,15 @@ export class DeviceSession {
         } else if (up.state === 'stop') {
           this.#listening = false;
           this.#summariseUplink();
-        }
+          this.#turnSent();
+        } else this.#turnSent();
         break;
       case 'abort':
         this.#abort(up.reason);
         break;
       case 'chat':
         this.#dialogue?.userSaid(up.text);
+        this.#turnSent();
         break;
       case 'close':
         break;
@@ -201,6 +207,13 @@ export class DeviceSession {
       this.#touchedAt = now;
       this.#deps.journal.touch(this.id, this.#lastActive);
     }
+    const timeout = this.#deps.answerTimeoutMs;
+    if (timeout !== undefined && this.#awaitingSince > 0 && now - this.#awaitingSince > timeout) {
+      // A hung AI service (alive, never answering) is not found by keepalive: the turn says so.
+      this.#awaitingSince = 0;
+      this.#event('ai_no_answer', { waited_ms: timeout });
+      this.alert('error', 'The AI service did not answer in time.', 'sad');
+    }
     if (!this.#inactive && now - this.#lastActive > INACTIVE_AFTER_MS) {
       this.#inactive = true;
       this.#deps.journal.status(this.id, 'inactive', now);
@@ -241,6 +254,10 @@ export class DeviceSession {
     }
   }
 
+  #turnSent(): void {
+    if (this.#deps.ai.state() !== 'disabled') this.#awaitingSince = this.#deps.clock.now();
+  }
+
   #abort(reason: string): void {
     this.#muted = true;
     this.#event('aborted', { reason });
@@ -254,6 +271,7 @@ export class DeviceSession {
 
   #fromAi(down: AiDown): void {
     if (this.#closed) return;
+    this.#awaitingSince = 0;
     switch (down.type) {
       case 'audio':
         if (this.#muted || !this.#speaking) {
