@@ -9,7 +9,8 @@ import type {
   AiSessionHandlers,
 } from '../../ports/ai-link.js';
 import { toAiDown, toChatRequest } from './ai-codec.js';
-import { AiSessionQueue, type SessionStream } from './ai-session-queue.js';
+import { AiSessionQueue } from './ai-session-queue.js';
+import { PooledStream, type StreamOwner } from './pooled-stream.js';
 
 export interface GrpcAiLinkOptions {
   /** host:port of the AI service. */
@@ -38,18 +39,13 @@ export interface GrpcAiLinkHooks {
 
 /** How long a connect attempt waits for the channel to be ready before it backs off. */
 const CONNECT_WAIT_MS = 3_000;
-/**
- * A stream that lived this long before it broke starts its backoff afresh; one that breaks
- * sooner (an AI service that answers garbage, or crashes on every stream) keeps backing off.
- */
-const STABLE_MS = 5_000;
 
 /**
  * The AI link over gRPC: `streams` long-lived `AIService.ChatStream` calls on one channel
  * (one HTTP/2 connection, as the seed has it), opened at start and reopened with exponential
  * backoff and jitter when they break. See the AiLink port for the guarantees.
  */
-export class GrpcAiLink implements AiLink {
+export class GrpcAiLink implements AiLink, StreamOwner {
   readonly #options: GrpcAiLinkOptions;
   readonly #hooks: GrpcAiLinkHooks;
   readonly #client: AIServiceClient;
@@ -231,95 +227,5 @@ export class GrpcAiLink implements AiLink {
       this.#hooks.now(),
       session.uplink,
     );
-  }
-}
-
-/** One long-lived ChatStream of the pool, and the sessions pinned to it. */
-class PooledStream implements SessionStream {
-  readonly index: number;
-  readonly sessions = new Set<AiSessionQueue>();
-  live = false;
-  connecting = false;
-  congested = false;
-  readonly #link: GrpcAiLink;
-  #call: ClientDuplexStream<ChatRequest, ChatResponse> | undefined;
-  #attempt = 0;
-  #everUp = false;
-  #openedAt = 0;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(index: number, link: GrpcAiLink) {
-    this.index = index;
-    this.#link = link;
-  }
-
-  connect(): void {
-    if (this.#link.stopped || this.connecting || this.live) return;
-    this.connecting = true;
-    this.#link.waitForReady((err) => {
-      this.connecting = false;
-      if (this.#link.stopped) return;
-      if (err !== undefined) return this.#retry();
-      this.#open();
-    });
-  }
-
-  tryWrite(request: ChatRequest): boolean {
-    const call = this.#call;
-    if (!this.live || this.congested || call === undefined) return false;
-    if (!call.write(request)) {
-      this.congested = true;
-      this.#link.congested();
-      for (const session of this.sessions) session.updatePause();
-    }
-    return true;
-  }
-
-  close(): void {
-    clearTimeout(this.#timer);
-    const call = this.#call;
-    this.#call = undefined;
-    this.live = false;
-    call?.cancel();
-  }
-
-  #open(): void {
-    const call = this.#link.openCall();
-    this.#call = call;
-    this.live = true;
-    this.congested = false;
-    const wasReconnect = this.#everUp;
-    this.#everUp = true;
-    this.#openedAt = Date.now();
-    call.on('data', (response: ChatResponse) => this.#link.deliver(response));
-    call.on('drain', () => {
-      if (this.#call !== call) return;
-      this.congested = false;
-      this.#link.drained(this);
-    });
-    const broken = (reason: string) => {
-      if (this.#call !== call) return;
-      this.#call = undefined;
-      this.live = false;
-      this.congested = false;
-      call.cancel();
-      if (Date.now() - this.#openedAt >= STABLE_MS) this.#attempt = 0;
-      this.#link.streamDown(this, reason);
-      this.#retry();
-    };
-    call.on('error', (err: Error) => broken(err.message));
-    call.on('end', () => broken('the AI service ended the stream'));
-    this.#link.streamUp(this, wasReconnect);
-  }
-
-  /** Exponential backoff with jitter: between half and all of min(max, base · 2^attempt). */
-  #retry(): void {
-    if (this.#link.stopped) return;
-    const { reconnectBaseMs = 100, reconnectMaxMs } = this.#link.options;
-    const ceiling = Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** Math.min(this.#attempt, 20));
-    this.#attempt++;
-    const wait = ceiling / 2 + Math.random() * (ceiling / 2);
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.connect(), wait).unref();
   }
 }

@@ -23,7 +23,9 @@ export interface DeviceDialogueDeps {
 export interface SessionDialogue {
   /** What the user said (the AI's stt, or a typed chat). */
   userSaid(text: string): void;
-  /** A piece of the AI's reply (a sentence it speaks, or its llm text). */
+  /** The AI's llm text: the reply when the AI speaks no sentences of its own. */
+  aiWrote(text: string): void;
+  /** A sentence the AI speaks (tts sentence_start): the reply grows by it. */
   aiSaid(text: string): void;
   /** The AI's reply is complete (tts stop, an abort, a lost stream). */
   aiDone(): void;
@@ -75,6 +77,8 @@ export class DeviceDialogue {
     let serial = 0;
     let reply: { id: string; conversationId: string; seq: number; text: string } | undefined;
     let replyText = '';
+    let llmText = '';
+    let spoke = false;
     const later = (job: () => Promise<void>) => {
       chain = chain.then(job).catch((err: unknown) => this.#deps.onError(err));
     };
@@ -104,43 +108,53 @@ export class DeviceDialogue {
       });
       return result.message;
     };
+    const grow = (text: string) => {
+      if (text.trim() === '') return;
+      replyText = replyText === '' ? text : `${replyText} ${text}`;
+      const snapshot = replyText;
+      later(async () => {
+        if (reply === undefined) {
+          const stored = await append(ASSISTANT_ID, snapshot, 'pending');
+          if (stored !== undefined) {
+            reply = {
+              id: stored.id,
+              conversationId: stored.conversationId,
+              seq: stored.seq,
+              text: snapshot,
+            };
+          }
+          return;
+        }
+        const updated = await this.#deps.store.messages.updatePendingContent(
+          reply.id,
+          content(snapshot),
+        );
+        reply.text = snapshot;
+        if (updated !== undefined) {
+          this.#deps.fanout.toConversation(
+            { id: reply.conversationId, type: 'single' },
+            'message.updated',
+            { message: toPublicMessage(updated), partial: true },
+          );
+        }
+      });
+    };
     return {
       userSaid: (text) => {
         if (text.trim() === '') return;
         later(async () => void (await append(ownerId, text, 'sent')));
       },
+      aiWrote: (text) => {
+        if (text !== '') llmText = text;
+      },
       aiSaid: (text) => {
-        if (text.trim() === '') return;
-        replyText = replyText === '' ? text : `${replyText} ${text}`;
-        const snapshot = replyText;
-        later(async () => {
-          if (reply === undefined) {
-            const stored = await append(ASSISTANT_ID, snapshot, 'pending');
-            if (stored !== undefined) {
-              reply = {
-                id: stored.id,
-                conversationId: stored.conversationId,
-                seq: stored.seq,
-                text: snapshot,
-              };
-            }
-            return;
-          }
-          const updated = await this.#deps.store.messages.updatePendingContent(
-            reply.id,
-            content(snapshot),
-          );
-          reply.text = snapshot;
-          if (updated !== undefined) {
-            this.#deps.fanout.toConversation(
-              { id: reply.conversationId, type: 'single' },
-              'message.updated',
-              { message: toPublicMessage(updated), partial: true },
-            );
-          }
-        });
+        if (text.trim() !== '') spoke = true;
+        grow(text);
       },
       aiDone: () => {
+        if (!spoke && llmText !== '') grow(llmText);
+        spoke = false;
+        llmText = '';
         const finalText = replyText;
         replyText = '';
         later(async () => {

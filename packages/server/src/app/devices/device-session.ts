@@ -1,16 +1,15 @@
 import {
   DOWNLINK_AUDIO,
   type AiDown,
-  type ConnectionEventType,
   type DeviceDown,
   type DeviceIdentity,
   type DeviceUp,
 } from '../../domain/device.js';
 import type { AiLink, AiSession } from '../../ports/ai-link.js';
-import type { LogDirection } from '../../ports/device-store.js';
 import type { Clock, Ids } from '../../ports/system.js';
 import type { DeviceDialogue, SessionDialogue } from './device-dialogue.js';
 import type { DeviceJournal } from './device-journal.js';
+import { SessionRecord } from './session-record.js';
 
 /** Where a session's answers go: the device's connection (the transport implements it). */
 export interface DeviceOutput {
@@ -43,18 +42,6 @@ export interface DeviceSessionDeps {
   readonly answerTimeoutMs?: number;
 }
 
-/** JSON frames logged past this many characters are cut (and say so). */
-const MAX_LOGGED_CHARS = 8_192;
-/** A session with no frame either way for this long is recorded as inactive. */
-export const INACTIVE_AFTER_MS = 60_000;
-/** How current last_active_at is kept: one write per session at most this often. */
-export const TOUCH_EVERY_MS = 10_000;
-
-interface AudioTally {
-  frames: number;
-  bytes: number;
-}
-
 /**
  * One device connection's session (seed 002): the hello handshake, turns, audio both ways,
  * abort, MCP both ways, and what is recorded. The device's frames arrive parsed; answers leave
@@ -71,19 +58,12 @@ export class DeviceSession {
   #speaking = false;
   /** After an abort, the AI's audio for the turn it stopped is not played. */
   #muted = false;
-  #up: AudioTally = { frames: 0, bytes: 0 };
-  #down: AudioTally = { frames: 0, bytes: 0 };
-  #lastActive: number;
-  #inactive = false;
-  #touchedAt = 0;
+  readonly #record: SessionRecord;
   /** When the device's last turn went to the AI service with no answer since (0: none). */
   #awaitingSince = 0;
   #closed = false;
   #warnedBeforeHello = false;
   readonly #dialogue: SessionDialogue | undefined;
-  /** The turn's llm text, posted as the reply when the AI speaks no sentences. */
-  #llmText = '';
-  #sentences = false;
 
   constructor(
     deps: DeviceSessionDeps,
@@ -99,7 +79,7 @@ export class DeviceSession {
     this.who = init.who;
     this.#output = init.output;
     this.#metadata = init.metadata;
-    this.#lastActive = deps.clock.now();
+    this.#record = new SessionRecord(deps, init.id);
     this.#dialogue = deps.dialogue?.forSession(init.id, init.who.userId);
   }
 
@@ -110,10 +90,10 @@ export class DeviceSession {
   /** A parsed JSON frame from the device; `raw` is its text, for the log. */
   receive(up: DeviceUp, raw: string): void {
     if (this.#closed) return;
-    this.#active();
+    this.#record.active();
     if (up.type === 'hello') return this.#hello(up, raw);
     const ai = this.#ai;
-    this.#log('inbound', up.type, raw);
+    this.#record.log('inbound', up.type, raw);
     if (ai === undefined) {
       return this.alert('error', `Send "hello" before "${up.type}".`, 'sad');
     }
@@ -121,10 +101,10 @@ export class DeviceSession {
       case 'listen':
         if (up.state === 'start') {
           this.#listening = true;
-          this.#up = { frames: 0, bytes: 0 };
+          this.#record.endUplink();
         } else if (up.state === 'stop') {
           this.#listening = false;
-          this.#summariseUplink();
+          this.#record.endUplink();
           this.#turnSent();
         } else this.#turnSent();
         break;
@@ -145,7 +125,7 @@ export class DeviceSession {
   /** One Opus packet from the device. */
   receiveAudio(data: Uint8Array): void {
     if (this.#closed) return;
-    this.#active();
+    this.#record.active();
     const ai = this.#ai;
     if (ai === undefined) {
       if (!this.#warnedBeforeHello) {
@@ -158,8 +138,7 @@ export class DeviceSession {
       this.#deps.meter?.audioDropped('not_listening');
       return;
     }
-    this.#up.frames++;
-    this.#up.bytes += data.byteLength;
+    this.#record.audioUp(data.byteLength);
     this.#deps.meter?.audioUp(1);
     // Audio the link cannot deliver in time is dropped and counted there.
     ai.send({ type: 'audio', data });
@@ -172,68 +151,48 @@ export class DeviceSession {
 
   /** Records the session at connection time (the device may never send its hello). */
   connected(): void {
-    const now = this.#deps.clock.now();
-    this.#deps.journal.opened({
-      sessionId: this.id,
-      ...this.who,
-      connectedAt: now,
-      lastActiveAt: now,
-      status: 'active',
-      metadata: JSON.stringify(this.#metadata),
-    });
-    this.#event('connected', this.#metadata);
+    this.#record.opened(this.who, this.#metadata);
+    this.#record.event('connected', this.#metadata);
   }
 
   /** The device went away (or was closed): tell the AI service, record it, let go. */
   disconnected(reason: string, code: number): void {
     if (this.#closed) return;
     this.#closed = true;
-    const at = this.#deps.clock.now();
     if (this.#ai !== undefined) {
-      this.#summariseUplink();
-      this.#summariseDownlink();
       this.#ai.send({ type: 'close', reason: reason || `closed with ${code}` });
       this.#ai.release();
     }
-    this.#deps.journal.touch(this.id, this.#lastActive);
-    this.#deps.journal.status(this.id, 'disconnected', at);
-    this.#event('disconnected', { code, reason });
+    this.#record.closed(code, reason);
   }
 
   /** Called now and then: a long-quiet session is recorded inactive, and its activity kept. */
   sweep(now: number): void {
     if (this.#closed) return;
-    if (this.#lastActive > this.#touchedAt && now - this.#touchedAt >= TOUCH_EVERY_MS) {
-      this.#touchedAt = now;
-      this.#deps.journal.touch(this.id, this.#lastActive);
-    }
+    this.#record.sweep(now);
     const timeout = this.#deps.answerTimeoutMs;
     if (timeout !== undefined && this.#awaitingSince > 0 && now - this.#awaitingSince > timeout) {
       // A hung AI service (alive, never answering) is not found by keepalive: the turn says so.
       this.#awaitingSince = 0;
-      this.#event('ai_no_answer', { waited_ms: timeout });
+      this.#record.event('ai_no_answer', { waited_ms: timeout });
       this.alert('error', 'The AI service did not answer in time.', 'sad');
-    }
-    if (!this.#inactive && now - this.#lastActive > INACTIVE_AFTER_MS) {
-      this.#inactive = true;
-      this.#deps.journal.status(this.id, 'inactive', now);
     }
   }
 
   /** The device was cut off for not reading. */
   slowConsumer(bufferedBytes: number): void {
-    this.#event('slow_consumer', { buffered_bytes: bufferedBytes });
+    this.#record.event('slow_consumer', { buffered_bytes: bufferedBytes });
   }
 
   #hello(up: Extract<DeviceUp, { type: 'hello' }>, raw: string): void {
     if (this.#ai !== undefined) {
       // A device that says hello again gets the same answer; the session goes on.
-      this.#log('inbound', 'hello', raw);
+      this.#record.log('inbound', 'hello', raw);
       this.#sendJson({ type: 'hello', audioParams: DOWNLINK_AUDIO });
       return;
     }
-    this.#log('inbound', 'hello', raw);
-    this.#event('hello', {
+    this.#record.log('inbound', 'hello', raw);
+    this.#record.event('hello', {
       version: up.version,
       audio_params: up.audioParams,
       features: JSON.parse(up.featuresJson) as unknown,
@@ -260,10 +219,10 @@ export class DeviceSession {
 
   #abort(reason: string): void {
     this.#muted = true;
-    this.#event('aborted', { reason });
+    this.#record.event('aborted', { reason });
     if (this.#speaking) {
       this.#speaking = false;
-      this.#summariseDownlink();
+      this.#record.endDownlink();
       this.#replyDone();
       this.#sendJson({ type: 'tts', state: 'stop', text: '' });
     }
@@ -278,8 +237,7 @@ export class DeviceSession {
           this.#deps.meter?.audioAborted();
           return;
         }
-        this.#down.frames++;
-        this.#down.bytes += down.data.byteLength;
+        this.#record.audioDown(down.data.byteLength);
         this.#deps.meter?.audioDown(1);
         this.#output.sendAudio(down.data);
         return;
@@ -288,7 +246,7 @@ export class DeviceSession {
           this.#dialogue?.userSaid(down.text);
           this.#sendJson({ type: 'stt', text: down.text });
         } else {
-          if (down.text !== '') this.#llmText = down.text;
+          this.#dialogue?.aiWrote(down.text);
           this.#sendJson({ type: 'llm', emotion: down.emotion, text: down.text });
         }
         return;
@@ -300,7 +258,7 @@ export class DeviceSession {
         return this.alert('error', down.message || `The AI service failed (${down.code}).`, 'sad');
       case 'image':
         // No device frame carries pictures: recorded only.
-        this.#log('outbound', 'image', JSON.stringify({ url: down.url, mime: down.mime }));
+        this.#record.log('outbound', 'image', JSON.stringify({ url: down.url, mime: down.mime }));
         return;
     }
   }
@@ -309,19 +267,16 @@ export class DeviceSession {
     if (state === 'start') {
       this.#muted = false;
       this.#speaking = true;
-      this.#down = { frames: 0, bytes: 0 };
+      this.#record.endDownlink();
     } else if (this.#muted) {
       // The turn was aborted: its sentences and stop are not the device's business any more.
       return;
     }
-    if (state === 'sentence_start' && text !== '') {
-      this.#sentences = true;
-      this.#dialogue?.aiSaid(text);
-    }
+    if (state === 'sentence_start') this.#dialogue?.aiSaid(text);
     if (state === 'stop') {
       if (!this.#speaking) return;
       this.#speaking = false;
-      this.#summariseDownlink();
+      this.#record.endDownlink();
       this.#replyDone();
     }
     this.#sendJson({ type: 'tts', state, text });
@@ -329,17 +284,14 @@ export class DeviceSession {
 
   /** The AI's reply of this turn is over: the dialogue commits it. */
   #replyDone(): void {
-    if (!this.#sentences && this.#llmText !== '') this.#dialogue?.aiSaid(this.#llmText);
     this.#dialogue?.aiDone();
-    this.#sentences = false;
-    this.#llmText = '';
   }
 
   #streamLost(reason: string): void {
-    this.#event('ai_stream_lost', { reason: reason.slice(0, 256) });
+    this.#record.event('ai_stream_lost', { reason: reason.slice(0, 256) });
     if (this.#speaking) {
       this.#speaking = false;
-      this.#summariseDownlink();
+      this.#record.endDownlink();
       this.#replyDone();
       this.#sendJson({ type: 'tts', state: 'stop', text: '' });
     }
@@ -347,57 +299,12 @@ export class DeviceSession {
   }
 
   #streamRestored(): void {
-    this.#event('ai_reconnected', {});
+    this.#record.event('ai_reconnected', {});
     this.alert('info', 'The AI service is reachable again.', 'happy');
   }
 
   #sendJson(down: DeviceDown): void {
-    this.#active();
-    this.#log('outbound', down.type, this.#output.send(down));
-  }
-
-  #summariseUplink(): void {
-    if (this.#up.frames === 0) return;
-    this.#log('inbound', 'audio', JSON.stringify(this.#up));
-    this.#up = { frames: 0, bytes: 0 };
-  }
-
-  #summariseDownlink(): void {
-    if (this.#down.frames === 0) return;
-    this.#log('outbound', 'audio', JSON.stringify(this.#down));
-    this.#down = { frames: 0, bytes: 0 };
-  }
-
-  #active(): void {
-    this.#lastActive = this.#deps.clock.now();
-    if (this.#inactive) {
-      this.#inactive = false;
-      this.#deps.journal.status(this.id, 'active', this.#lastActive);
-    }
-  }
-
-  #log(direction: LogDirection, messageType: string, content: string): void {
-    const text =
-      content.length > MAX_LOGGED_CHARS
-        ? `${content.slice(0, MAX_LOGGED_CHARS)}… (${content.length} characters)`
-        : content;
-    this.#deps.journal.log({
-      id: this.#deps.ids.next(),
-      sessionId: this.id,
-      messageType,
-      content: text,
-      direction,
-      createdAt: this.#deps.clock.now(),
-    });
-  }
-
-  #event(eventType: ConnectionEventType, data: Record<string, unknown>): void {
-    this.#deps.journal.event({
-      id: this.#deps.ids.next(),
-      sessionId: this.id,
-      eventType,
-      eventData: JSON.stringify(data),
-      createdAt: this.#deps.clock.now(),
-    });
+    this.#record.active();
+    this.#record.log('outbound', down.type, this.#output.send(down));
   }
 }
