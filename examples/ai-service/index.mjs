@@ -35,7 +35,7 @@ function toneFrames(count, bitrate) {
  * Starts the service. Options: port (0: a free one), host, replyFrames (Opus frames per
  * reply), frameIntervalMs (pace of the reply's audio; 60 is real time, 0 all at once),
  * bitrate (of the Opus encoder, bits/s), log (a function).
- * Returns { port, addr, stats, breakStreams(), close() }.
+ * Returns { port, addr, stats, breakStreams(), openStreams(), sessionsPerStream(), close() }.
  */
 export async function startAiService(options = {}) {
   const {
@@ -48,6 +48,8 @@ export async function startAiService(options = {}) {
   } = options;
   const frames = toneFrames(Math.max(1, replyFrames), bitrate);
   const calls = new Set();
+  /** Each open stream's live sessions (tests look at how Parley spreads them). */
+  const sessionsOf = new Map();
   const stats = {
     streams: 0,
     requests: {},
@@ -62,6 +64,7 @@ export async function startAiService(options = {}) {
       calls.add(call);
       stats.streams++;
       const sessions = new Map();
+      sessionsOf.set(call, sessions);
       let seq = 0;
       const send = (request, type, content) => {
         if (call.writableEnded || call.destroyed) return;
@@ -218,6 +221,7 @@ export async function startAiService(options = {}) {
       const forget = () => {
         for (const s of sessions.values()) stopReply(s);
         calls.delete(call);
+        sessionsOf.delete(call);
       };
       call.on('end', () => {
         forget();
@@ -245,6 +249,8 @@ export async function startAiService(options = {}) {
       }
     },
     openStreams: () => calls.size,
+    /** How many sessions each open stream carries. */
+    sessionsPerStream: () => [...calls].map((call) => sessionsOf.get(call)?.size ?? 0),
     close: () =>
       new Promise((resolve) => {
         server.forceShutdown();

@@ -67,6 +67,28 @@ describe('device gateway faults', () => {
     await chatWorks(t);
   });
 
+  it('spreads sessions over the pool of streams, each pinned to one', async () => {
+    const ai = await startAiService({ replyFrames: 1, frameIntervalMs: 5 });
+    servers.onClose(() => ai.close());
+    const t = await servers.start('sqlite', { ai_addr: ai.addr, ai_streams: 3 });
+    await eventually(() => ai.openStreams() === 3);
+    const clients = [];
+    for (let i = 0; i < 9; i++) {
+      const client = await device(t);
+      await client.hello();
+      clients.push(client);
+    }
+    await eventually(() => ai.sessionsPerStream().reduce((a, b) => a + b, 0) === 9);
+    expect(ai.sessionsPerStream()).toEqual([3, 3, 3]);
+    // Every turn comes on the stream that saw the session's hello: a stream that did not
+    // would answer "Say hello first" (an alert) instead.
+    for (const client of clients) {
+      client.sendJson({ type: 'chat', text: 'one' });
+      expect((await client.next((f) => f.type === 'llm')).text).toBe('You said: one');
+    }
+    expect(clients.flatMap((c) => c.frames).filter((f) => f.type === 'alert')).toEqual([]);
+  });
+
   it('closes a device that never says hello', async () => {
     const t = await servers.start('sqlite', { device_hello_timeout: 1 });
     const client = await device(t);

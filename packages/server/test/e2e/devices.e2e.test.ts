@@ -72,6 +72,12 @@ describe('the device endpoint (seed 002, DEVICES.md)', () => {
       await client.next((f) => f.type === 'tts' && f.state === 'start');
       await client.next((f) => f.type === 'tts' && f.state === 'stop');
       expect(client.audio).toHaveLength(6);
+      // Audio after listen stop is dropped: the next turn hears only its own frames.
+      for (let i = 0; i < 3; i++) client.sendAudio(opusUp);
+      client.sendJson({ type: 'listen', state: 'start', mode: 'manual' });
+      client.sendAudio(opusUp);
+      client.sendJson({ type: 'listen', state: 'stop' });
+      await client.next((f) => f.type === 'stt' && f.text === '(heard 1 audio frames)');
       // Real Opus: each frame decodes to 60 ms of 24 kHz audio.
       const decoder = new OpusScript(24_000, 1);
       for (const packet of client.audio) expect(decoder.decode(packet).length).toBe(1440 * 2);

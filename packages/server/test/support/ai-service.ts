@@ -17,6 +17,7 @@ export interface AiService {
   readonly stats: AiServiceStats;
   breakStreams(): void;
   openStreams(): number;
+  sessionsPerStream(): number[];
   close(): Promise<void>;
 }
 
