@@ -151,10 +151,11 @@ function openAiLink(
         logger.info('a stream to the AI service is open again');
       },
       onWarning: (what, detail) => {
-        metrics.aiWarnings.inc({
-          what: what.includes('broke') ? 'stream_broken' : 'response_dropped',
-        });
-        logger.warn(detail, what);
+        const broke = what.includes('broke');
+        metrics.aiWarnings.inc({ what: broke ? 'stream_broken' : 'response_dropped' });
+        // A chatty AI service answering sessions that just ended must not flood the log.
+        if (broke) logger.warn(detail, what);
+        else logger.debug(detail, what);
       },
     },
   );

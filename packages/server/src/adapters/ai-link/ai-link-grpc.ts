@@ -144,7 +144,15 @@ export class GrpcAiLink implements AiLink, StreamOwner {
       });
       return;
     }
-    session.handlers.onMessage(down);
+    try {
+      session.handlers.onMessage(down);
+    } catch (err) {
+      // A session's failure stays the session's: the stream and its other sessions go on.
+      this.#hooks.onWarning?.('a response could not be delivered', {
+        session_id: session.id,
+        err,
+      });
+    }
   }
 
   streamUp(stream: PooledStream, wasReconnect: boolean): void {

@@ -23,6 +23,7 @@ export interface DeviceConnectionLimits {
 }
 
 const TERMINATE_AFTER_MS = 1_000;
+const MAX_V3_PAYLOAD = 0xffff;
 /** One "too many frames" alert per this many ms at most. */
 const FLOOD_ALERT_EVERY_MS = 1_000;
 
@@ -101,6 +102,8 @@ export class DeviceConnection implements DeviceOutput {
 
   sendAudio(opus: Uint8Array): void {
     if (!this.isOpen) return;
+    // Version 3 says the size in 16 bits: a larger packet (no real Opus packet is) cannot go.
+    if (this.#version === 3 && opus.byteLength > MAX_V3_PAYLOAD) return;
     this.#ws.send(encodeAudioFrame(this.#version, opus, this.#now() - this.#startedAt));
     this.#checkQueue();
   }

@@ -171,7 +171,15 @@ export class DeviceGateway {
     this.#deps.onConnectionsChanged?.(this.#live.size);
     session.connected();
     ws.on('error', () => ws.terminate());
-    ws.on('message', (data: Buffer, isBinary) => conn.receive(data, isBinary));
+    ws.on('message', (data: Buffer, isBinary) => {
+      try {
+        conn.receive(data, isBinary);
+      } catch (err) {
+        // A bug met by one device's frame closes that device, never the process.
+        logger.error({ err, device_id: who.deviceId }, 'device frame handling failed');
+        conn.close(DEVICE_CLOSE.internal, 'internal error');
+      }
+    });
     ws.on('close', (code, reason) => {
       this.#live.delete(live);
       this.#deps.onConnectionsChanged?.(this.#live.size);
