@@ -1,18 +1,21 @@
 /**
  * `devices` (seed 002): N devices, each streaming 60 ms Opus-sized frames up (16.7 frames/s)
  * through Parley to an AI service that streams a frame back for each one. The AI service runs
- * in this load process (im.ai.v1.AIService on @grpc/grpc-js), so both ends stamp and read
- * times on one clock. Measures frames relayed per second each way, p99 relay latency device →
+ * in a process of its own (devices-ai.ts); both stamp and read times on the wall clock with
+ * sub-millisecond precision. Measures frames relayed per second each way, p99 relay latency device →
  * AI and AI → device, and the server's RSS per device session; the harness adds server CPU
  * per relayed frame.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import { AIServiceService, ResponseType, type ChatRequest, type ChatResponse } from '@parley/proto';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { inBatches } from './clients.js';
 import type { LoadContext, ScenarioResult } from './context.js';
 import { summarize } from '../stats.js';
+import { FRAME_MS, stamp, wallNow, type AiControl, type AiReport } from './devices-ai.js';
+
+const AI_PROCESS = fileURLToPath(new URL('./devices-ai.js', import.meta.url));
 
 export interface DevicesParams {
   readonly devices: number;
@@ -24,16 +27,7 @@ export interface DevicesParams {
   readonly version: 1 | 2 | 3;
 }
 
-const FRAME_MS = 60;
-/** A 60 ms Opus frame at about 16 kbit/s. The first 8 bytes carry the send time. */
-const FRAME_BYTES = 120;
 const WARM_UP_MS = 1_000;
-
-const stamp = (): Buffer => {
-  const payload = Buffer.alloc(FRAME_BYTES);
-  payload.writeDoubleBE(performance.now(), 0);
-  return payload;
-};
 
 function wrap(version: 1 | 2 | 3, opus: Buffer): Buffer {
   if (version === 1) return opus;
@@ -55,48 +49,29 @@ function rssBytes(pid: number): number {
 
 interface Tally {
   measuring: boolean;
-  up: number[];
   down: number[];
 }
 
-/** The AI service: says tts start at hello, answers every audio frame with one of its own. */
-async function startAi(port: number, tally: Tally): Promise<Server> {
-  const server = new Server();
-  server.addService(AIServiceService, {
-    chatStream: (call: ServerDuplexStream<ChatRequest, ChatResponse>) => {
-      const reply = (req: ChatRequest, response: Partial<ChatResponse>) =>
-        call.write({
-          messageId: '',
-          deviceId: req.deviceId,
-          type: ResponseType.RESPONSE_TYPE_UNSPECIFIED,
-          timestamp: 0,
-          sessionId: req.sessionId,
-          ...response,
-        });
-      call.on('data', (req: ChatRequest) => {
-        if (req.audio !== undefined) {
-          if (tally.measuring) tally.up.push(performance.now() - req.audio.data.readDoubleBE(0));
-          reply(req, {
-            type: ResponseType.RESPONSE_TYPE_AUDIO,
-            audio: { data: stamp(), format: 'opus', sampleRate: 24_000, frameDuration: FRAME_MS },
-          });
-        } else if (req.hello !== undefined) {
-          reply(req, {
-            type: ResponseType.RESPONSE_TYPE_STATUS,
-            status: { ttsState: 'start', text: '' },
-          });
-        }
-      });
-      call.on('error', () => {});
-      call.on('end', () => call.end());
-    },
+/** Forks the AI service (devices-ai.ts) on `port`; resolves once it listens. */
+async function forkAi(port: number): Promise<ChildProcess> {
+  const child = fork(AI_PROCESS, ['--serve', String(port)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (err) =>
-      err ? reject(err) : resolve(),
-    ),
-  );
-  return server;
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', (m: AiReport) =>
+      m.type === 'ready' ? resolve() : reject(new Error('AI')),
+    );
+    child.once('exit', (code) => reject(new Error(`the bench AI service exited (${code})`)));
+  });
+  return child;
+}
+
+/** The device → AI latencies the AI process recorded. */
+function aiReport(child: ChildProcess): Promise<number[]> {
+  return new Promise((resolve) => {
+    child.once('message', (m: AiReport) => resolve(m.type === 'report' ? m.up : []));
+    child.send({ type: 'report' } satisfies AiControl);
+  });
 }
 
 async function waitConnected(url: string): Promise<void> {
@@ -132,7 +107,7 @@ async function openDevice(url: string, token: string, id: number, p: DevicesPara
     });
     ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
-        if (tally.measuring) tally.down.push(performance.now() - data.readDoubleBE(skip));
+        if (tally.measuring) tally.down.push(wallNow() - data.readDoubleBE(skip));
         return;
       }
       if (data.includes('"type":"hello"')) {
@@ -145,8 +120,8 @@ async function openDevice(url: string, token: string, id: number, p: DevicesPara
 }
 
 export async function runDevices(ctx: LoadContext, p: DevicesParams): Promise<ScenarioResult> {
-  const tally: Tally = { measuring: false, up: [], down: [] };
-  const ai = await startAi(p.aiPort, tally);
+  const tally: Tally = { measuring: false, down: [] };
+  const ai = await forkAi(p.aiPort);
   try {
     await waitConnected(ctx.url);
     const res = await fetch(`${ctx.url}/v1/auth/register`, {
@@ -180,15 +155,17 @@ export async function runDevices(ctx: LoadContext, p: DevicesParams): Promise<Sc
     await new Promise((r) => setTimeout(r, WARM_UP_MS));
     await ctx.mark('start');
     tally.measuring = true;
+    ai.send({ type: 'measure', on: true } satisfies AiControl);
     const started = performance.now();
     await new Promise((r) => setTimeout(r, p.durationMs));
     tally.measuring = false;
+    ai.send({ type: 'measure', on: false } satisfies AiControl);
     const elapsedS = (performance.now() - started) / 1000;
     await ctx.mark('end');
     const rssDuring = rssBytes(p.serverPid);
     for (const timer of timers) clearInterval(timer);
     for (const ws of sockets) ws.close();
-    const up = summarize(tally.up);
+    const up = summarize(await aiReport(ai));
     const down = summarize(tally.down);
     const delivered = up.count + down.count;
     return {
@@ -211,6 +188,6 @@ export async function runDevices(ctx: LoadContext, p: DevicesParams): Promise<Sc
       rss_per_session_kib: Math.round(((rssDuring - rssBefore) / p.devices / 1024) * 10) / 10,
     };
   } finally {
-    ai.forceShutdown();
+    ai.kill();
   }
 }

@@ -8,6 +8,12 @@ import type { AiSessionQueue, SessionStream } from './ai-session-queue.js';
  */
 const STABLE_MS = 5_000;
 
+/**
+ * Messages a stream's write buffer holds before it counts as full (its devices paused until it
+ * drains): 512 frames of 60 ms audio are about 150 KiB, a few tens of ms of 1,000 devices.
+ */
+const STREAM_BUFFER_MESSAGES = 512;
+
 /** What a pooled stream needs of its pool (GrpcAiLink). */
 export interface StreamOwner {
   readonly stopped: boolean;
@@ -54,7 +60,10 @@ export class PooledStream implements SessionStream {
   tryWrite(request: ChatRequest): boolean {
     const call = this.#call;
     if (!this.live || this.congested || call === undefined) return false;
-    if (!call.write(request)) {
+    call.write(request);
+    // grpc-js says "full" past 16 messages, which a burst of devices passes at once (each
+    // write is acknowledged a tick or two later); the stream is full at this bound instead.
+    if (call.writableLength >= STREAM_BUFFER_MESSAGES) {
       this.congested = true;
       this.#link.congested();
       for (const session of this.sessions) session.updatePause();
