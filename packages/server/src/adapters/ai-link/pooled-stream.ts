@@ -10,9 +10,10 @@ const STABLE_MS = 5_000;
 
 /**
  * Messages a stream's write buffer holds before it counts as full (its devices paused until it
- * drains): 512 frames of 60 ms audio are about 150 KiB, a few tens of ms of 1,000 devices.
+ * drains): room for a burst (grpc-js says "full" past 16, which a few hundred devices pass in
+ * one tick), small enough that what waits here is a few ms of audio, not a backlog.
  */
-const STREAM_BUFFER_MESSAGES = 512;
+const STREAM_BUFFER_MESSAGES = 64;
 
 /** What a pooled stream needs of its pool (GrpcAiLink). */
 export interface StreamOwner {
