@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext]
+ * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext,devices]
  *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]
  *   [--rates 1000,10000] [--pairs N] [--duration S] [--members N] [--group-rate N]
- *   [--connections N] [--clients N] [--online N]`
+ *   [--connections N] [--clients N] [--online N] [--devices N] [--protocol-version 1|2|3]`
  *
  * Starts the server under test in its own process (Parley on a fresh embedded store unless
  * --database-url; the bare ws relay for the floors), drives it from a forked load process
@@ -23,7 +23,7 @@ import { runClusterBench, type ClusterPlan } from './cluster/run-cluster.js';
 import { comparePeerConnect, comparePeerDirect } from './peer/compare.js';
 import { LoadProcess } from './pool.js';
 import { report, withServer, type Line } from './report.js';
-import { startParley, startRelay, type BenchServer } from './server.js';
+import { freePort, startParley, startRelay, type BenchServer } from './server.js';
 import { nextRate } from './stats.js';
 import type { Job } from './worker.js';
 
@@ -44,6 +44,8 @@ const { values } = parseArgs({
     clients: { type: 'string' },
     cluster: { type: 'boolean', default: false },
     online: { type: 'string' },
+    devices: { type: 'string' },
+    'protocol-version': { type: 'string' },
   },
 });
 
@@ -81,6 +83,7 @@ const plan = {
   reconnectClients: count('clients', quick ? 200 : 5_000),
   missed: quick ? 20 : 50,
   readers: quick ? 5 : 20,
+  devices: count('devices', quick ? 100 : 1_000),
   peer: {
     connections: quick ? 500 : 10_000,
     pairs: quick ? 10 : 100,
@@ -108,7 +111,7 @@ const clusterPlan = (): ClusterPlan => {
     nodeArgs: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
   };
 };
-const all = ['connect', 'direct', 'knee', 'group', 'reconnect', 'history', 'ext'];
+const all = ['connect', 'direct', 'knee', 'group', 'reconnect', 'history', 'ext', 'devices'];
 const scenarios = (
   values.scenario ??
   (peer !== undefined
@@ -290,6 +293,33 @@ async function runStandard(): Promise<void> {
       DEAD_EXTENSION_ENV,
     );
   }
+  if (scenarios.includes('devices')) await runDevicesScenario();
+}
+
+async function runDevicesScenario(): Promise<void> {
+  const aiPort = await freePort();
+  const version = Number(values['protocol-version'] ?? 3);
+  if (version !== 1 && version !== 2 && version !== 3)
+    throw new Error('--protocol-version 1, 2 or 3');
+  await withParley(
+    (s) =>
+      measure(s, {
+        kind: 'devices',
+        url: s.url,
+        params: {
+          devices: plan.devices,
+          durationMs: plan.durationMs,
+          aiPort,
+          serverPid: s.pid,
+          version,
+        },
+      }),
+    {
+      PARLEY_AI_ADDR: `127.0.0.1:${aiPort}`,
+      PARLEY_AI_RECONNECT_MAX_MS: '500',
+      PARLEY_AI_STREAMS: '4',
+    },
+  );
 }
 
 function ratio(a: unknown, b: unknown): number | null {

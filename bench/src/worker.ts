@@ -5,6 +5,7 @@
  */
 import type { LoadContext, ScenarioResult } from './load/context.js';
 import { runConnect, type ConnectParams } from './load/connect.js';
+import { runDevices, type DevicesParams } from './load/devices.js';
 import { runDirect, type DirectParams } from './load/direct.js';
 import { runExt } from './load/ext.js';
 import { runGroup, type GroupParams } from './load/group.js';
@@ -31,6 +32,7 @@ type JobKind =
   | { readonly kind: 'connect'; readonly url: string; readonly params: ConnectParams }
   | { readonly kind: 'reconnect'; readonly url: string; readonly params: ReconnectParams }
   | { readonly kind: 'history'; readonly url: string; readonly params: HistoryParams }
+  | { readonly kind: 'devices'; readonly url: string; readonly params: DevicesParams }
   | { readonly kind: 'xmpp-connect'; readonly url: string; readonly params: XmppConnectParams }
   | { readonly kind: 'xmpp-direct'; readonly url: string; readonly params: XmppDirectParams };
 
@@ -92,6 +94,8 @@ function scenario(job: Job): Promise<ScenarioResult> {
       return runReconnect(ctx, job.params);
     case 'history':
       return runHistory(ctx, job.params);
+    case 'devices':
+      return runDevices(ctx, job.params);
     case 'xmpp-connect':
       return runXmppConnect(ctx, job.params);
     case 'xmpp-direct':

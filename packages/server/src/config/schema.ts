@@ -158,6 +158,20 @@ export const ConfigSchema = z
     task_ack_wait: int(1, 3600).default(30),
     task_concurrency: int(1, 10_000).default(32),
     membership_ttl: int(2, 600).default(10),
+    ai_addr: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
+      .optional(),
+    ai_streams: int(1, 64).default(2),
+    ai_keepalive_ms: int(1_000, 3_600_000).default(10_000),
+    ai_keepalive_timeout_ms: int(100, 600_000).default(3_000),
+    ai_reconnect_max_ms: int(100, 600_000).default(10_000),
+    ai_session_queue: int(4, 10_000).default(64),
+    ai_answer_timeout: int(1, 3600).default(15),
+    device_max_frame_bytes: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+    device_send_queue_bytes: int(16 * 1024, 64 * 1024 * 1024).default(512 * 1024),
+    device_hello_timeout: int(1, 600).default(10),
+    device_public_url: z.string().url().optional(),
   })
   .strict();
 
@@ -233,6 +247,24 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   ext_queue: 'Extension calls waiting per message type beyond those in flight; more degrade.',
   ext_breaker_failures: "Consecutive failures that open an extension instance's circuit breaker.",
   ext_breaker_open_ms: 'How long an open breaker keeps traffic away before a trial call.',
+  ai_addr:
+    'host:port of the AI service (im.ai.v1.AIService, docs/devices.md). Unset: devices connect and get an alert that no AI service is configured.',
+  ai_streams: 'Long-lived ChatStreams to the AI service; device sessions are spread over them.',
+  ai_keepalive_ms: 'gRPC keepalive ping interval toward the AI service, in ms.',
+  ai_keepalive_timeout_ms:
+    'How long a keepalive ping may go unanswered before the link is deemed broken, in ms.',
+  ai_reconnect_max_ms:
+    'Longest wait between two reconnect attempts to the AI service (exponential backoff with jitter), in ms.',
+  ai_session_queue:
+    'Frames one device session may have waiting toward the AI service; late audio beyond it is dropped.',
+  ai_answer_timeout:
+    "Seconds a device's turn may wait for the AI service's first answer; then the device gets an alert.",
+  device_max_frame_bytes: 'Largest frame a device may send; larger closes it with 1009.',
+  device_send_queue_bytes: 'Bytes that may wait to be sent to one device; more cuts it off (4008).',
+  device_hello_timeout:
+    'Seconds a device has to send its hello after connecting; then it is closed.',
+  device_public_url:
+    'Base URL devices reach this server on (e.g. http://192.168.1.10:8080), for the OTA answer; unset: from the request.',
   role: 'all (one process does everything) or a comma list of gateway, api and worker (docs/operations.md).',
   node_id: "This node's name in the cluster (letters, digits, - and _). Unset: generated at start.",
   nats_url:

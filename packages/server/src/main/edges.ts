@@ -8,8 +8,11 @@ import type { Clock, Ids } from '../ports/system.js';
 import { ExtCallbackServer } from '../transports/grpc/ext-callback-server.js';
 import { ConnectionGuard } from '../transports/http/connection-guard.js';
 import { buildHttpServer } from '../transports/http/http-server.js';
+import { UpgradeRouter } from '../transports/shared/upgrade-router.js';
+import { WS_PATH } from '../transports/ws/ws-gateway.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
+import { composeDevices, deviceGatewayPart, type DeviceParts } from './devices.js';
 import { busLinkWatch, composeGateway, presenceHeartbeat } from './gateway.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { NodePlan } from './roles.js';
@@ -60,12 +63,41 @@ export async function composeEdges(
       })
     : undefined;
   const connectionCount = () => gatewayParts?.hub.count() ?? 0;
+  const connections = new ConnectionGuard({
+    maxPerAddress: config.max_connections_per_address,
+    maxTotal: config.max_connections,
+    healthHeadroom: HEALTH_CHECK_HEADROOM,
+  });
+  // One upgrade listener for every WebSocket path; each edge routes its own paths when it starts.
+  const upgrades = new UpgradeRouter({
+    isHealthOnly: (socket) => connections.isHealthOnly(socket),
+  });
+  const deviceParts: DeviceParts | undefined = plan.roles.has('gateway')
+    ? composeDevices({
+        config,
+        store: engines.store,
+        devices: useCases.devices,
+        conversations: messaging.services.conversations,
+        fanout: messaging.fanout,
+        lifecycle,
+        clock,
+        ids: deps.ids,
+        logger,
+        metrics: metrics.devices,
+      })
+    : undefined;
   const health = new HealthService({
     store: engines.store,
     clock,
     connections: { count: connectionCount },
     engines: engines.probes,
     node: { id: plan.nodeId, roles: [...plan.roles] },
+    ...(deviceParts !== undefined && {
+      devices: {
+        aiState: () => deviceParts.ai.state(),
+        connections: () => deviceParts.gateway.count,
+      },
+    }),
   });
 
   if (plan.roles.has('api')) {
@@ -78,11 +110,6 @@ export async function composeEdges(
     });
   }
 
-  const connections = new ConnectionGuard({
-    maxPerAddress: config.max_connections_per_address,
-    maxTotal: config.max_connections,
-    healthHeadroom: HEALTH_CHECK_HEADROOM,
-  });
   const http = await buildHttpServer(
     {
       auth,
@@ -95,6 +122,7 @@ export async function composeEdges(
       metrics,
       logger,
       admin: { adminToken: config.admin_token, membership: engines.membership },
+      devices: { service: useCases.devices, publicUrl: config.device_public_url },
     },
     {
       bodyLimit: config.body_limit,
@@ -107,6 +135,7 @@ export async function composeEdges(
       routes: { api: plan.roles.has('api'), gateway: gatewayParts !== undefined },
     },
   );
+  upgrades.attach(http.server);
   let address = '';
   lifecycle.add({
     name: 'HTTP server',
@@ -148,12 +177,19 @@ export async function composeEdges(
     }
     lifecycle.add({
       name: 'WebSocket gateway',
-      start: async () => gatewayParts.gateway.attach(http.server, connections),
+      start: async () => {
+        const { gateway } = gatewayParts;
+        upgrades.route(WS_PATH, (req, socket, head, url) =>
+          gateway.handleUpgrade(req, socket, head, url),
+        );
+        gateway.start();
+      },
       stop: async () => {
         gatewayParts.gateway.close();
       },
     });
   }
+  if (deviceParts !== undefined) lifecycle.add(deviceGatewayPart(deviceParts.gateway, upgrades));
   lifecycle.add({
     name: 'cluster membership',
     // Listed once listening; a clean stop leaves the list at once (the lease is revoked).

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Argon2Hasher } from '../adapters/security/argon2-hasher.js';
 import { HmacCallbackTokens } from '../adapters/security/hmac-callback-tokens.js';
+import { HmacDeviceTokens } from '../adapters/security/hmac-device-tokens.js';
+import { DeviceService } from '../app/devices/device-service.js';
 import { JoseAccessTokens } from '../adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from '../adapters/security/secret-tokens.js';
 import { loadSigningKey } from '../adapters/security/signing-key.js';
@@ -28,6 +30,7 @@ export interface UseCases {
   readonly messaging: MessagingParts;
   readonly extensions: ExtensionParts;
   readonly presence: PresenceService;
+  readonly devices: DeviceService;
 }
 
 export async function composeUseCases(
@@ -125,5 +128,12 @@ export async function composeUseCases(
     clock,
   });
   const users = new UserService({ store, clock });
-  return { auth, users, social, messaging, extensions, presence };
+  const devices = new DeviceService({
+    devices: store.devices,
+    sessions: store.deviceSessions,
+    tokens: HmacDeviceTokens.fromSigningKey(signingKey),
+    clock,
+    authenticate: (token) => auth.authenticate(token),
+  });
+  return { auth, users, social, messaging, extensions, presence, devices };
 }

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { createDeviceMetrics, type DeviceMetrics } from './device-metrics.js';
 
 /** The Prometheus registry of one Parley instance (never prom-client's global one). */
 export interface Metrics {
@@ -8,6 +9,7 @@ export interface Metrics {
   readonly wsSlowConsumers: Counter;
   /** Background tasks a worker finished, by type and outcome (ok, failed, unknown, dead). */
   readonly tasks: Counter<'task_type' | 'outcome'>;
+  readonly devices: DeviceMetrics;
 }
 
 export function createMetrics(): Metrics {
@@ -46,5 +48,6 @@ export function createMetrics(): Metrics {
       labelNames: ['task_type', 'outcome'],
       registers: [registry],
     }),
+    devices: createDeviceMetrics(registry),
   };
 }

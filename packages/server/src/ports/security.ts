@@ -30,3 +30,14 @@ export interface SecretTokens {
   /** A stable digest of a token, for storing and looking it up. */
   digest(token: string): string;
 }
+
+/**
+ * Device tokens (DEVICES.md, Activation): what a bound device connects with. A token names a
+ * device and the moment it was bound, so that binding it again (to another owner) retires the
+ * tokens issued before.
+ */
+export interface DeviceTokens {
+  issue(deviceId: string, boundAt: number): string;
+  /** What a genuine token names; undefined for anything else (never throws). */
+  verify(token: string): { readonly deviceId: string; readonly boundAt: number } | undefined;
+}

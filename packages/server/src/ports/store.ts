@@ -20,6 +20,7 @@ import type {
   ExtJobRepository,
   MessageRepository,
 } from './messaging-store.js';
+import type { DeviceRepository, DeviceSessionRepository } from './device-store.js';
 import type { BlockRepository, FriendRepository } from './social-store.js';
 
 export type StoreEngine = 'sqlite' | 'postgres' | 'mysql';
@@ -94,6 +95,8 @@ export interface Repositories {
   readonly members: MemberRepository;
   readonly groupInvitations: GroupInvitationRepository;
   readonly extJobs: ExtJobRepository;
+  readonly devices: DeviceRepository;
+  readonly deviceSessions: DeviceSessionRepository;
 }
 
 export interface MigrationReport {

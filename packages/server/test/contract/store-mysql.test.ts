@@ -2,6 +2,7 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { describe, expect, inject, it } from 'vitest';
 import { openMysqlStore } from '../../src/adapters/store/mysql.js';
 import { createMysqlDatabase, dropMysqlDatabase } from '../support/mariadb-server.js';
+import { describeDeviceStoreContract } from './device-store.contract.js';
 import { describeGroupStoreContract } from './group-store.contract.js';
 import { describeMessagingStoreContract } from './messaging-store.contract.js';
 import { describeSocialStoreContract } from './social-store.contract.js';
@@ -19,6 +20,7 @@ describeStoreContract('mysql', harness);
 describeMessagingStoreContract('mysql', harness);
 describeSocialStoreContract('mysql', harness);
 describeGroupStoreContract('mysql', harness);
+describeDeviceStoreContract('mysql', harness);
 
 describe('MySQL schema', () => {
   it('makes InnoDB utf8mb4_bin tables with their foreign keys on a latin1 database', async () => {
@@ -33,7 +35,7 @@ describe('MySQL schema', () => {
           where table_schema = ? and table_name not like 'kysely%'`,
         [name],
       );
-      expect(tables.length).toBe(14);
+      expect(tables.length).toBe(18);
       for (const table of tables)
         expect([table.t, table.e, table.c]).toEqual([table.t, 'InnoDB', 'utf8mb4_bin']);
       const [keys] = await connection.query<RowDataPacket[]>(
@@ -41,7 +43,7 @@ describe('MySQL schema', () => {
           where constraint_schema = ?`,
         [name],
       );
-      expect(keys[0]?.n).toBe(17);
+      expect(keys[0]?.n).toBe(19);
       const [database] = await connection.query<RowDataPacket[]>(
         'select default_character_set_name as cs from information_schema.schemata where schema_name = ?',
         [name],

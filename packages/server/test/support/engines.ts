@@ -39,11 +39,21 @@ function pythonHas(module: string): boolean {
   return spawnSync(DEBIAN_PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** Whether Debian's Python finds libopus through ctypes. */
+function pythonFindsOpus(): boolean {
+  if (!existsSync(DEBIAN_PYTHON)) return false;
+  const probe = 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("opus") else 1)';
+  return spawnSync(DEBIAN_PYTHON, ['-c', probe], { stdio: 'ignore' }).status === 0;
+}
+
 /**
- * The Python extension peers (test/fixtures/python-ext) need grpcio and grpcio-tools from
- * Debian's packages (python3-grpcio, python3-grpc-tools), installed here when missing.
+ * The Python peers need Debian's packages, installed here when missing: grpcio and
+ * grpcio-tools for the extension and AI services (test/fixtures/python-ext, python-ai), and
+ * websockets with libopus for the device client (test/fixtures/python-device).
  */
 export function ensurePythonPeers(): void {
   ensureDebianPackage('python3-grpcio', () => pythonHas('grpc'));
   ensureDebianPackage('python3-grpc-tools', () => pythonHas('grpc_tools.protoc'));
+  ensureDebianPackage('python3-websockets', () => pythonHas('websockets'));
+  ensureDebianPackage('libopus0', pythonFindsOpus);
 }

@@ -4,6 +4,8 @@ import type { MigrationReport, Repositories, Store, StoreEngine } from '../../po
 import type { EngineSql } from './engine-sql.js';
 import { ParleyMigrations } from './migrations/index.js';
 import { KyselyBlockRepository } from './block-repository.js';
+import { KyselyDeviceRepository } from './device-repository.js';
+import { KyselyDeviceSessionRepository } from './device-session-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
 import { KyselyFriendRepository } from './friend-repository.js';
 import { KyselyExtJobRepository } from './ext-job-repository.js';
@@ -39,6 +41,8 @@ export class KyselyStore implements Store {
   readonly members;
   readonly groupInvitations;
   readonly extJobs;
+  readonly devices;
+  readonly deviceSessions;
   readonly #db: Kysely<Database>;
   readonly #sql: EngineSql;
   readonly #overrides: KyselyStoreOverrides;
@@ -60,6 +64,8 @@ export class KyselyStore implements Store {
     this.members = repos.members;
     this.groupInvitations = repos.groupInvitations;
     this.extJobs = repos.extJobs;
+    this.devices = repos.devices;
+    this.deviceSessions = repos.deviceSessions;
   }
 
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -102,6 +108,8 @@ export class KyselyStore implements Store {
       members: new KyselyMemberRepository(db, engine),
       groupInvitations: new KyselyGroupInvitationRepository(db, engine),
       extJobs: new KyselyExtJobRepository(db, engine),
+      devices: new KyselyDeviceRepository(db, engine),
+      deviceSessions: new KyselyDeviceSessionRepository(db),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { DeviceTables } from './device-schema.js';
 import type { SocialTables } from './social-schema.js';
 
 /** The tables as kysely sees them. Times are integer milliseconds; flags are 0/1 integers. */
@@ -130,7 +131,7 @@ export interface MessagingTables {
   message_changes: MessageChangesTable;
 }
 
-export interface Database extends MessagingTables, SocialTables {
+export interface Database extends MessagingTables, SocialTables, DeviceTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

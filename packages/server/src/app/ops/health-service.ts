@@ -1,9 +1,16 @@
+import type { AiLinkState } from '../../ports/ai-link.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
 
 /** Counts the live client connections (the WebSocket gateway's, when it runs). */
 export interface ConnectionGauge {
   count(): number;
+}
+
+/** The device gateway's state, for /health (absent: no AI link, no devices). */
+export interface DeviceGauge {
+  aiState(): AiLinkState;
+  connections(): number;
 }
 
 /** A shared engine this node depends on (the bus, presence, task queue, membership). */
@@ -31,6 +38,10 @@ export interface HealthReport {
   };
   /** Every other engine, by name (absent on the embedded shape: all in-process). */
   readonly engines: Readonly<Record<string, EngineState>>;
+  /** The link to the AI service (seed 002's grpc_status). */
+  readonly grpc_status: AiLinkState;
+  /** Open device connections (the device gateway's). */
+  readonly device_connections: number;
   readonly uptime_s: number;
 }
 
@@ -50,6 +61,7 @@ export class HealthService {
   readonly #connections: ConnectionGauge;
   readonly #engines: readonly EngineProbe[];
   readonly #node: { readonly id: string; readonly roles: readonly string[] };
+  readonly #devices: DeviceGauge;
   readonly #startedAt: number;
   #ready = false;
   #draining = false;
@@ -60,7 +72,9 @@ export class HealthService {
     connections: ConnectionGauge;
     engines?: readonly EngineProbe[];
     node?: { readonly id: string; readonly roles: readonly string[] };
+    devices?: DeviceGauge;
   }) {
+    this.#devices = deps.devices ?? { aiState: () => 'disabled', connections: () => 0 };
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#connections = deps.connections;
@@ -126,6 +140,8 @@ export class HealthService {
         ...(error !== undefined && { error }),
       },
       engines,
+      grpc_status: this.#devices.aiState(),
+      device_connections: this.#devices.connections(),
       uptime_s: Math.floor((now - this.#startedAt) / 1000),
     };
   }

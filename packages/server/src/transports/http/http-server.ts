@@ -26,6 +26,9 @@ import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { socialRoutes, type SocialServices } from './routes/social-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import { otaRoutes } from './routes/ota-routes.js';
+import type { DeviceService } from '../../app/devices/device-service.js';
 import { invalidArgument } from '../../domain/errors.js';
 import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../protocol/json-depth.js';
 import { redactUrl } from '../../observability/redact.js';
@@ -43,6 +46,8 @@ export interface HttpServerDeps {
   readonly logger: Logger;
   /** The operator endpoints (/v1/admin/*); absent: not served (404 as any unknown route). */
   readonly admin?: AdminRouteOptions;
+  /** Devices (seed 002): the OTA endpoint with the gateway role, the owner's views with api. */
+  readonly devices?: { readonly service: DeviceService; readonly publicUrl?: string };
 }
 
 export interface HttpServerOptions {
@@ -113,6 +118,13 @@ export async function buildHttpServer(
         message: 'This is the WebSocket endpoint: connect with a WebSocket client.',
       }),
     );
+    if (deps.devices !== undefined) {
+      await app.register(otaRoutes, {
+        devices: deps.devices.service,
+        publicUrl: deps.devices.publicUrl,
+        now: () => Date.now(),
+      });
+    }
   }
   // Operator endpoints on every role: any node can list the cluster.
   if (deps.admin !== undefined) await app.register(adminRoutes, deps.admin);
@@ -129,6 +141,9 @@ export async function buildHttpServer(
     moderation: deps.groups.moderation,
   });
   await app.register(socialRoutes, { auth: deps.auth, social: deps.social });
+  if (deps.devices !== undefined) {
+    await app.register(deviceRoutes, { auth: deps.auth, devices: deps.devices.service });
+  }
   return app;
 }
 

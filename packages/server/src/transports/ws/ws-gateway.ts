@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -9,15 +9,13 @@ import type { Clock, Ids } from '../../ports/system.js';
 import { CLOSE, encodeEvent } from '../../protocol/ws-frames.js';
 import type { PresenceService } from '../../app/presence/presence-service.js';
 import { parseBearer } from '../shared/bearer.js';
-import type { ConnectionGuard } from '../http/connection-guard.js';
-import { traceIdOf } from '../shared/trace.js';
 import { GatewayConnection, type ConnectionLimits } from './gateway-connection.js';
 import type { Hub } from './hub.js';
 import type { RequestHandler } from './request-handler.js';
 import { TickWrites } from './tick-writes.js';
-import { isAppError, type ErrorCode } from '../../domain/errors.js';
+import { isAppError } from '../../domain/errors.js';
 import { HTTP_STATUS } from '../../protocol/http-status.js';
-import { endWithHttpError } from '../shared/raw-http-error.js';
+import { rejectUpgrade as reject } from '../shared/upgrade-router.js';
 
 export const WS_PATH = '/v1/ws';
 
@@ -61,17 +59,15 @@ export class WsGateway {
     });
   }
 
-  /** Takes the upgrades of `server`; none on a connection the guard keeps for health checks. */
-  attach(server: Server, guard?: Pick<ConnectionGuard, 'isHealthOnly'>): void {
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => socket.destroy());
-      if (guard?.isHealthOnly(socket) === true) {
-        return reject(req, socket, 503, 'UNAVAILABLE', 'The server is at its connection limit.');
-      }
-      void this.#upgrade(req, socket, head);
-    });
+  /** Starts the heartbeat (pings and the idle sweep); upgrades come through `handleUpgrade`. */
+  start(): void {
     const sweepMs = Math.min(1_000, this.#options.pingIntervalMs, this.#options.idleTimeoutMs);
     this.#heartbeat = setInterval(() => this.#sweep(), sweepMs).unref();
+  }
+
+  /** An upgrade request for `/v1/ws`, from the upgrade router. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    void this.#upgrade(req, socket, head, url);
   }
 
   /** Stops taking connections and closes the open ones with 1001 (going away). */
@@ -94,10 +90,7 @@ export class WsGateway {
     return open.length;
   }
 
-  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== WS_PATH)
-      return reject(req, socket, 404, 'NOT_FOUND', 'No WebSocket here.');
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     if (!this.#accepting) return reject(req, socket, 503, 'UNAVAILABLE', 'Shutting down.');
     const token = tokenOf(req, url);
     if (token === undefined) {
@@ -204,15 +197,4 @@ function tokenOf(req: IncomingMessage, url: URL): string | undefined {
   return (
     parseBearer(req.headers.authorization) ?? url.searchParams.get('access_token') ?? undefined
   );
-}
-
-/** Answers an upgrade request with an HTTP error in the protocol's shape. */
-function reject(
-  req: IncomingMessage,
-  socket: Duplex,
-  status: number,
-  code: ErrorCode,
-  message: string,
-): void {
-  endWithHttpError(socket, status, code, message, traceIdOf(req));
 }

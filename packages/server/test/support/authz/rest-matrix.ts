@@ -1,5 +1,6 @@
 import type { Variant } from './cells.js';
 import { ACCOUNT_ROWS } from './rest-rows-accounts.js';
+import { DEVICE_ROWS } from './rest-rows-devices.js';
 import { CONVERSATION_ROWS } from './rest-rows-conversations.js';
 import { GROUP_ROWS } from './rest-rows-groups.js';
 
@@ -11,4 +12,5 @@ export const REST_MATRIX: Readonly<Record<string, readonly Variant[]>> = {
   ...ACCOUNT_ROWS,
   ...CONVERSATION_ROWS,
   ...GROUP_ROWS,
+  ...DEVICE_ROWS,
 };

@@ -7,6 +7,7 @@ import { groupsMigration } from './0004-groups.js';
 import { extensionsMigration } from './0005-extensions.js';
 import { conversationPagingMigration } from './0006-conversation-paging.js';
 import { groupInvitationsMigration } from './0007-group-invitations.js';
+import { devicesMigration } from './0008-devices.js';
 
 /**
  * Versioned migrations, applied in name order and never edited once released: a change to the
@@ -28,6 +29,7 @@ export class ParleyMigrations implements MigrationProvider {
       '0005-extensions': extensionsMigration(this.#engine),
       '0006-conversation-paging': conversationPagingMigration(this.#engine),
       '0007-group-invitations': groupInvitationsMigration(this.#engine),
+      '0008-devices': devicesMigration(this.#engine),
     };
   }
 }

@@ -21,6 +21,10 @@ const Health = z.object({
     error: z.string().optional(),
   }),
   engines: z.record(z.string(), EngineState),
+  grpc_status: z
+    .enum(['connected', 'connecting', 'disconnected', 'disabled'])
+    .describe('The link to the AI service (seed 002; disabled: none configured).'),
+  device_connections: z.number().int(),
   uptime_s: z.number().int(),
 });
 
