@@ -127,6 +127,7 @@ describe('extension messages with services from the config file', () => {
     const reply = await send(s, 'redpacket', { amount: 0 }, 'rp-0');
     expect(reply.error).toEqual({
       code: 'FAILED_PRECONDITION',
+      reason: 'EXTENSION_REFUSED',
       message: 'The red packet is empty.',
     });
     const { conversations } = await s.bob.call('conversation.list');

@@ -14,7 +14,7 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely';
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 
 /** Whether the driver's error means the database cannot be reached or is going away. */
 export type IsUnavailable = (err: unknown) => boolean;
@@ -42,7 +42,7 @@ class UnavailableDriver implements Driver {
   #translate = (err: unknown): never => {
     if (!this.isUnavailable(err)) throw err;
     const message = 'The database does not answer; try again shortly.';
-    throw new AppError('UNAVAILABLE', message, {}, { cause: err });
+    throw appError('ENGINE_UNAVAILABLE', message, {}, { cause: err });
   };
 
   init(): Promise<void> {

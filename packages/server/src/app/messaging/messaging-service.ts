@@ -1,5 +1,5 @@
 import { groupConversationId } from '../../domain/conversation.js';
-import { AppError, invalidArgument } from '../../domain/errors.js';
+import { invalidArgument, appError } from '../../domain/errors.js';
 import { CLIENT_MSG_ID_PATTERN, type NewMessage } from '../../domain/message.js';
 import type { AppendResult } from '../../ports/messaging-store.js';
 import type { Store } from '../../ports/store.js';
@@ -133,7 +133,7 @@ export class MessagingService {
     const id = input.conversationId ?? groupConversationId(input.groupId as string);
     const ref = await this.#deps.posting.requirePoster(auth, id);
     if (input.groupId !== undefined && ref.type !== 'group') {
-      throw new AppError('NOT_FOUND', 'No group with that id.');
+      throw appError('GROUP_NOT_FOUND', 'No group with that id.');
     }
     return ref;
   }
