@@ -61,6 +61,14 @@ export class UserService {
     return toPublicUser(updated);
   }
 
+  /** Nicknames by user id (unknown ids are absent): for views that name each message's sender. */
+  async nicknames(userIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(userIds)];
+    if (unique.length === 0) return new Map();
+    const users = await this.#store.users.findByIds(unique);
+    return new Map(users.map((u) => [u.id, u.nickname]));
+  }
+
   /** Registered users whose username starts with `query` (any case), a page at a time. */
   async search(query: string, limit: number, cursor?: string): Promise<UserPage> {
     if (!SEARCH_PREFIX_PATTERN.test(query)) {
