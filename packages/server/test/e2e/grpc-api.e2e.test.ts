@@ -6,6 +6,9 @@ import { e2eServer, PASSWORD } from '../support/e2e-fixture.js';
 import { bearer, call, grpcClients, ok } from '../support/grpc-test-client.js';
 import { eventually } from '../support/ws-test-client.js';
 
+/** A row of a response, read loosely. */
+type Row = Record<string, unknown>;
+
 describe('the public gRPC API', () => {
   const t = e2eServer('sqlite');
   let g: ReturnType<typeof grpcClients>;
@@ -100,17 +103,20 @@ describe('the public gRPC API', () => {
     const page = (n: number, beforeSeq = 0) =>
       ok(g.messages, 'getMessages', { conversationId, page: n, size: 3, beforeSeq }, bob.meta);
     const first = await page(1);
-    expect(first.messages.map((m) => m.seqId)).toEqual([5, 6, 7]);
+    expect(first.messages.map((m: Row) => m.seqId)).toEqual([5, 6, 7]);
     expect(first.pagination).toEqual({ page: 1, size: 3, total: 7, hasMore: true });
-    expect((await page(3)).messages.map((m) => m.seqId)).toEqual([1]);
+    expect((await page(3)).messages.map((m: Row) => m.seqId)).toEqual([1]);
     expect((await page(3)).pagination?.hasMore).toBe(false);
     expect((await page(4)).messages).toEqual([]);
     const before = await page(1, 4);
-    expect([before.messages.map((m) => m.seqId), before.pagination?.total]).toEqual([[1, 2, 3], 3]);
+    expect([before.messages.map((m: Row) => m.seqId), before.pagination?.total]).toEqual([
+      [1, 2, 3],
+      3,
+    ]);
     expect(first.messages[0]).toMatchObject({ senderId: alice.id, senderName: 'Nick a' });
 
     const listed = await ok(g.conversations, 'getConversations', {}, bob.meta);
-    const mine = listed.conversations.find((c) => c.conversationId === conversationId);
+    const mine = listed.conversations.find((c: Row) => c.conversationId === conversationId);
     expect(mine).toMatchObject({ unreadCount: 7, lastMessageSeq: 7, lastMessage: '{"text":"m7"}' });
     await ok(g.conversations, 'markConversationAsRead', { conversationId, seq: 7 }, bob.meta);
     const info = await ok(g.conversations, 'getConversationInfo', { conversationId }, bob.meta);
@@ -159,7 +165,7 @@ describe('the public gRPC API', () => {
     const got = await ok(g.users, 'getUser', { userId: bob.id }, alice.meta);
     expect(got.user).toMatchObject({ userId: bob.id, username: bob.username, nickname: 'Nick ub' });
     const found = await ok(g.users, 'searchUser', { keyword: bob.username, limit: 5 }, alice.meta);
-    expect(found.users.map((u) => u.userId)).toEqual([bob.id]);
+    expect(found.users.map((u: Row) => u.userId)).toEqual([bob.id]);
     const missing = await call(g.users, 'getUser', { userId: 'nobody' }, alice.meta);
     expect([missing.err?.code, missing.info?.reason]).toEqual([status.NOT_FOUND, 'USER_NOT_FOUND']);
 
@@ -218,16 +224,16 @@ describe('the public gRPC API', () => {
     expect((await ok(g.groups, 'getGroup', { groupId }, member.meta)).group?.notice).toBe('hi');
     await ok(g.groups, 'joinGroup', { groupId, message: '' }, joiner.meta);
     const members = await ok(g.groups, 'getGroupMembers', { groupId, limit: 10 }, joiner.meta);
-    expect(members.members.map((m) => m.userId).sort()).toEqual(
+    expect(members.members.map((m: Row) => m.userId).sort()).toEqual(
       [owner.id, member.id, joiner.id].sort(),
     );
-    expect(members.members.find((m) => m.userId === owner.id)?.role).toBe('owner');
+    expect(members.members.find((m: Row) => m.userId === owner.id)?.role).toBe('owner');
 
     const socket = await t.connect({ access_token: member.token });
     await eventually(async () => {
       const online = await ok(g.groups, 'getOnlineGroupMembers', { groupId }, owner.meta);
       return online.members.some(
-        (m) => m.userId === member.id && m.gatewayId === t.server.parley.nodeId,
+        (m: Row) => m.userId === member.id && m.gatewayId === t.server.parley.nodeId,
       );
     });
     socket.close();

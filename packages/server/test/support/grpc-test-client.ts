@@ -43,7 +43,30 @@ import { errorInfoOf } from '../../src/transports/grpc/grpc-errors.js';
  * Each unary method's request type: ts-proto's encoders expect every field, so requests are
  * built with fromPartial (a missing string would be sent as "undefined").
  */
-const REQUESTS = {
+interface Requests {
+  login: LoginRequest;
+  register: RegisterRequest;
+  guestLogin: GuestLoginRequest;
+  verifyToken: VerifyTokenRequest;
+  refreshToken: RefreshTokenRequest;
+  logout: LogoutRequest;
+  getConversations: GetConversationsRequest;
+  createPrivateConversation: CreatePrivateConversationRequest;
+  markConversationAsRead: MarkAsReadRequest;
+  getConversationInfo: GetConversationInfoRequest;
+  getMessages: GetMessagesRequest;
+  sendMessage: SendMessageRequest;
+  getUser: GetUserRequest;
+  searchUser: SearchUserRequest;
+  getUserOnlineStatus: GetUserOnlineStatusRequest;
+  createGroup: CreateGroupRequest;
+  getGroup: GetGroupRequest;
+  getGroupMembers: GetGroupMembersRequest;
+  joinGroup: JoinGroupRequest;
+  leaveGroup: LeaveGroupRequest;
+  getOnlineGroupMembers: GetOnlineGroupMembersRequest;
+}
+const REQUESTS: { [M in keyof Requests]: { fromPartial(o: Partial<Requests[M]>): Requests[M] } } = {
   login: LoginRequest,
   register: RegisterRequest,
   guestLogin: GuestLoginRequest,
@@ -67,7 +90,7 @@ const REQUESTS = {
   getOnlineGroupMembers: GetOnlineGroupMembersRequest,
 };
 export type MethodName = keyof typeof REQUESTS;
-type RequestOf<M extends MethodName> = Parameters<(typeof REQUESTS)[M]['fromPartial']>[0];
+type RequestOf<M extends MethodName> = Partial<Requests[M]>;
 // Responses are read loosely in tests, as REST bodies are.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;

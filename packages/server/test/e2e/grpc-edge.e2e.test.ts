@@ -1,0 +1,314 @@
+// The gRPC edge (docs/grpc.md): metadata auth, ErrorInfo and trace ids, the same reasons as
+// REST and WebSocket, Subscribe with resume, deadlines, size limits, health, reflection, and
+// bad input answered INVALID_ARGUMENT with the server fine.
+import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eServer } from '../support/e2e-fixture.js';
+import { bearer, call, EventStream, grpcClients, ok } from '../support/grpc-test-client.js';
+import { eventually } from '../support/ws-test-client.js';
+
+const MAX_MESSAGE = 64 * 1024;
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+describe('the gRPC edge', () => {
+  const t = e2eServer('sqlite', { grpc_max_message_bytes: MAX_MESSAGE, grpc_stream_queue: 16 });
+  let g: ReturnType<typeof grpcClients>;
+  let raw: Client;
+  beforeAll(() => {
+    const address = `127.0.0.1:${t.server.parley.grpcPort()}`;
+    g = grpcClients(address);
+    raw = new Client(address, credentials.createInsecure());
+  });
+  afterAll(() => {
+    g.close();
+    raw.close();
+  });
+
+  const register = async (name: string) => {
+    const who = await t.account(name);
+    return { who, id: who.user.user_id, meta: () => bearer(who.access_token) };
+  };
+  const header = (fields: { traceId?: string; userId?: string }) => ({
+    traceId: '',
+    userId: '',
+    timestamp: 0,
+    ...fields,
+  });
+  /** One raw unary call: the status code and response bytes. */
+  const rawCall = (path: string, bytes: Buffer, metadata = new Metadata()) =>
+    new Promise<{ code: number; bytes?: Buffer }>((resolve) =>
+      raw.makeUnaryRequest(
+        path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        bytes,
+        metadata,
+        (err: ServiceError | null, res?: Buffer) =>
+          resolve({ code: err?.code ?? status.OK, ...(res && { bytes: res }) }),
+      ),
+    );
+
+  it('takes the caller from the token: none is UNAUTHENTICATED, another user_id PERMISSION_DENIED', async () => {
+    const alice = await register('ga');
+    const bob = await register('gb');
+    const none = await call(g.users, 'getUser', { userId: alice.id });
+    expect([none.err?.code, none.info?.reason, none.info?.domain]).toEqual([
+      status.UNAUTHENTICATED,
+      'TOKEN_MISSING',
+      'parley',
+    ]);
+    expect(none.info?.metadata.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    const forged = await call(g.users, 'getUser', { userId: alice.id }, bearer('forged'));
+    expect(forged.err?.code).toBe(status.UNAUTHENTICATED);
+    const spoof = await call(
+      g.users,
+      'getUser',
+      { header: header({ userId: bob.id }), userId: alice.id },
+      alice.meta(),
+    );
+    expect([spoof.err?.code, spoof.info?.reason]).toEqual([
+      status.PERMISSION_DENIED,
+      'USER_ID_MISMATCH',
+    ]);
+    const own = await call(
+      g.users,
+      'getUser',
+      { header: header({ userId: alice.id }), userId: bob.id },
+      alice.meta(),
+    );
+    expect(own.res?.user.userId).toBe(bob.id);
+  });
+
+  it('returns the trace id in ResponseHeader and trailers, from the header, traceparent, or new', async () => {
+    const alice = await register('gt');
+    const fromHeader = await call(
+      g.users,
+      'getUser',
+      { header: header({ traceId: TRACE }), userId: alice.id },
+      alice.meta(),
+    );
+    expect(fromHeader.res?.header.traceId).toBe(TRACE);
+    expect(fromHeader.trailers?.get('x-trace-id')).toEqual([TRACE]);
+    const other = 'aaaabbbbccccddddeeeeffff00001111';
+    const viaTraceparent = await call(
+      g.users,
+      'getUser',
+      { userId: 'nobody' },
+      bearer(alice.who.access_token, { traceparent: `00-${other}-00f067aa0ba902b7-01` }),
+    );
+    expect([viaTraceparent.err?.code, viaTraceparent.info?.metadata.trace_id]).toEqual([
+      status.NOT_FOUND,
+      other,
+    ]);
+    expect(viaTraceparent.err?.metadata.get('x-trace-id')).toEqual([other]);
+  });
+
+  it('gives an error the same reason over gRPC, REST and WebSocket', async () => {
+    const alice = await register('gr');
+    const grpc = await call(
+      g.conversations,
+      'getConversationInfo',
+      { conversationId: 'g_nope' },
+      alice.meta(),
+    );
+    const rest = await t.get('/v1/conversations/g_nope', alice.who);
+    const socket = await t.connect(alice.who);
+    const ws = await socket.request('conversation.get', { conversation_id: 'g_nope' });
+    expect([grpc.err?.code, grpc.info?.reason]).toEqual([
+      status.NOT_FOUND,
+      'CONVERSATION_NOT_FOUND',
+    ]);
+    expect(rest.body.error).toMatchObject({ code: 'NOT_FOUND', reason: 'CONVERSATION_NOT_FOUND' });
+    expect(ws.error).toMatchObject({ code: 'NOT_FOUND', reason: 'CONVERSATION_NOT_FOUND' });
+  });
+
+  it('Subscribe: events from REST and WebSocket sends, gRPC sends reach WebSocket, resume without gap or duplicate', async () => {
+    const alice = await register('sa');
+    const bob = await register('sb');
+    const conversation = await ok(
+      g.conversations,
+      'createPrivateConversation',
+      { peerUserId: bob.id },
+      alice.meta(),
+    );
+    const conversationId = conversation.conversation.conversationId as string;
+    const stream = new EventStream(g.messages, {}, bob.meta());
+    await eventually(() => stream.named('ready').length === 1);
+    const socket = await t.connect(alice.who);
+    const bobSocket = await t.connect(bob.who);
+    const rest = await t.post(`/v1/conversations/${conversationId}/messages`, alice.who, {
+      client_msg_id: 'r1',
+      type: 'text',
+      content: { text: 'over REST' },
+    });
+    expect(rest.status).toBe(201);
+    await socket.call('message.send', {
+      conversation_id: conversationId,
+      client_msg_id: 'w1',
+      type: 'text',
+      content: { text: 'over WebSocket' },
+    });
+    await eventually(() => stream.named('message.new').length === 2);
+    expect(
+      stream.named('message.new').map((e) => [e.seq, e.message?.content, e.message?.senderName]),
+    ).toEqual([
+      [1, '{"text":"over REST"}', alice.who.user.nickname],
+      [2, '{"text":"over WebSocket"}', alice.who.user.nickname],
+    ]);
+    await ok(
+      g.messages,
+      'sendMessage',
+      { conversationId, clientMsgId: 'g1', messageType: 1, content: '{"text":"over gRPC"}' },
+      bob.meta(),
+    );
+    await socket.next(
+      (f) => f.event === 'message.new' && f.data.message.content.text === 'over gRPC',
+    );
+    stream.cancel();
+    bobSocket.close();
+
+    // Missed while away: 4 and 5; resume after 3 gets exactly those, then live ones.
+    for (const n of [4, 5]) {
+      await socket.call('message.send', {
+        conversation_id: conversationId,
+        client_msg_id: `w${n}`,
+        type: 'text',
+        content: { text: `m${n}` },
+      });
+    }
+    const resumed = new EventStream(
+      g.messages,
+      { resume: [{ conversationId, afterSeq: 3 }] },
+      bob.meta(),
+    );
+    await eventually(() => resumed.named('message.new').length === 2);
+    await socket.call('message.send', {
+      conversation_id: conversationId,
+      client_msg_id: 'w6',
+      type: 'text',
+      content: { text: 'm6' },
+    });
+    await eventually(() => resumed.named('message.new').length === 3);
+    const seen = resumed.named('message.new');
+    expect(seen.map((e) => [e.seq, e.replayed])).toEqual([
+      [4, true],
+      [5, true],
+      [6, false],
+    ]);
+    expect(resumed.events[0]?.event).toBe('ready');
+    resumed.cancel();
+    const stranger = await register('sx');
+    const refused = new EventStream(
+      g.messages,
+      { resume: [{ conversationId, afterSeq: 0 }] },
+      stranger.meta(),
+    );
+    await eventually(() => refused.error !== undefined);
+    expect(refused.error?.code).toBe(status.PERMISSION_DENIED);
+  });
+
+  it('cuts a stream that does not read off at its queue bound', async () => {
+    const alice = await register('qa');
+    const bob = await register('qb');
+    const opened = await ok(
+      g.conversations,
+      'createPrivateConversation',
+      { peerUserId: bob.id },
+      alice.meta(),
+    );
+    const path = `/v1/conversations/${opened.conversation.conversationId}/messages`;
+    const stream = new EventStream(g.messages, {}, bob.meta());
+    await eventually(() => stream.named('ready').length === 1);
+    stream.pause();
+    const big = { text: 'x'.repeat(8_000) };
+    for (let i = 0; i < 60; i++) {
+      await t.post(path, alice.who, { client_msg_id: `q${i}`, type: 'text', content: big });
+    }
+    stream.resume();
+    await eventually(() => stream.error !== undefined, 10_000);
+    expect(stream.error?.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(stream.named('message.new').length).toBeLessThan(60);
+  });
+
+  it('honours deadlines: a stream ends with DEADLINE_EXCEEDED, an expired call is not run', async () => {
+    const alice = await register('da');
+    const stream = new EventStream(g.messages, {}, alice.meta(), { deadline: Date.now() + 300 });
+    await eventually(() => stream.error !== undefined);
+    expect(stream.error?.code).toBe(status.DEADLINE_EXCEEDED);
+    const expired = await call(g.users, 'getUser', { userId: alice.id }, alice.meta(), {
+      deadline: Date.now() - 1,
+    });
+    expect(expired.err?.code).toBe(status.DEADLINE_EXCEEDED);
+  });
+
+  it('refuses a message over the size limit, and undecodable bytes with INVALID_ARGUMENT; the server is fine', async () => {
+    const alice = await register('ba');
+    const huge = await call(
+      g.users,
+      'searchUser',
+      { keyword: 'x'.repeat(MAX_MESSAGE + 1) },
+      alice.meta(),
+    );
+    expect(huge.err?.code).toBe(status.RESOURCE_EXHAUSTED);
+    const methods = [
+      '/im.api.AuthService/Login',
+      '/im.api.ConversationService/GetConversations',
+      '/im.api.MessageService/SendMessage',
+      '/im.api.UserService/GetUser',
+      '/im.api.GroupService/CreateGroup',
+      '/im.ext.ExtCallbackService/Complete',
+    ];
+    for (const path of methods) {
+      const garbage = await rawCall(
+        path,
+        Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+        alice.meta(),
+      );
+      expect(garbage.code, path).toBe(status.INVALID_ARGUMENT);
+      // Field 2 of GetUserRequest (a string) sent as a varint: a wrong type for the field.
+      const wrongType = await rawCall(path, Buffer.from([0x10, 0x05]), alice.meta());
+      expect(
+        [
+          status.INVALID_ARGUMENT,
+          status.OK,
+          status.PERMISSION_DENIED,
+          status.NOT_FOUND,
+          status.UNAUTHENTICATED,
+        ],
+        path,
+      ).toContain(wrongType.code);
+    }
+    const stillFine = await ok(g.users, 'getUser', { userId: alice.id }, alice.meta());
+    expect(stillFine.user.userId).toBe(alice.id);
+  });
+
+  it('serves health and reflection: a reflection client lists every service', async () => {
+    const health = await rawCall('/grpc.health.v1.Health/Check', Buffer.alloc(0));
+    expect([health.code, health.bytes]).toEqual([status.OK, Buffer.from([0x08, 0x01])]);
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      const stream = raw.makeBidiStreamRequest(
+        '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+      );
+      stream.on('data', (b: Buffer) => {
+        resolve(b);
+        stream.end();
+      });
+      stream.on('error', reject);
+      stream.write(Buffer.from([0x3a, 0x00])); // list_services: ""
+    });
+    const listed = answer.toString('latin1');
+    for (const name of [
+      'im.api.AuthService',
+      'im.api.ConversationService',
+      'im.api.MessageService',
+      'im.api.UserService',
+      'im.api.GroupService',
+      'im.ext.ExtCallbackService',
+      'grpc.health.v1.Health',
+    ]) {
+      expect(listed).toContain(name);
+    }
+  });
+});
