@@ -10,6 +10,7 @@ import { runExt } from './load/ext.js';
 import { runGroup, type GroupParams } from './load/group.js';
 import { runHistory, type HistoryParams } from './load/history.js';
 import { runReconnect, type ReconnectParams } from './load/reconnect.js';
+import { runUnary, type UnaryParams } from './load/unary.js';
 import {
   runXmppConnect,
   runXmppDirect,
@@ -31,6 +32,7 @@ type JobKind =
   | { readonly kind: 'connect'; readonly url: string; readonly params: ConnectParams }
   | { readonly kind: 'reconnect'; readonly url: string; readonly params: ReconnectParams }
   | { readonly kind: 'history'; readonly url: string; readonly params: HistoryParams }
+  | { readonly kind: 'unary'; readonly url: string; readonly params: UnaryParams }
   | { readonly kind: 'xmpp-connect'; readonly url: string; readonly params: XmppConnectParams }
   | { readonly kind: 'xmpp-direct'; readonly url: string; readonly params: XmppDirectParams };
 
@@ -92,6 +94,8 @@ function scenario(job: Job): Promise<ScenarioResult> {
       return runReconnect(ctx, job.params);
     case 'history':
       return runHistory(ctx, job.params);
+    case 'unary':
+      return runUnary(ctx, job.params);
     case 'xmpp-connect':
       return runXmppConnect(ctx, job.params);
     case 'xmpp-direct':

@@ -12,6 +12,7 @@ import { GrpcServer } from '../transports/grpc/grpc-server.js';
 import type { GrpcSubscriber } from '../transports/grpc/grpc-subscriber.js';
 import { addGroupService } from '../transports/grpc/group-grpc.js';
 import { addMessageService } from '../transports/grpc/message-grpc.js';
+import { SenderNames } from '../transports/grpc/sender-names.js';
 import { Subscriptions } from '../transports/grpc/subscribe-grpc.js';
 import { addUserService } from '../transports/grpc/user-grpc.js';
 import { UserRateLimits } from '../transports/grpc/user-rate-limits.js';
@@ -63,13 +64,14 @@ export function composeGrpc(deps: {
   new ExtCallbackService(messaging.extensionFlow, logger).addTo(server);
   addAuthService(server, guard, useCases.auth);
   addConversationService(server, guard, messaging.services);
+  const names = new SenderNames(useCases.users, () => clock.now());
   const subscriptions = new Subscriptions({
     guard,
     // Its own hub: streams are not WebSocket connections (no pings, no idle sweep).
     hub: new Hub<GrpcSubscriber>(engines.bus, { gatewayId: deps.nodeId }),
-    codec: new EventCodec(useCases.users),
+    codec: new EventCodec(names),
     history: messaging.services.history,
-    users: useCases.users,
+    names,
     presence: useCases.presence,
     subscriptionsOf: (userId) => engines.store.conversations.idsForUser(userId, ['group', 'world']),
     ids: deps.ids,
@@ -83,7 +85,7 @@ export function composeGrpc(deps: {
     {
       guard,
       services: messaging.services,
-      users: useCases.users,
+      names,
       maxContentBytes: config.max_content_bytes,
     },
     subscriptions,

@@ -1,8 +1,8 @@
 import { Event } from '@parley/proto';
-import type { UserService } from '../../app/accounts/user-service.js';
 import type { PublicMessage } from '../../domain/message.js';
 import type { TextFrame } from '../ws/text-frame.js';
 import { toMessage } from './grpc-codec.js';
+import type { SenderNames } from './sender-names.js';
 
 /** One event ready for every Subscribe stream it goes to: encoded once, sent as is. */
 export interface EncodedEvent {
@@ -19,11 +19,11 @@ export interface EncodedEvent {
  * fan-out hands the same frame to every stream: it is decoded and encoded once for all.
  */
 export class EventCodec {
-  readonly #users: Pick<UserService, 'nicknames'>;
+  readonly #names: SenderNames;
   readonly #encoded = new WeakMap<TextFrame, Promise<EncodedEvent | undefined>>();
 
-  constructor(users: Pick<UserService, 'nicknames'>) {
-    this.#users = users;
+  constructor(names: SenderNames) {
+    this.#names = names;
   }
 
   /** The frame as an event; undefined for one that is not an event (never expected). */
@@ -56,7 +56,7 @@ export class EventCodec {
     if (typeof parsed.event !== 'string') return undefined;
     const data = (parsed.data ?? {}) as { message?: PublicMessage };
     const senderId = data.message?.sender_id;
-    const names = senderId === undefined ? undefined : await this.#users.nicknames([senderId]);
+    const names = senderId === undefined ? undefined : await this.#names.of([senderId]);
     return this.#encode(parsed.event, data, names?.get(senderId ?? '') ?? '', false);
   }
 

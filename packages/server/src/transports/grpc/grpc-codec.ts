@@ -5,7 +5,7 @@
 import type { Conversation, Group, GroupMember, Message, User } from '@parley/proto';
 import type { PublicGroup, PublicMember } from '../../app/groups/group-views.js';
 import type { PublicConversation } from '../../app/messaging/views.js';
-import type { PublicMessage } from '../../domain/message.js';
+import type { MessageRecord, PublicMessage } from '../../domain/message.js';
 import type { PublicUser } from '../../domain/user.js';
 
 /** Message.message_type: seed 003's numbers (1 text, 2 image, 3 file), Parley's after them. */
@@ -47,6 +47,22 @@ export const toMessage = (m: PublicMessage, senderName: string): Message => ({
   type: m.type,
   status: m.status,
   editedAt: m.edited_at ?? 0,
+});
+
+/** A stored message: its content goes out as stored (JSON text), never parsed. */
+export const recordToMessage = (m: MessageRecord, senderName: string): Message => ({
+  messageId: m.id,
+  conversationId: m.conversationId,
+  senderId: m.senderId,
+  senderName,
+  content: m.content,
+  messageType: MESSAGE_TYPE_NUMBERS[m.type] ?? 0,
+  seqId: m.seq,
+  sendTime: m.createdAt,
+  clientMsgId: m.clientMsgId,
+  type: m.type,
+  status: m.status,
+  editedAt: m.editedAt ?? 0,
 });
 
 export function toConversation(c: PublicConversation, group?: PublicGroup): Conversation {

@@ -5,31 +5,28 @@ import {
   type SendMessageRequest,
   type SendMessageResponse,
 } from '@parley/proto';
-import type { UserService } from '../../app/accounts/user-service.js';
 import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX } from '../../app/messaging/history-service.js';
 import { invalidArgument } from '../../domain/errors.js';
 import { MESSAGE_TYPE_PATTERN, type PublicMessage } from '../../domain/message.js';
 import type { WsServices } from '../ws/ws-ops.js';
 import { authedUnary, type CallGuard } from './grpc-call.js';
-import { messageTypeOfNumber, toMessage } from './grpc-codec.js';
+import { messageTypeOfNumber, recordToMessage, toMessage } from './grpc-codec.js';
 import { jsonContent, limitOf, nonNegative, optionalId, requireId } from './grpc-input.js';
 import type { GrpcServer } from './grpc-server.js';
+import type { SenderNames } from './sender-names.js';
 import type { Subscriptions } from './subscribe-grpc.js';
 
 export interface MessageGrpcDeps {
   readonly guard: CallGuard;
-  readonly services: Pick<WsServices, 'messaging' | 'history' | 'conversations'>;
-  readonly users: Pick<UserService, 'nicknames'>;
+  readonly services: Pick<WsServices, 'messaging' | 'history'>;
+  readonly names: SenderNames;
   readonly maxContentBytes: number;
 }
 
-/** Messages with their senders' nicknames, read in one query. */
-export async function withSenderNames(
-  users: Pick<UserService, 'nicknames'>,
-  messages: readonly PublicMessage[],
-) {
-  const names = await users.nicknames(messages.map((m) => m.sender_id));
-  return messages.map((m) => toMessage(m, names.get(m.sender_id) ?? ''));
+/** Messages with their senders' nicknames. */
+async function withSenderNames(names: SenderNames, messages: readonly PublicMessage[]) {
+  const known = await names.of(messages.map((m) => m.sender_id));
+  return messages.map((m) => toMessage(m, known.get(m.sender_id) ?? ''));
 }
 
 /**
@@ -53,7 +50,7 @@ export function addMessageService(
 
 /** MessageService.GetMessages and SendMessage (Subscribe is in subscribe-grpc.ts). */
 function messageMethods(deps: MessageGrpcDeps) {
-  const { guard, services: s, users } = deps;
+  const { guard, services: s, names } = deps;
   return {
     /**
      * Page `page` of `size` messages counted back from the newest (or from before_seq). Seqs are
@@ -68,20 +65,21 @@ function messageMethods(deps: MessageGrpcDeps) {
         const conversationId = requireId(req.conversationId, 'conversation_id');
         const size = limitOf(req.size, 'size', HISTORY_LIMIT_MAX) ?? HISTORY_LIMIT_DEFAULT;
         const page = req.page === 0 ? 1 : pageOf(req.page);
-        const beforeSeq = nonNegative(req.beforeSeq, 'before_seq');
-        const { max_seq: maxSeq } = await s.conversations.get(auth, conversationId);
-        const total = beforeSeq === 0 ? maxSeq : Math.min(beforeSeq - 1, maxSeq);
+        const beforeSeq = nonNegative(req.beforeSeq, 'before_seq') || undefined;
+        const read = (before: number | undefined, limit: number) =>
+          s.history.historyRecords(auth, { conversationId, beforeSeq: before, limit });
+        // The newest message before before_seq gives the total (seqs are gap-free): page 1
+        // is one read, later pages read that one message first.
+        const newest = await read(beforeSeq, page === 1 ? size : 1);
+        const total = newest.messages.at(-1)?.seq ?? 0;
         const upper = total - (page - 1) * size;
         const pagination = { page, size, total, hasMore: false };
         if (upper <= 0) return { messages: [], pagination };
-        const read = await s.history.history(auth, {
-          conversationId,
-          beforeSeq: upper + 1,
-          limit: size,
-        });
+        const found = page === 1 ? newest : await read(upper + 1, size);
+        const known = await names.of(found.messages.map((m) => m.senderId));
         return {
-          messages: await withSenderNames(users, read.messages),
-          pagination: { ...pagination, hasMore: read.has_more },
+          messages: found.messages.map((m) => recordToMessage(m, known.get(m.senderId) ?? '')),
+          pagination: { ...pagination, hasMore: found.hasMore },
         };
       },
     ),
@@ -97,7 +95,7 @@ function messageMethods(deps: MessageGrpcDeps) {
           type: typeOf(req.messageType, req.type),
           content: jsonContent(req.content, 'content', deps.maxContentBytes),
         });
-        const [message] = await withSenderNames(users, [sent.message]);
+        const [message] = await withSenderNames(names, [sent.message]);
         return { message, duplicate: sent.duplicate };
       },
     ),

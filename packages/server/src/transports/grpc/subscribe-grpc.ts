@@ -1,6 +1,5 @@
 import type { SubscribeRequest } from '@parley/proto';
 import type { Logger } from 'pino';
-import type { UserService } from '../../app/accounts/user-service.js';
 import type { HistoryService } from '../../app/messaging/history-service.js';
 import type { PresenceService } from '../../app/presence/presence-service.js';
 import { invalidArgument } from '../../domain/errors.js';
@@ -17,6 +16,7 @@ import {
 import type { EventCodec } from './event-codec.js';
 import { nonNegative, requireId } from './grpc-input.js';
 import { GrpcSubscriber, type EventStream } from './grpc-subscriber.js';
+import type { SenderNames } from './sender-names.js';
 
 /** Conversations one Subscribe may resume. */
 const RESUME_MAX = 1_000;
@@ -29,7 +29,7 @@ export interface SubscriptionDeps {
   readonly hub: Hub<GrpcSubscriber>;
   readonly codec: EventCodec;
   readonly history: Pick<HistoryService, 'history'>;
-  readonly users: Pick<UserService, 'nicknames'>;
+  readonly names: SenderNames;
   readonly presence: Pick<PresenceService, 'connected' | 'disconnected'>;
   /** The group and world conversations whose events the user receives. */
   readonly subscriptionsOf: (userId: string) => Promise<string[]>;
@@ -135,7 +135,7 @@ export class Subscriptions {
         afterSeq,
         limit: CATCH_UP_PAGE,
       });
-      const names = await this.#deps.users.nicknames(page.messages.map((m) => m.sender_id));
+      const names = await this.#deps.names.of(page.messages.map((m) => m.sender_id));
       for (const message of page.messages) {
         await sub.write(this.#deps.codec.ofStored(message, names.get(message.sender_id) ?? ''));
         afterSeq = message.seq;
