@@ -312,3 +312,26 @@ describe('the gRPC edge', () => {
     }
   });
 });
+
+describe('the gRPC per-user rate limit', () => {
+  const t = e2eServer('sqlite', { grpc_rate_per_second: 1, grpc_rate_burst: 2 });
+
+  it('refuses calls past the burst with RESOURCE_EXHAUSTED, RATE_LIMITED and retry_after_ms', async () => {
+    const g = grpcClients(`127.0.0.1:${t.server.parley.grpcPort()}`);
+    try {
+      const who = await t.account('rl');
+      const get = () =>
+        call(g.users, 'getUser', { userId: who.user.user_id }, bearer(who.access_token));
+      expect((await get()).err).toBeUndefined();
+      expect((await get()).err).toBeUndefined();
+      const limited = await get();
+      expect([limited.err?.code, limited.info?.reason]).toEqual([
+        status.RESOURCE_EXHAUSTED,
+        'RATE_LIMITED',
+      ]);
+      expect(Number(limited.info?.metadata.retry_after_ms)).toBeGreaterThan(0);
+    } finally {
+      g.close();
+    }
+  });
+});
