@@ -232,9 +232,16 @@ describe('the gRPC edge', () => {
 
   it('honours deadlines: a stream ends with DEADLINE_EXCEEDED, an expired call is not run', async () => {
     const alice = await register('da');
-    const stream = new EventStream(g.messages, {}, alice.meta(), { deadline: Date.now() + 300 });
+    const online = async () =>
+      (await ok(g.users, 'getUserOnlineStatus', { userIds: [alice.id] }, alice.meta())).statuses[0]
+        .isOnline as boolean;
+    const stream = new EventStream(g.messages, {}, alice.meta(), { deadline: Date.now() + 1_000 });
+    await eventually(() => stream.named('ready').length === 1);
+    // A stream counts as a connection in presence while it lasts.
+    expect(await online()).toBe(true);
     await eventually(() => stream.error !== undefined);
     expect(stream.error?.code).toBe(status.DEADLINE_EXCEEDED);
+    await eventually(async () => !(await online()));
     const expired = await call(g.users, 'getUser', { userId: alice.id }, alice.meta(), {
       deadline: Date.now() - 1,
     });

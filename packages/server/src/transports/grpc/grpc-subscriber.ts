@@ -33,6 +33,7 @@ export class GrpcSubscriber implements HubConnection {
   readonly #codec: EventCodec;
   readonly #maxQueued: number;
   readonly #onSlow: () => void;
+  readonly #onEnd: () => void;
   readonly #traceId: string;
   /** Events decoded or waiting to be, not yet written. */
   #queued = 0;
@@ -50,6 +51,8 @@ export class GrpcSubscriber implements HubConnection {
     maxQueued: number;
     traceId: string;
     onSlow: () => void;
+    /** Told once when the stream ends, however (it leaves the hub and presence then). */
+    onEnd: () => void;
   }) {
     this.id = init.id;
     this.auth = init.auth;
@@ -58,6 +61,7 @@ export class GrpcSubscriber implements HubConnection {
     this.#maxQueued = init.maxQueued;
     this.#traceId = init.traceId;
     this.#onSlow = init.onSlow;
+    this.#onEnd = init.onEnd;
   }
 
   get isOpen(): boolean {
@@ -106,11 +110,14 @@ export class GrpcSubscriber implements HubConnection {
     if (!this.#open) return;
     this.#open = false;
     if (!this.#call.cancelled) this.#call.emit('error', error);
+    // At once: a reader that stopped may never take what is buffered for it.
+    this.#onEnd();
   }
 
-  /** The client went away (cancelled, deadline passed): nothing more is written. */
+  /** The stream ended on its own (cancelled, deadline passed, finished): nothing more is written. */
   markGone(): void {
     this.#open = false;
+    this.#onEnd();
   }
 
   #enqueue(decode: () => Promise<EncodedEvent | undefined>): void {

@@ -86,7 +86,7 @@ export class Subscriptions {
       const auth = await authenticateCall(guard, call, request.header);
       refuseExpired(call);
       const resume = resumePoints(request);
-      const subscriber = new GrpcSubscriber({
+      const subscriber: GrpcSubscriber = new GrpcSubscriber({
         id: `g-${this.#deps.ids.next()}`,
         auth,
         call,
@@ -94,16 +94,16 @@ export class Subscriptions {
         maxQueued: this.#deps.maxQueued,
         traceId,
         onSlow: this.#deps.onSlow,
+        onEnd: () => this.#gone(subscriber),
       });
       sub = subscriber;
-      const gone = () => this.#gone(subscriber);
-      call.on('cancelled', () => {
-        subscriber.markGone();
-        gone();
-      });
+      const gone = () => subscriber.markGone();
+      call.on('cancelled', gone);
       call.on('close', gone);
       call.on('finish', gone);
-      if (!(await hub.add(subscriber, await this.#deps.subscriptionsOf(auth.userId)))) return;
+      const topics = await this.#deps.subscriptionsOf(auth.userId);
+      // Gone meanwhile: never added (the hub forgets it if it goes while being added).
+      if (this.#ended.has(subscriber) || !(await hub.add(subscriber, topics))) return;
       await this.#deps.presence.connected(auth.userId, subscriber.id);
       this.#present.add(subscriber);
       // Gone while presence recorded it: the record goes too.
