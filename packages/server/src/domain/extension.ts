@@ -47,6 +47,11 @@ export interface ExtEnvelope {
   /** UTF-8 JSON of the content. */
   readonly payload: string;
   readonly status: number;
+  /**
+   * The W3C trace id of the request that caused the call, when known (sent as the call's
+   * `traceparent` metadata; the invoker starts a new trace without one).
+   */
+  readonly traceId?: string | undefined;
 }
 
 /** A message an extension generated. */

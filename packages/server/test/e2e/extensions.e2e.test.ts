@@ -9,7 +9,7 @@ import {
   startTestExtension,
   type TestExtension,
 } from '../support/test-extension.js';
-import type { TestServer } from '../support/test-server.js';
+import { json, type TestServer } from '../support/test-server.js';
 import { eventually, type WsTestClient } from '../support/ws-test-client.js';
 
 interface Setup {
@@ -250,6 +250,40 @@ describe('extension messages with services from the config file', () => {
     await expect(
       complete(callback, { msgId: 'NOSUCHMESSAGE', status: MsgStatus.MSG_SUCCESS }),
     ).rejects.toThrow();
+  });
+
+  it('passes the W3C trace context of the request on to sync and async extension calls', async () => {
+    const sync = await extension();
+    const async = await extension();
+    const s = await setup({
+      services: {
+        ...service('x.sync', sync).services,
+        ...service('x.async', async, 'async').services,
+      },
+      types: {},
+    });
+    const a = await s.t.account('tracer');
+    const conversation = await s.t.post('/v1/conversations', a, { user_id: s.bobId });
+    const conversationId = conversation.body.conversation.conversation_id as string;
+    const traceIds = ['4bf92f3577b34da6a3ce929d0e0e4736', 'aaaabbbbccccddddeeeeffff00001111'];
+    for (const [i, type] of ['x.sync', 'x.async'].entries()) {
+      const res = await s.server.fetch(
+        `/v1/conversations/${conversationId}/messages`,
+        json(
+          { client_msg_id: `t${i}`, type, content: { n: i } },
+          {
+            authorization: `Bearer ${a.access_token}`,
+            traceparent: `00-${traceIds[i]}-00f067aa0ba902b7-01`,
+          },
+        ),
+      );
+      expect(res.status).toBe(201);
+    }
+    await eventually(() => async.calls.length === 1);
+    // The same trace, a span of Parley's own.
+    const pattern = (id: string) => new RegExp(`^00-${id}-[0-9a-f]{16}-01$`);
+    expect(sync.traceparents).toEqual([expect.stringMatching(pattern(traceIds[0] as string))]);
+    expect(async.traceparents).toEqual([expect.stringMatching(pattern(traceIds[1] as string))]);
   });
 
   it('async: a refusal settles the message rejected and passes the reason on', async () => {

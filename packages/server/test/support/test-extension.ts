@@ -19,6 +19,8 @@ export type HandleFn = (
 export interface TestExtension {
   readonly addr: string;
   readonly calls: ExtMessage[];
+  /** The `traceparent` metadata of each call, in the order of `calls`. */
+  readonly traceparents: string[];
   handle: HandleFn;
   handleAsync: (message: ExtMessage) => boolean | 'hang';
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startTestExtension(
   const ext: TestExtension = {
     addr: '',
     calls: [],
+    traceparents: [],
     handle,
     handleAsync: () => true,
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
@@ -42,6 +45,7 @@ export async function startTestExtension(
     ) => {
       const message = call.request.message as ExtMessage;
       ext.calls.push(message);
+      ext.traceparents.push(String(call.metadata.get('traceparent')[0] ?? ''));
       void Promise.resolve(ext.handle(message)).then((result) => {
         if (result === 'hang') return;
         callback(null, {
@@ -59,6 +63,7 @@ export async function startTestExtension(
     ) => {
       const message = call.request.message as ExtMessage;
       ext.calls.push(message);
+      ext.traceparents.push(String(call.metadata.get('traceparent')[0] ?? ''));
       const accepted = ext.handleAsync(message);
       if (accepted === 'hang') return;
       callback(null, { requestId: message.header?.requestId ?? '', accepted });

@@ -24,6 +24,8 @@ export interface ExtensionSend {
   /** The content's JSON text, already checked for shape and size. */
   readonly content: string;
   readonly origin?: string | undefined;
+  /** The W3C trace id of the request, passed on to the extension call. */
+  readonly traceId?: string | undefined;
 }
 
 export interface Completion {
@@ -110,13 +112,13 @@ export class ExtensionFlow {
         [{ ...parent, status: 'pending' }],
         input.origin,
       );
-      await this.#deps.jobs.dispatchLater(stored as MessageRecord);
+      await this.#deps.jobs.dispatchLater(stored as MessageRecord, input.traceId);
       return { message: toPublicMessage(stored as MessageRecord), duplicate: false };
     }
     let status: MessageStatus = 'sent';
     let generated: readonly GeneratedMessage[] = [];
     try {
-      const envelope = extEnvelope(this.#deps, parent, input.conversation, 0, false);
+      const envelope = extEnvelope(this.#deps, parent, input.conversation, 0, false, input.traceId);
       const result = await gateway.handle(envelope);
       if (!result.accept) {
         throw appError(

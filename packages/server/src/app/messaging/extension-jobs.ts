@@ -40,8 +40,8 @@ export class ExtensionJobs {
   }
 
   /** After storing an async message pending: its HandleAsync runs on a worker. */
-  async dispatchLater(message: MessageRecord): Promise<void> {
-    const task = { messageId: message.id, msgType: message.type, attempts: 0 };
+  async dispatchLater(message: MessageRecord, traceId?: string): Promise<void> {
+    const task = { messageId: message.id, msgType: message.type, attempts: 0, traceId };
     try {
       await this.#deps.tasks.enqueue(EXT_DISPATCH, encodeExtTask(task));
     } catch (err) {
@@ -76,7 +76,7 @@ export class ExtensionJobs {
     const { gateway, store } = this.#deps;
     try {
       const ref = await this.#deps.access.find(message.conversationId);
-      const envelope = extEnvelope(this.#deps, message, ref, message.seq, true);
+      const envelope = extEnvelope(this.#deps, message, ref, message.seq, true, task.traceId);
       if (!(await gateway.handleAsync(envelope))) {
         await this.#deps.results.settle(message, 'rejected', []);
       }

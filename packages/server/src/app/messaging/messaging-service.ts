@@ -28,6 +28,8 @@ export interface SendInput {
 /** The connection a request came on, so its own events are not echoed back to it. */
 export interface Origin {
   readonly connectionId?: string | undefined;
+  /** The W3C trace id of the request, passed on to extension calls. */
+  readonly traceId?: string | undefined;
 }
 
 export interface MessagingOptions extends GroupCommitOptions {
@@ -104,6 +106,7 @@ export class MessagingService {
       type: input.type,
       content,
       origin: origin.connectionId,
+      traceId: origin.traceId,
     });
     return { message, duplicate, messageJson: JSON.stringify(message) };
   }

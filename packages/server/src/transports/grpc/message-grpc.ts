@@ -86,15 +86,19 @@ function messageMethods(deps: MessageGrpcDeps) {
     sendMessage: authedUnary<SendMessageRequest, SendMessageResponse>(
       guard,
       'SendMessage',
-      async (req, { auth }) => {
-        const sent = await s.messaging.send(auth, {
-          conversationId: optionalId(req.conversationId, 'conversation_id'),
-          toUserId: optionalId(req.toUserId, 'to_user_id'),
-          groupId: optionalId(req.groupId, 'group_id'),
-          clientMsgId: req.clientMsgId,
-          type: typeOf(req.messageType, req.type),
-          content: jsonContent(req.content, 'content', deps.maxContentBytes),
-        });
+      async (req, { auth, traceId }) => {
+        const sent = await s.messaging.send(
+          auth,
+          {
+            conversationId: optionalId(req.conversationId, 'conversation_id'),
+            toUserId: optionalId(req.toUserId, 'to_user_id'),
+            groupId: optionalId(req.groupId, 'group_id'),
+            clientMsgId: req.clientMsgId,
+            type: typeOf(req.messageType, req.type),
+            content: jsonContent(req.content, 'content', deps.maxContentBytes),
+          },
+          { traceId },
+        );
         const [message] = await withSenderNames(names, [sent.message]);
         return { message, duplicate: sent.duplicate };
       },
