@@ -1,4 +1,4 @@
-import { MsgStatus } from '@parley/proto';
+import { MsgScene, MsgStatus } from '@parley/proto';
 import { describe, expect, it } from 'vitest';
 import { e2eServersPerTest, type E2eServer } from '../support/e2e-fixture.js';
 import {
@@ -250,6 +250,29 @@ describe('extension messages with services from the config file', () => {
     await expect(
       complete(callback, { msgId: 'NOSUCHMESSAGE', status: MsgStatus.MSG_SUCCESS }),
     ).rejects.toThrow();
+  });
+
+  it("stores a SCENE_SYSTEM generated message as the system's, a SCENE_CHAT one as the sender's", async () => {
+    const ext = await extension(() => ({
+      accept: true,
+      status: MsgStatus.MSG_SUCCESS,
+      generated: [
+        { ...generated('text', { text: 'Alice sent a red packet' }), scene: MsgScene.SCENE_SYSTEM },
+        generated('text', { text: 'in her own words' }),
+      ],
+    }));
+    const s = await setup(service('redpacket', ext));
+    expect((await send(s, 'redpacket', { amount: 1 }, 'sc-1')).ok).toBe(true);
+    await eventually(() => s.bob.events('message.new').length === 3);
+    const [, notice, own] = s.bob.events('message.new').map((f) => f.data.message);
+    expect([notice.sender_id, notice.content.text]).toEqual(['system', 'Alice sent a red packet']);
+    expect([own.sender_id, own.content.text]).toEqual([s.aliceId, 'in her own words']);
+    // Nobody may change a system message, its nominal sender least of all.
+    const recall = await s.alice.request('message.recall', {
+      conversation_id: notice.conversation_id,
+      seq: notice.seq,
+    });
+    expect(recall.error).toMatchObject({ code: 'PERMISSION_DENIED', reason: 'NOT_THE_SENDER' });
   });
 
   it('passes the W3C trace context of the request on to sync and async extension calls', async () => {

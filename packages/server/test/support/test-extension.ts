@@ -2,6 +2,7 @@ import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } f
 import {
   ExtCallbackServiceClient,
   ExtMessageServiceService,
+  MsgScene,
   MsgStatus,
   type ExtCompleteRequest,
   type ExtHandleAck,
@@ -86,7 +87,7 @@ export function generated(msgType: string, content: unknown, fromUid = ''): ExtM
     toUid: '',
     groupId: '',
     msgType,
-    scene: 1,
+    scene: MsgScene.SCENE_CHAT,
     clientTs: 0,
     serverTs: 0,
     seq: 0,

@@ -60,6 +60,7 @@ export class ExtCallbackService {
           conversation: g.conversation,
           fromUid: g.fromUid,
           payload: Buffer.from(g.payload).toString('utf8'),
+          scene: g.scene,
         })),
       });
       callback(null, { ok: true });

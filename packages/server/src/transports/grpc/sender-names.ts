@@ -1,5 +1,6 @@
 import type { UserService } from '../../app/accounts/user-service.js';
 import { setNewest } from '../../domain/bounded-map.js';
+import { SYSTEM_SENDER_ID } from '../../domain/message.js';
 
 /** Names kept; the least recently read are dropped past it. */
 const KEPT = 10_000;
@@ -27,6 +28,10 @@ export class SenderNames {
     const names = new Map<string, string>();
     const missing: string[] = [];
     for (const id of new Set(userIds)) {
+      if (id === SYSTEM_SENDER_ID) {
+        names.set(id, 'System');
+        continue;
+      }
       const cached = this.#names.get(id);
       if (cached !== undefined && now - cached.at < TTL_MS) names.set(id, cached.name);
       else missing.push(id);
