@@ -23,7 +23,8 @@ import { runClusterBench, type ClusterPlan } from './cluster/run-cluster.js';
 import { comparePeerConnect, comparePeerDirect } from './peer/compare.js';
 import { LoadProcess } from './pool.js';
 import { report, withServer, type Line } from './report.js';
-import { freePort, startParley, startRelay, type BenchServer } from './server.js';
+import { runGrpcVersusRest } from './grpc-versus-rest.js';
+import { startParley, startRelay, type BenchServer } from './server.js';
 import { nextRate } from './stats.js';
 import type { Job } from './worker.js';
 
@@ -275,7 +276,12 @@ async function runStandard(): Promise<void> {
       }),
     );
   }
-  if (scenarios.includes('grpc')) await runGrpcVersusRest();
+  if (scenarios.includes('grpc')) {
+    await runGrpcVersusRest(
+      { withParley, measure, emit },
+      { callers: plan.unaryCallers, durationMs: plan.durationMs },
+    );
+  }
   if (scenarios.includes('ext')) {
     await withParley(
       (s) =>
@@ -292,54 +298,6 @@ async function runStandard(): Promise<void> {
         }),
       DEAD_EXTENSION_ENV,
     );
-  }
-}
-
-/**
- * `grpc`: SendMessage and GetMessages over gRPC beside the same operations over REST, on one
- * server per operation (both transports measured on the same store state), with the ratio of
- * server CPU per call (target: gRPC no more than REST).
- */
-async function runGrpcVersusRest(): Promise<void> {
-  for (const op of ['send', 'history'] as const) {
-    const grpcPort = await freePort();
-    const env = {
-      PARLEY_GRPC_PORT: String(grpcPort),
-      PARLEY_GRPC_RATE_PER_SECOND: '1000000',
-      PARLEY_GRPC_RATE_BURST: '1000000',
-    };
-    const lines = await withParley(async (s) => {
-      const params = {
-        op,
-        grpcAddr: `127.0.0.1:${grpcPort}`,
-        callers: plan.unaryCallers,
-        prefill: 60,
-        durationMs: plan.durationMs,
-      };
-      const rest = await measure(s, {
-        kind: 'unary',
-        url: s.url,
-        params: { ...params, transport: 'rest' },
-      });
-      const grpc = await measure(s, {
-        kind: 'unary',
-        url: s.url,
-        params: { ...params, transport: 'grpc' },
-      });
-      return { rest, grpc };
-    }, env);
-    emit({
-      scenario: `grpc-${op}-ratio`,
-      server: 'grpc/rest',
-      cpu_per_call_ratio: ratio(
-        lines.grpc.server_cpu_us_per_delivery,
-        lines.rest.server_cpu_us_per_delivery,
-      ),
-      grpc_calls_per_s: lines.grpc.calls_per_s,
-      rest_calls_per_s: lines.rest.calls_per_s,
-      grpc_cpu_us_per_call: lines.grpc.server_cpu_us_per_delivery,
-      rest_cpu_us_per_call: lines.rest.server_cpu_us_per_delivery,
-    });
   }
 }
 
