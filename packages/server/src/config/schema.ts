@@ -149,6 +149,7 @@ export const ConfigSchema = z
     ext_queue: int(0, 1_000_000).default(256),
     ext_breaker_failures: int(1, 1_000).default(5),
     ext_breaker_open_ms: int(10, 600_000).default(1_000),
+    ext_async_deadline: int(0, 7 * 24 * 3600).default(600),
     role: roles.default('all'),
     node_id: z
       .string()
@@ -243,6 +244,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   ext_queue: 'Extension calls waiting per message type beyond those in flight; more degrade.',
   ext_breaker_failures: "Consecutive failures that open an extension instance's circuit breaker.",
   ext_breaker_open_ms: 'How long an open breaker keeps traffic away before a trial call.',
+  ext_async_deadline:
+    'Seconds an async extension message may stay pending; past them it fails with a reason (message.updated). 0: no deadline.',
   role: 'all (one process does everything) or a comma list of gateway, api and worker (docs/operations.md).',
   node_id: "This node's name in the cluster (letters, digits, - and _). Unset: generated at start.",
   nats_url:
