@@ -61,6 +61,27 @@ describe('MessageService.Subscribe', () => {
     await socket.next(
       (f) => f.event === 'message.new' && f.data.message.content.text === 'over gRPC',
     );
+    // The rest of what a WebSocket connection gets: presence, typing, read, message.updated.
+    await socket.call('typing', { conversation_id: conversationId });
+    await socket.call('conversation.read', { conversation_id: conversationId, seq: 3 });
+    await socket.call('message.recall', { conversation_id: conversationId, seq: 2 });
+    await eventually(() =>
+      ['presence', 'typing', 'conversation.read', 'message.updated'].every(
+        (name) => stream.named(name).length > 0,
+      ),
+    );
+    expect(JSON.parse(stream.named('presence')[0]!.data)).toMatchObject({
+      user_id: alice.id,
+      online: true,
+    });
+    expect(JSON.parse(stream.named('typing')[0]!.data)).toEqual({
+      conversation_id: conversationId,
+      user_id: alice.id,
+    });
+    expect(stream.named('message.updated')[0]).toMatchObject({
+      seq: 2,
+      message: { status: 'recalled', seqId: 2 },
+    });
     stream.cancel();
     bobSocket.close();
 
