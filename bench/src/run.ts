@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext,devices]
+ * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext,devices,grpc]
  *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]
  *   [--rates 1000,10000] [--pairs N] [--duration S] [--members N] [--group-rate N]
  *   [--connections N] [--clients N] [--online N] [--devices N] [--protocol-version 1|2|3]`
@@ -23,6 +23,7 @@ import { runClusterBench, type ClusterPlan } from './cluster/run-cluster.js';
 import { comparePeerConnect, comparePeerDirect } from './peer/compare.js';
 import { LoadProcess } from './pool.js';
 import { report, withServer, type Line } from './report.js';
+import { runGrpcVersusRest } from './grpc-versus-rest.js';
 import { freePort, startParley, startRelay, type BenchServer } from './server.js';
 import { nextRate } from './stats.js';
 import type { Job } from './worker.js';
@@ -84,6 +85,7 @@ const plan = {
   missed: quick ? 20 : 50,
   readers: quick ? 5 : 20,
   devices: count('devices', quick ? 100 : 1_000),
+  unaryCallers: count('clients', quick ? 8 : 32),
   peer: {
     connections: quick ? 500 : 10_000,
     pairs: quick ? 10 : 100,
@@ -111,7 +113,17 @@ const clusterPlan = (): ClusterPlan => {
     nodeArgs: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
   };
 };
-const all = ['connect', 'direct', 'knee', 'group', 'reconnect', 'history', 'ext', 'devices'];
+const all = [
+  'connect',
+  'direct',
+  'knee',
+  'group',
+  'reconnect',
+  'history',
+  'ext',
+  'devices',
+  'grpc',
+];
 const scenarios = (
   values.scenario ??
   (peer !== undefined
@@ -274,6 +286,12 @@ async function runStandard(): Promise<void> {
           durationMs: plan.durationMs,
         },
       }),
+    );
+  }
+  if (scenarios.includes('grpc')) {
+    await runGrpcVersusRest(
+      { withParley, measure, emit },
+      { callers: plan.unaryCallers, durationMs: plan.durationMs },
     );
   }
   if (scenarios.includes('ext')) {

@@ -11,6 +11,7 @@ import { runExt } from './load/ext.js';
 import { runGroup, type GroupParams } from './load/group.js';
 import { runHistory, type HistoryParams } from './load/history.js';
 import { runReconnect, type ReconnectParams } from './load/reconnect.js';
+import { runUnary, type UnaryParams } from './load/unary.js';
 import {
   runXmppConnect,
   runXmppDirect,
@@ -33,6 +34,7 @@ type JobKind =
   | { readonly kind: 'reconnect'; readonly url: string; readonly params: ReconnectParams }
   | { readonly kind: 'history'; readonly url: string; readonly params: HistoryParams }
   | { readonly kind: 'devices'; readonly url: string; readonly params: DevicesParams }
+  | { readonly kind: 'unary'; readonly url: string; readonly params: UnaryParams }
   | { readonly kind: 'xmpp-connect'; readonly url: string; readonly params: XmppConnectParams }
   | { readonly kind: 'xmpp-direct'; readonly url: string; readonly params: XmppDirectParams };
 
@@ -96,6 +98,8 @@ function scenario(job: Job): Promise<ScenarioResult> {
       return runHistory(ctx, job.params);
     case 'devices':
       return runDevices(ctx, job.params);
+    case 'unary':
+      return runUnary(ctx, job.params);
     case 'xmpp-connect':
       return runXmppConnect(ctx, job.params);
     case 'xmpp-direct':

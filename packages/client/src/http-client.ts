@@ -111,11 +111,16 @@ export class ParleyHttpClient {
 }
 
 function toError(status: number, body: unknown): ParleyError {
-  const error = (body as { error?: { code?: string; message?: string; trace_id?: string } })?.error;
+  const error = (
+    body as {
+      error?: { code?: string; reason?: string; message?: string; trace_id?: string };
+    }
+  )?.error;
   return new ParleyError(
     (error?.code ?? 'INTERNAL') as ErrorCode,
     error?.message ?? `HTTP ${status}`,
     status,
     error?.trace_id,
+    error?.reason,
   );
 }

@@ -163,7 +163,7 @@ export class WsConnection {
       id?: unknown;
       ok?: unknown;
       data?: unknown;
-      error?: { code?: unknown; message?: unknown };
+      error?: { code?: unknown; message?: unknown; reason?: unknown };
     };
     if (typeof f.event === 'string') {
       if (this.#readyData !== undefined) this.#handlers.onEvent(f.event, f.data);
@@ -186,7 +186,8 @@ export class WsConnection {
     else {
       const code = (typeof f.error?.code === 'string' ? f.error.code : 'INTERNAL') as ErrorCode;
       const message = typeof f.error?.message === 'string' ? f.error.message : 'request failed';
-      pending.reject(new ParleyError(code, message, 0));
+      const reason = typeof f.error?.reason === 'string' ? f.error.reason : undefined;
+      pending.reject(new ParleyError(code, message, 0, undefined, reason));
     }
   }
 

@@ -134,6 +134,10 @@ export const ConfigSchema = z
     group_create_limit: int(1, 1_000_000).default(20),
     grpc_host: z.string().min(1).default('127.0.0.1'),
     grpc_port: int(0, 65535).default(9090),
+    grpc_max_message_bytes: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    grpc_rate_per_second: int(1, 1_000_000).default(1000),
+    grpc_rate_burst: int(1, 1_000_000).default(1000),
+    grpc_stream_queue: int(16, 1_000_000).default(1024),
     grpc_advertise_addr: z
       .string()
       .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
@@ -145,6 +149,7 @@ export const ConfigSchema = z
     ext_queue: int(0, 1_000_000).default(256),
     ext_breaker_failures: int(1, 1_000).default(5),
     ext_breaker_open_ms: int(10, 600_000).default(1_000),
+    ext_async_deadline: int(0, 7 * 24 * 3600).default(600),
     role: roles.default('all'),
     node_id: z
       .string()
@@ -235,8 +240,13 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'Most users one group creation or add-members request may name; larger groups grow by joins and invitations.',
   group_create_limit: 'Groups one user may create per rate-limit window.',
   grpc_host:
-    'Address the gRPC callback service listens on; loopback by default, widen it only for extension services on other hosts.',
-  grpc_port: 'gRPC port (the extension callback service); 0 picks a free one.',
+    'Address the gRPC server (public API, extension callback, health, reflection) listens on; loopback by default: widen it for clients and extension services on other hosts.',
+  grpc_port: 'gRPC port (the api role: public API and extension callback); 0 picks a free one.',
+  grpc_max_message_bytes: 'Largest gRPC request message; larger ones get RESOURCE_EXHAUSTED.',
+  grpc_rate_per_second: 'gRPC calls per second per user on one node (sustained).',
+  grpc_rate_burst: 'gRPC calls per user on one node in a burst.',
+  grpc_stream_queue:
+    'Events that may wait for one MessageService.Subscribe reader; past them the stream is cut off (RESOURCE_EXHAUSTED).',
   grpc_advertise_addr:
     'host:port extension services use to reach the callback service; unset: the gRPC host (127.0.0.1 for a wildcard) and port.',
   etcd_endpoints:
@@ -265,6 +275,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'Seconds a device has to send its hello after connecting; then it is closed.',
   device_public_url:
     'Base URL devices reach this server on (e.g. http://192.168.1.10:8080), for the OTA answer; unset: from the request.',
+  ext_async_deadline:
+    'Seconds an async extension message may stay pending; past them it fails with a reason (message.updated). 0: no deadline.',
   role: 'all (one process does everything) or a comma list of gateway, api and worker (docs/operations.md).',
   node_id: "This node's name in the cluster (letters, digits, - and _). Unset: generated at start.",
   nats_url:

@@ -47,6 +47,11 @@ export interface ExtEnvelope {
   /** UTF-8 JSON of the content. */
   readonly payload: string;
   readonly status: number;
+  /**
+   * The W3C trace id of the request that caused the call, when known (sent as the call's
+   * `traceparent` metadata; the invoker starts a new trace without one).
+   */
+  readonly traceId?: string | undefined;
 }
 
 /** A message an extension generated. */
@@ -54,11 +59,16 @@ export interface GeneratedMessage {
   readonly msgType: string;
   /** Empty or the original's conversation: a generated message lands nowhere else. */
   readonly conversation: string;
-  /** Empty or the original sender: Parley has no system sender, so no one else. */
+  /** Empty or the original sender: an extension never speaks for anyone else. */
   readonly fromUid: string;
   /** UTF-8 JSON of its content. */
   readonly payload: string;
+  /** MsgScene: SCENE_SYSTEM makes it a system message (EXT_SCENE); absent is SCENE_CHAT. */
+  readonly scene?: number | undefined;
 }
+
+/** MsgScene as the proto numbers it. */
+export const EXT_SCENE = { chat: 0, system: 1, control: 2 } as const;
 
 export interface HandleResult {
   readonly accept: boolean;

@@ -1,5 +1,5 @@
 /** Groups: roles, join policies and the permission matrix (pure rules). */
-import { AppError } from './errors.js';
+import { appError, type ErrorReason } from './errors.js';
 
 export const ROLES = ['owner', 'admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
@@ -63,13 +63,15 @@ export const permissions = {
   /** Posting: a muted member waits; while everyone is muted only managers talk. */
   post(role: Role, mutedUntil: number | null, mutedAll: boolean, now: number): void {
     if (mutedUntil !== null && mutedUntil > now) {
-      throw denied(`You are muted here until ${new Date(mutedUntil).toISOString()}.`);
+      throw denied(`You are muted here until ${new Date(mutedUntil).toISOString()}.`, 'MUTED');
     }
-    if (mutedAll && !isManager(role)) throw denied('Only admins can post while everyone is muted.');
+    if (mutedAll && !isManager(role))
+      throw denied('Only admins can post while everyone is muted.', 'MUTED');
   },
 };
 
-const denied = (message: string) => new AppError('PERMISSION_DENIED', message);
+const denied = (message: string, reason: ErrorReason = 'ROLE_REQUIRED') =>
+  appError(reason, message);
 
 export const GROUP_NAME_MAX = 64;
 export const GROUP_NOTICE_MAX = 2_000;

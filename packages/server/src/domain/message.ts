@@ -85,5 +85,11 @@ export interface NewMessage {
   readonly createdAt: number;
 }
 
+/**
+ * The sender of system messages (an extension's SCENE_SYSTEM notices): no account has this id
+ * (account ids are ULIDs), so nobody can edit, recall or be shown as its author.
+ */
+export const SYSTEM_SENDER_ID = 'system';
+
 export const CLIENT_MSG_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const MESSAGE_TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;

@@ -5,7 +5,6 @@ import { HealthService } from '../app/ops/health-service.js';
 import type { Config } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Clock, Ids } from '../ports/system.js';
-import { ExtCallbackServer } from '../transports/grpc/ext-callback-server.js';
 import { ConnectionGuard } from '../transports/http/connection-guard.js';
 import { buildHttpServer } from '../transports/http/http-server.js';
 import { UpgradeRouter } from '../transports/shared/upgrade-router.js';
@@ -14,6 +13,7 @@ import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
 import { composeDevices, deviceGatewayPart, type DeviceParts } from './devices.js';
 import { busLinkWatch, composeGateway, presenceHeartbeat } from './gateway.js';
+import { composeGrpc } from './grpc.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { NodePlan } from './roles.js';
 import type { UseCases } from './use-cases.js';
@@ -100,15 +100,19 @@ export async function composeEdges(
     }),
   });
 
-  if (plan.roles.has('api')) {
-    const callbacks = new ExtCallbackServer(messaging.extensionFlow, logger);
-    lifecycle.add({
-      name: 'gRPC server',
-      start: async () =>
-        deps.onGrpcPort(await callbacks.listen(config.grpc_host, config.grpc_port)),
-      stop: () => callbacks.close(),
-    });
-  }
+  const subscriptions = plan.roles.has('api')
+    ? composeGrpc({
+        config,
+        engines,
+        useCases,
+        lifecycle,
+        clock,
+        ids: deps.ids,
+        logger,
+        metrics,
+        onGrpcPort: deps.onGrpcPort,
+      })
+    : undefined;
 
   const http = await buildHttpServer(
     {
@@ -156,11 +160,17 @@ export async function composeEdges(
       }
     },
   });
-  if (gatewayParts !== undefined) {
+  if (gatewayParts !== undefined || subscriptions !== undefined) {
+    // WebSocket connections and Subscribe streams alike are in presence and take bus topics:
+    // both resync when this node may have missed events for them.
+    const streams = {
+      resyncAll: (reason: string) =>
+        (gatewayParts?.gateway.resyncAll(reason) ?? 0) + (subscriptions?.resyncAll(reason) ?? 0),
+    };
     lifecycle.add(
       presenceHeartbeat({
         presence: engines.presence,
-        gateway: gatewayParts.gateway,
+        gateway: streams,
         ttlMs: config.presence_ttl * 1000,
         logger,
       }),
@@ -169,12 +179,14 @@ export async function composeEdges(
       lifecycle.add(
         busLinkWatch({
           link: engines.busLink,
-          gateway: gatewayParts.gateway,
+          gateway: streams,
           graceMs: BUS_LINK_GRACE_MS,
           logger,
         }),
       );
     }
+  }
+  if (gatewayParts !== undefined) {
     lifecycle.add({
       name: 'WebSocket gateway',
       start: async () => {

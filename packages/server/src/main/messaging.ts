@@ -110,6 +110,7 @@ export function composeMessaging(deps: {
     ids,
     callbackAddr: deps.callbackAddr,
     onError: onExtError,
+    completionDeadlineMs: config.ext_async_deadline * 1000,
   });
   const extensionFlow = new ExtensionFlow({
     store,

@@ -11,7 +11,7 @@ import type { Config, Role } from '../config/schema.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { Store } from '../ports/store.js';
-import { joinHostPort } from '../transports/grpc/ext-callback-server.js';
+import { joinHostPort } from '../transports/grpc/grpc-server.js';
 import { VERSION } from '../version.js';
 import { composeEdges } from './edges.js';
 import { openEngines } from './engines.js';
@@ -126,7 +126,8 @@ function logStarted(
 ): void {
   const grpc = grpcPort === 0 ? undefined : joinHostPort(config.grpc_host, grpcPort);
   const roles = [...plan.roles].join(',');
-  const grpcText = grpc === undefined ? '' : ` and on ${grpc} for extension callbacks (gRPC)`;
+  const grpcText =
+    grpc === undefined ? '' : ` and on ${grpc} for gRPC (public API, extension callbacks)`;
   logger.info(
     {
       url,

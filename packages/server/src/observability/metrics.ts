@@ -7,6 +7,10 @@ export interface Metrics {
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly wsSlowConsumers: Counter;
+  /** gRPC calls by method (full path) and status name, and their latency. */
+  readonly grpcCalls: Counter<'method' | 'code'>;
+  readonly grpcDuration: Histogram<'method' | 'code'>;
+  readonly grpcSlowSubscribers: Counter;
   /** Background tasks a worker finished, by type and outcome (ok, failed, unknown, dead). */
   readonly tasks: Counter<'task_type' | 'outcome'>;
   readonly devices: DeviceMetrics;
@@ -40,6 +44,24 @@ export function createMetrics(): Metrics {
     wsSlowConsumers: new Counter({
       name: 'parley_ws_slow_consumer_closes_total',
       help: 'WebSocket connections closed because their send queue passed its bound.',
+      registers: [registry],
+    }),
+    grpcCalls: new Counter({
+      name: 'parley_grpc_calls_total',
+      help: 'gRPC calls by method and status code.',
+      labelNames: ['method', 'code'],
+      registers: [registry],
+    }),
+    grpcDuration: new Histogram({
+      name: 'parley_grpc_call_duration_seconds',
+      help: 'gRPC call latency by method and status code (streams: their whole life).',
+      labelNames: ['method', 'code'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    grpcSlowSubscribers: new Counter({
+      name: 'parley_grpc_slow_subscriber_cutoffs_total',
+      help: 'MessageService.Subscribe streams cut off because their queue passed its bound.',
       registers: [registry],
     }),
     tasks: new Counter({

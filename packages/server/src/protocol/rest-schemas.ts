@@ -23,6 +23,7 @@ export const ErrorBody = named(
   z.object({
     error: z.object({
       code: z.enum(ERROR_CODES),
+      reason: z.string().describe('Stable reason from the error catalogue (docs/grpc.md).'),
       message: z.string(),
       trace_id: z.string(),
       field: z.string().optional(),

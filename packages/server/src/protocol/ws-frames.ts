@@ -1,6 +1,6 @@
 /** WebSocket frames: request shape, close codes, and the encoders the gateway and fan-out share. */
 import { z } from 'zod';
-import type { ErrorCode } from '../domain/errors.js';
+import type { ErrorCode, ErrorReason } from '../domain/errors.js';
 
 /** Close codes (docs/protocol.md, "Limits and closes"). */
 export const CLOSE = {
@@ -45,5 +45,20 @@ export const encodeReply = (id: RequestId, data: unknown): string =>
     ? `{"id":${JSON.stringify(id)},"ok":true,"data":${data.text}}`
     : JSON.stringify({ id, ok: true, data });
 
-export const encodeError = (id: RequestId, code: ErrorCode, message: string): string =>
-  JSON.stringify({ id, ok: false, error: { code, message } });
+/** An error reply; `reason` is the catalogue's (the code when none is more specific). */
+export const encodeError = (
+  id: RequestId,
+  code: ErrorCode,
+  message: string,
+  more: { reason?: ErrorReason; field?: string | undefined } = {},
+): string =>
+  JSON.stringify({
+    id,
+    ok: false,
+    error: {
+      code,
+      reason: more.reason ?? code,
+      message,
+      ...(more.field !== undefined && { field: more.field }),
+    },
+  });

@@ -14,6 +14,7 @@ import {
   TWO_GATEWAYS_API_WORKER,
   type Cluster,
 } from '../support/cluster.js';
+import { bearer, EventStream, grpcClients, ok } from '../support/grpc-test-client.js';
 import { call, connect, messagesIn, register, send, type Account } from './cluster-client.js';
 
 const DATABASES = {
@@ -172,6 +173,47 @@ describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])(
       // reached the worker.
       const after = await counters();
       expect(after.tasks - before.tasks).toBe(1);
+    });
+
+    it('streams events to a gRPC Subscribe on another api node, large groups through the worker', async () => {
+      const owner = await register(api, 'gso');
+      const members = await Promise.all(['gs1', 'gs2', 'gs3'].map((p) => register(api, p)));
+      const bot = members[2] as Account;
+      const grpc = grpcClients(cluster.node('api-2').grpcAddr);
+      const stream = new EventStream(grpc.messages, {}, bearer(bot.access_token));
+      try {
+        await eventually(() => stream.named('ready').length === 1, 10_000);
+        const ownerWs = await open(gw1, owner);
+        const direct = await call(api, 'POST', '/v1/conversations', owner.access_token, {
+          user_id: bot.user.user_id,
+        });
+        await send(ownerWs, direct.conversation.conversation_id, 'gd1', 'direct to a bot');
+        // Four members: over the threshold, so its messages fan out from the worker, which
+        // publishes on the group's subject; api-2 holds the stream, subscribed to it when the
+        // group was created.
+        const large = await call(api, 'POST', '/v1/groups', owner.access_token, {
+          name: 'large for a bot',
+          member_ids: members.map((m) => m.user.user_id),
+        });
+        await send(ownerWs, large.group.conversation_id, 'gl1', 'to the group');
+        await eventually(() => stream.named('message.new').length === 2, 10_000);
+        expect(
+          stream.named('message.new').map((e) => [e.conversationId, e.message?.content]),
+        ).toEqual([
+          [direct.conversation.conversation_id, '{"text":"direct to a bot"}'],
+          [large.group.conversation_id, '{"text":"to the group"}'],
+        ]);
+        const online = await ok(
+          grpc.groups,
+          'getOnlineGroupMembers',
+          { groupId: large.group.group_id },
+          bearer(owner.access_token),
+        );
+        expect(online.members).toContainEqual({ userId: bot.user.user_id, gatewayId: 'api-2' });
+      } finally {
+        stream.cancel();
+        grpc.close();
+      }
     });
 
     it('closes a logged-out session on every gateway within a second', async () => {

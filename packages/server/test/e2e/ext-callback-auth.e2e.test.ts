@@ -239,7 +239,9 @@ describe('the extension callback service', () => {
     expect(ports[0]).not.toBe(ports[1]);
     for (const [i, parley] of [first, second].entries()) {
       const line = parley.logs.find((l) => l.includes('Parley is listening'));
-      expect(line).toContain(`and on 127.0.0.1:${ports[i]} for extension callbacks (gRPC)`);
+      expect(line).toContain(
+        `and on 127.0.0.1:${ports[i]} for gRPC (public API, extension callbacks)`,
+      );
       expect(JSON.parse(line!)).toMatchObject({ grpc: `127.0.0.1:${ports[i]}` });
     }
   });

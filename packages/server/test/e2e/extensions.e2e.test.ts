@@ -1,4 +1,4 @@
-import { MsgStatus } from '@parley/proto';
+import { MsgScene, MsgStatus } from '@parley/proto';
 import { describe, expect, it } from 'vitest';
 import { e2eServersPerTest, type E2eServer } from '../support/e2e-fixture.js';
 import {
@@ -9,7 +9,7 @@ import {
   startTestExtension,
   type TestExtension,
 } from '../support/test-extension.js';
-import type { TestServer } from '../support/test-server.js';
+import { json, type TestServer } from '../support/test-server.js';
 import { eventually, type WsTestClient } from '../support/ws-test-client.js';
 
 interface Setup {
@@ -127,6 +127,7 @@ describe('extension messages with services from the config file', () => {
     const reply = await send(s, 'redpacket', { amount: 0 }, 'rp-0');
     expect(reply.error).toEqual({
       code: 'FAILED_PRECONDITION',
+      reason: 'EXTENSION_REFUSED',
       message: 'The red packet is empty.',
     });
     const { conversations } = await s.bob.call('conversation.list');
@@ -249,6 +250,63 @@ describe('extension messages with services from the config file', () => {
     await expect(
       complete(callback, { msgId: 'NOSUCHMESSAGE', status: MsgStatus.MSG_SUCCESS }),
     ).rejects.toThrow();
+  });
+
+  it("stores a SCENE_SYSTEM generated message as the system's, a SCENE_CHAT one as the sender's", async () => {
+    const ext = await extension(() => ({
+      accept: true,
+      status: MsgStatus.MSG_SUCCESS,
+      generated: [
+        { ...generated('text', { text: 'Alice sent a red packet' }), scene: MsgScene.SCENE_SYSTEM },
+        generated('text', { text: 'in her own words' }),
+      ],
+    }));
+    const s = await setup(service('redpacket', ext));
+    expect((await send(s, 'redpacket', { amount: 1 }, 'sc-1')).ok).toBe(true);
+    await eventually(() => s.bob.events('message.new').length === 3);
+    const [, notice, own] = s.bob.events('message.new').map((f) => f.data.message);
+    expect([notice.sender_id, notice.content.text]).toEqual(['system', 'Alice sent a red packet']);
+    expect([own.sender_id, own.content.text]).toEqual([s.aliceId, 'in her own words']);
+    // Nobody may change a system message, its nominal sender least of all.
+    const recall = await s.alice.request('message.recall', {
+      conversation_id: notice.conversation_id,
+      seq: notice.seq,
+    });
+    expect(recall.error).toMatchObject({ code: 'PERMISSION_DENIED', reason: 'NOT_THE_SENDER' });
+  });
+
+  it('passes the W3C trace context of the request on to sync and async extension calls', async () => {
+    const sync = await extension();
+    const async = await extension();
+    const s = await setup({
+      services: {
+        ...service('x.sync', sync).services,
+        ...service('x.async', async, 'async').services,
+      },
+      types: {},
+    });
+    const a = await s.t.account('tracer');
+    const conversation = await s.t.post('/v1/conversations', a, { user_id: s.bobId });
+    const conversationId = conversation.body.conversation.conversation_id as string;
+    const traceIds = ['4bf92f3577b34da6a3ce929d0e0e4736', 'aaaabbbbccccddddeeeeffff00001111'];
+    for (const [i, type] of ['x.sync', 'x.async'].entries()) {
+      const res = await s.server.fetch(
+        `/v1/conversations/${conversationId}/messages`,
+        json(
+          { client_msg_id: `t${i}`, type, content: { n: i } },
+          {
+            authorization: `Bearer ${a.access_token}`,
+            traceparent: `00-${traceIds[i]}-00f067aa0ba902b7-01`,
+          },
+        ),
+      );
+      expect(res.status).toBe(201);
+    }
+    await eventually(() => async.calls.length === 1);
+    // The same trace, a span of Parley's own.
+    const pattern = (id: string) => new RegExp(`^00-${id}-[0-9a-f]{16}-01$`);
+    expect(sync.traceparents).toEqual([expect.stringMatching(pattern(traceIds[0] as string))]);
+    expect(async.traceparents).toEqual([expect.stringMatching(pattern(traceIds[1] as string))]);
   });
 
   it('async: a refusal settles the message rejected and passes the reason on', async () => {

@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configCase, configScratch, runConfigCase } from '../fuzz/config-edge.js';
+import { Client, credentials } from '@grpc/grpc-js';
+import { apiCase, runApiCase } from '../fuzz/grpc-api-edge.js';
 import { callbackClient, grpcCase, runGrpcCase } from '../fuzz/grpc-edge.js';
 import { httpCase, runHttpCase } from '../fuzz/http-edge.js';
 import { fuzzCases, fuzzSeed, Rng } from '../fuzz/prng.js';
@@ -39,6 +41,8 @@ describe('fuzzing every edge', () => {
     login_failure_limit: 1_000_000,
     ws_rate_per_second: 1_000_000,
     ws_rate_burst: 1_000_000,
+    grpc_rate_per_second: 1_000_000,
+    grpc_rate_burst: 1_000_000,
   });
   // Registered after the fixture's, so it runs before the server stops.
   afterAll(() => {
@@ -129,6 +133,35 @@ describe('fuzzing every edge', () => {
           await runPool(cases, 8, async (i) => {
             tally.cases += 1;
             await runGrpcCase(client, batch[i]!, tally);
+          });
+          if (!(await healthy(tally))) break;
+        }
+      } finally {
+        client.close();
+      }
+      expect(tally.summary()).toMatchObject({ cases: CASES, failed: 0 });
+    },
+  );
+
+  it(
+    'gRPC: every public method with random bytes, wrong wire types and random values',
+    { timeout },
+    async () => {
+      const tally = new Tally('grpc-api');
+      tallies.push(tally);
+      const rng = new Rng(SEED ^ 0x5);
+      const client = new Client(
+        `127.0.0.1:${t.server.parley.grpcPort()}`,
+        credentials.createInsecure(),
+      );
+      try {
+        for (let start = 0; start < CASES; start += BATCH) {
+          const targets = await freshTargets(t.server);
+          const cases = Math.min(BATCH, CASES - start);
+          const batch = Array.from({ length: cases }, () => apiCase(rng, targets));
+          await runPool(cases, 8, async (i) => {
+            tally.cases += 1;
+            await runApiCase(client, batch[i]!, tally);
           });
           if (!(await healthy(tally))) break;
         }

@@ -44,6 +44,9 @@ describe('@parley/client against a real server', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ParleyError);
     expect((err as ParleyError).code).toBe('INVALID_ARGUMENT');
+    expect((err as ParleyError).reason).toBe('INVALID_ARGUMENT');
+    const missing = (await b.history('g_none').catch((e: unknown) => e)) as ParleyError;
+    expect([missing.code, missing.reason]).toEqual(['NOT_FOUND', 'CONVERSATION_NOT_FOUND']);
     const page = await b.history(sent[0]!.conversation_id, { after_seq: 18 });
     expect(page.messages.map((m) => m.seq)).toEqual([19, 20]);
   });

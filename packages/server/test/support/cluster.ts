@@ -27,6 +27,8 @@ export interface ClusterNode {
   readonly name: string;
   readonly role: string;
   readonly url: string;
+  /** host:port of its gRPC server (api nodes). */
+  readonly grpcAddr: string;
   /** The running process (the last one started). */
   process(): RunningProcess;
   /** Starts (again, after a kill: same port, same id) and waits until it listens. */
@@ -151,6 +153,7 @@ async function clusterNode(
     name: spec.name,
     role: spec.role,
     url: `http://127.0.0.1:${port}`,
+    grpcAddr: `127.0.0.1:${grpcPort}`,
     process() {
       if (proc === undefined) throw new Error(`${spec.name} was never started`);
       return proc;

@@ -7,6 +7,7 @@ export function expectError(res: RawResponse, status: number, code: string): voi
   expect(res.body).toEqual({
     error: expect.objectContaining({
       code,
+      reason: expect.stringMatching(/^[A-Z][A-Z0-9_]+[A-Z0-9]$/),
       message: expect.any(String),
       trace_id: expect.any(String),
     }),

@@ -2,6 +2,7 @@ import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } f
 import {
   ExtCallbackServiceClient,
   ExtMessageServiceService,
+  MsgScene,
   MsgStatus,
   type ExtCompleteRequest,
   type ExtHandleAck,
@@ -19,6 +20,8 @@ export type HandleFn = (
 export interface TestExtension {
   readonly addr: string;
   readonly calls: ExtMessage[];
+  /** The `traceparent` metadata of each call, in the order of `calls`. */
+  readonly traceparents: string[];
   handle: HandleFn;
   handleAsync: (message: ExtMessage) => boolean | 'hang';
   close(): Promise<void>;
@@ -31,6 +34,7 @@ export async function startTestExtension(
   const ext: TestExtension = {
     addr: '',
     calls: [],
+    traceparents: [],
     handle,
     handleAsync: () => true,
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
@@ -42,6 +46,7 @@ export async function startTestExtension(
     ) => {
       const message = call.request.message as ExtMessage;
       ext.calls.push(message);
+      ext.traceparents.push(String(call.metadata.get('traceparent')[0] ?? ''));
       void Promise.resolve(ext.handle(message)).then((result) => {
         if (result === 'hang') return;
         callback(null, {
@@ -59,6 +64,7 @@ export async function startTestExtension(
     ) => {
       const message = call.request.message as ExtMessage;
       ext.calls.push(message);
+      ext.traceparents.push(String(call.metadata.get('traceparent')[0] ?? ''));
       const accepted = ext.handleAsync(message);
       if (accepted === 'hang') return;
       callback(null, { requestId: message.header?.requestId ?? '', accepted });
@@ -81,7 +87,7 @@ export function generated(msgType: string, content: unknown, fromUid = ''): ExtM
     toUid: '',
     groupId: '',
     msgType,
-    scene: 1,
+    scene: MsgScene.SCENE_CHAT,
     clientTs: 0,
     serverTs: 0,
     seq: 0,

@@ -31,6 +31,7 @@ export const fromGenerated = (m: ExtMessage): GeneratedMessage => ({
   conversation: m.conversation,
   fromUid: m.fromUid,
   payload: Buffer.from(m.payload).toString('utf8'),
+  scene: m.scene,
 });
 
 export const fromHandleResponse = (r: ExtHandleResponse): HandleResult => ({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { ExtMessageServiceClient } from '@parley/proto';
 import type { ExtEnvelope, ExtInstance, HandleResult } from '../../domain/extension.js';
@@ -21,7 +22,7 @@ export class GrpcExtInvoker implements ExtInvoker {
     return new Promise((resolve, reject) => {
       this.#client(instance.addr).handle(
         { message: toExtMessage(envelope) },
-        new Metadata(),
+        traceMetadata(envelope),
         { deadline: Date.now() + deadlineMs },
         (err, response) => (err ? reject(toCallError(err)) : resolve(fromHandleResponse(response))),
       );
@@ -32,7 +33,7 @@ export class GrpcExtInvoker implements ExtInvoker {
     return new Promise((resolve, reject) => {
       this.#client(instance.addr).handleAsync(
         { message: toExtMessage(envelope) },
-        new Metadata(),
+        traceMetadata(envelope),
         { deadline: Date.now() + deadlineMs },
         (err, ack) => (err ? reject(toCallError(err)) : resolve(ack.accepted)),
       );
@@ -61,6 +62,17 @@ export class GrpcExtInvoker implements ExtInvoker {
     }
     return client;
   }
+}
+
+/**
+ * W3C trace context for the call: the causing request's trace (a new one without it) and a
+ * new span of Parley's, so an extension's logs line up with Parley's under one trace id.
+ */
+function traceMetadata(envelope: ExtEnvelope): Metadata {
+  const metadata = new Metadata();
+  const traceId = envelope.traceId ?? randomBytes(16).toString('hex');
+  metadata.set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
+  return metadata;
 }
 
 function toCallError(err: ServiceError): ExtCallError {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 
 export interface RedisConnectionOptions {
   /** redis://[user:password@]host:port[/db], usually from PARLEY_REDIS_URL. */
@@ -89,8 +89,8 @@ export function rethrowRedisError(err: unknown): never {
     (typeof code === 'string' && /^E[A-Z]+$/.test(code)) ||
     (typeof message === 'string' && /^(Connection is closed|Command timed out)/.test(message));
   if (!away) throw err;
-  throw new AppError(
-    'UNAVAILABLE',
+  throw appError(
+    'ENGINE_UNAVAILABLE',
     'Redis does not answer; try again shortly.',
     {},
     { cause: err },

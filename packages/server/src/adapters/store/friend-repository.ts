@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import {
   pairKey,
   type FriendRequestRecord,
@@ -61,7 +61,7 @@ export class KyselyFriendRepository implements FriendRepository {
       const existing = await this.pendingBetween(request.fromUserId, request.toUserId);
       if (existing !== undefined) return { request: existing, created: false };
     }
-    throw new AppError('UNAVAILABLE', 'The friend request could not be stored; try again.');
+    throw appError('SERVER_BUSY', 'The friend request could not be stored; try again.');
   }
 
   async findRequest(requestId: string): Promise<FriendRequestRecord | undefined> {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import type { MemberRecord, Role } from '../../domain/group.js';
 import type { MemberRepository, PostingState } from '../../ports/group-store.js';
 import { hasReturning, lockForWrite, type EngineSql } from './engine-sql.js';
@@ -68,10 +68,7 @@ export class KyselyMemberRepository implements MemberRepository {
         .where('member_count', '<=', maxMembers - added.length)
         .executeTakeFirst();
       if (Number(counted.numUpdatedRows) === 0) {
-        throw new AppError(
-          'FAILED_PRECONDITION',
-          `This conversation is full (${maxMembers} members).`,
-        );
+        throw appError('CONVERSATION_FULL', `This conversation is full (${maxMembers} members).`);
       }
       return added;
     });

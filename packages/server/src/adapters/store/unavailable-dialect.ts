@@ -14,7 +14,7 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely';
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 
 /** Whether the driver's error means the database cannot be reached or is going away. */
 export type IsUnavailable = (err: unknown) => boolean;
@@ -98,7 +98,7 @@ class UnavailableDriver implements Driver {
 export function rethrowUnavailable(err: unknown, isUnavailable: IsUnavailable): never {
   if (!isUnavailable(err)) throw err;
   const message = 'The database does not answer; try again shortly.';
-  throw new AppError('UNAVAILABLE', message, {}, { cause: err });
+  throw appError('ENGINE_UNAVAILABLE', message, {}, { cause: err });
 }
 
 /** kysely's own words for a driver without savepoints. */

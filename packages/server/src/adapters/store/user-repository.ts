@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import { usernameKey, type UserRecord } from '../../domain/user.js';
 import type { UserProfilePatch, UserRepository, UserSearch } from '../../ports/store.js';
 import type { EngineSql } from './engine-sql.js';
@@ -33,7 +33,7 @@ export class KyselyUserRepository implements UserRepository {
         .execute();
     } catch (err) {
       if (this.#engine.isUniqueViolation(err)) {
-        throw new AppError('ALREADY_EXISTS', 'That username is taken.', { field: 'username' });
+        throw appError('USERNAME_TAKEN', 'That username is taken.', { field: 'username' });
       }
       throw err;
     }

@@ -1,4 +1,4 @@
-import { AppError, rateLimited, unauthenticated } from '../../domain/errors.js';
+import { rateLimited, unauthenticated, appError } from '../../domain/errors.js';
 import { isSessionActive, toPublicSession, type PublicSession } from '../../domain/session.js';
 import {
   assertValidPassword,
@@ -115,7 +115,7 @@ export class AuthService {
         throw err;
       },
     );
-    if (user === undefined) throw new AppError('UNAUTHENTICATED', 'Wrong username or password.');
+    if (user === undefined) throw appError('WRONG_CREDENTIALS', 'Wrong username or password.');
     // A successful login is not a failure: it gives its reserved attempts back.
     await releaseAll();
     const tokens = await this.#deps.store.transaction((tx) =>
@@ -201,7 +201,7 @@ export class AuthService {
       session.userId !== claims.userId ||
       !isSessionActive(session, this.#deps.clock.now())
     ) {
-      throw unauthenticated('The session of this access token has ended.');
+      throw unauthenticated('The session of this access token has ended.', 'SESSION_ENDED');
     }
     return claims;
   }
@@ -236,7 +236,7 @@ export class AuthService {
     const now = this.#deps.clock.now();
     const session = await this.#deps.store.sessions.findById(sessionId);
     if (session === undefined || session.userId !== auth.userId || !isSessionActive(session, now)) {
-      throw new AppError('NOT_FOUND', 'No active session with that id.');
+      throw appError('SESSION_NOT_FOUND', 'No active session with that id.');
     }
     await this.#deps.store.sessions.revoke(sessionId, 'revoked_by_user', now);
     announceSessionEnded(this.#deps.bus, auth.userId, sessionId, 'revoked_by_user');

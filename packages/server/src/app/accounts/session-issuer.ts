@@ -1,4 +1,4 @@
-import { AppError, invalidArgument, unauthenticated } from '../../domain/errors.js';
+import { invalidArgument, unauthenticated, appError } from '../../domain/errors.js';
 import { DEVICE_ID_PATTERN, isSessionActive, type SessionRecord } from '../../domain/session.js';
 import type { UserRecord } from '../../domain/user.js';
 import type { Repositories } from '../../ports/store.js';
@@ -78,14 +78,23 @@ export class SessionIssuer {
     const now = clock.now();
     const tokenHash = secrets.digest(refreshToken);
     const token = await store.refreshTokens.find(tokenHash);
-    if (token === undefined) throw unauthenticated('The refresh token is invalid.');
+    if (token === undefined)
+      throw unauthenticated('The refresh token is invalid.', 'REFRESH_TOKEN_INVALID');
     const session = await store.sessions.findById(token.sessionId);
     if (session === undefined || !isSessionActive(session, now)) {
-      throw unauthenticated('The session of this refresh token has ended.');
+      throw unauthenticated(
+        'The session of this refresh token has ended.',
+        'REFRESH_TOKEN_INVALID',
+      );
     }
-    if (token.expiresAt <= now) throw unauthenticated('The refresh token has expired.');
+    if (token.expiresAt <= now)
+      throw unauthenticated('The refresh token has expired.', 'REFRESH_TOKEN_INVALID');
     const user = await store.users.findById(session.userId);
-    if (user === undefined) throw unauthenticated('The account of this session no longer exists.');
+    if (user === undefined)
+      throw unauthenticated(
+        'The account of this session no longer exists.',
+        'REFRESH_TOKEN_INVALID',
+      );
 
     const next = await store.transaction(async (tx) => {
       if (!(await tx.refreshTokens.markUsed(tokenHash, now))) return undefined;
@@ -96,8 +105,8 @@ export class SessionIssuer {
     if (next === undefined) {
       await store.sessions.revoke(session.id, 'refresh_token_reused', now);
       announceSessionEnded(this.#deps.bus, session.userId, session.id, 'refresh_token_reused');
-      throw new AppError(
-        'UNAUTHENTICATED',
+      throw appError(
+        'REFRESH_TOKEN_REUSED',
         'This refresh token was already used; its session has been ended. Log in again.',
       );
     }

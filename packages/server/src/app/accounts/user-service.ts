@@ -1,4 +1,4 @@
-import { AppError, invalidArgument } from '../../domain/errors.js';
+import { invalidArgument, appError } from '../../domain/errors.js';
 import {
   assertValidAvatarUrl,
   assertValidBio,
@@ -38,7 +38,7 @@ export class UserService {
 
   async get(userId: string): Promise<PublicUser> {
     const user = await this.#store.users.findById(userId);
-    if (user === undefined) throw new AppError('NOT_FOUND', 'No user with that id.');
+    if (user === undefined) throw appError('USER_NOT_FOUND', 'No user with that id.');
     return toPublicUser(user);
   }
 
@@ -57,8 +57,16 @@ export class UserService {
       patch.bio = update.bio;
     }
     const updated = await this.#store.users.updateProfile(auth.userId, patch, this.#clock.now());
-    if (updated === undefined) throw new AppError('NOT_FOUND', 'No user with that id.');
+    if (updated === undefined) throw appError('USER_NOT_FOUND', 'No user with that id.');
     return toPublicUser(updated);
+  }
+
+  /** Nicknames by user id (unknown ids are absent): for views that name each message's sender. */
+  async nicknames(userIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(userIds)];
+    if (unique.length === 0) return new Map();
+    const users = await this.#store.users.findByIds(unique);
+    return new Map(users.map((u) => [u.id, u.nickname]));
   }
 
   /** Registered users whose username starts with `query` (any case), a page at a time. */

@@ -1,5 +1,5 @@
 import { groupConversationId } from '../../domain/conversation.js';
-import { AppError, invalidArgument, rateLimited } from '../../domain/errors.js';
+import { invalidArgument, rateLimited, appError } from '../../domain/errors.js';
 import {
   GROUP_NAME_MAX,
   GROUP_NOTICE_MAX,
@@ -76,7 +76,7 @@ export class GroupService {
 
   async create(auth: AuthContext, input: GroupInput & { memberIds: readonly string[] }) {
     if (auth.isGuest && this.#options.guestsRestricted) {
-      throw new AppError('PERMISSION_DENIED', 'Guests cannot create groups.');
+      throw appError('GUEST_RESTRICTED', 'Guests cannot create groups.');
     }
     const name = groupName(input.name ?? '');
     assertRequestSize(input.memberIds, this.#options.membersPerRequest, 'member_ids');
@@ -191,7 +191,7 @@ export class GroupService {
   async requireMember(group: GroupRecord, userId: string) {
     const member = await this.#deps.store.members.get(group.conversationId, userId);
     if (member === undefined) {
-      throw new AppError('PERMISSION_DENIED', 'You are not a member of this group.');
+      throw appError('NOT_A_MEMBER', 'You are not a member of this group.');
     }
     return member;
   }
@@ -209,7 +209,7 @@ export class GroupService {
       const found = new Set((await this.#deps.store.users.findByIds(chunk)).map((u) => u.id));
       const missing = chunk.filter((id) => !found.has(id));
       if (missing.length > 0) {
-        throw new AppError('NOT_FOUND', `No user with id ${missing.slice(0, 5).join(', ')}.`);
+        throw appError('USER_NOT_FOUND', `No user with id ${missing.slice(0, 5).join(', ')}.`);
       }
     }
   }
@@ -239,7 +239,7 @@ function assertRequestSize(userIds: readonly string[], max: number, field: strin
   }
 }
 
-const noGroup = () => new AppError('NOT_FOUND', 'No group with that id.');
+const noGroup = () => appError('GROUP_NOT_FOUND', 'No group with that id.');
 
 function groupName(raw: string): string {
   const name = raw.trim();

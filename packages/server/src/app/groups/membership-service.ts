@@ -1,4 +1,4 @@
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import { permissions, type GroupRecord } from '../../domain/group.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
@@ -68,7 +68,7 @@ export class MembershipService {
         return { joined: false as const, ...data };
       }
       case 'invite':
-        throw new AppError('PERMISSION_DENIED', 'This group takes new members by invitation only.');
+        throw appError('INVITE_ONLY', 'This group takes new members by invitation only.');
     }
   }
 
@@ -89,7 +89,7 @@ export class MembershipService {
       this.#clock.now(),
     );
     if (request === undefined)
-      throw new AppError('NOT_FOUND', 'No pending request from that user.');
+      throw appError('JOIN_REQUEST_NOT_FOUND', 'No pending request from that user.');
     if (approve) await this.#add(group, [userId], auth.userId);
     const data = { request: toPublicJoinRequest(request) };
     this.#events.toUsers([userId], approve ? 'group.join_approved' : 'group.join_rejected', data);
@@ -155,8 +155,8 @@ export class MembershipService {
     const group = await this.#groups.find(groupId);
     const member = await this.#groups.requireMember(group, auth.userId);
     if (member.role === 'owner') {
-      throw new AppError(
-        'FAILED_PRECONDITION',
+      throw appError(
+        'OWNER_CANNOT_LEAVE',
         'The owner cannot leave: transfer ownership first, or dissolve the group.',
       );
     }
@@ -167,7 +167,7 @@ export class MembershipService {
     const group = await this.#groups.find(groupId);
     const actor = await this.#groups.requireMember(group, auth.userId);
     const target = await this.#store.members.get(group.conversationId, userId);
-    if (target === undefined) throw new AppError('NOT_FOUND', 'That user is not a member.');
+    if (target === undefined) throw appError('MEMBER_NOT_FOUND', 'That user is not a member.');
     permissions.moderate(actor.role, target.role);
     await this.#remove(group, userId, 'kicked', auth.userId);
   }
@@ -212,4 +212,4 @@ export class MembershipService {
   }
 }
 
-const noInvitation = () => new AppError('NOT_FOUND', 'No pending invitation to that group.');
+const noInvitation = () => appError('INVITATION_NOT_FOUND', 'No pending invitation to that group.');

@@ -1,4 +1,4 @@
-import { AppError, invalidArgument } from '../../domain/errors.js';
+import { invalidArgument, appError } from '../../domain/errors.js';
 import { permissions, type Role } from '../../domain/group.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
@@ -39,7 +39,7 @@ export class ModerationService {
   /** Groups only: the owner hands over and becomes an admin. */
   async transfer(auth: AuthContext, groupId: string, userId: string) {
     const group = await this.#store.groups.find(groupId);
-    if (group === undefined) throw new AppError('NOT_FOUND', 'No group with that id.');
+    if (group === undefined) throw appError('GROUP_NOT_FOUND', 'No group with that id.');
     permissions.own(await this.#roleOf(group.conversationId, auth.userId));
     if (userId === auth.userId) throw invalidArgument('You already own this group.', 'user_id');
     await this.#target(group.conversationId, userId);
@@ -77,14 +77,14 @@ export class ModerationService {
   async #roleOf(conversationId: string, userId: string): Promise<Role> {
     const member = await this.#store.members.get(conversationId, userId);
     if (member === undefined) {
-      throw new AppError('PERMISSION_DENIED', 'You are not a member of this conversation.');
+      throw appError('NOT_A_MEMBER', 'You are not a member of this conversation.');
     }
     return member.role;
   }
 
   async #target(conversationId: string, userId: string) {
     const target = await this.#store.members.get(conversationId, userId);
-    if (target === undefined) throw new AppError('NOT_FOUND', 'That user is not a member.');
+    if (target === undefined) throw appError('MEMBER_NOT_FOUND', 'That user is not a member.');
     return target;
   }
 

@@ -1,4 +1,4 @@
-import { AppError, invalidArgument } from '../../domain/errors.js';
+import { invalidArgument, appError } from '../../domain/errors.js';
 import { GROUP_NAME_MAX } from '../../domain/group.js';
 import { hasControlCharacters } from '../../domain/user.js';
 import type { Store } from '../../ports/store.js';
@@ -47,7 +47,7 @@ export class WorldService {
 
   async create(auth: AuthContext, rawName: string): Promise<PublicWorld> {
     if (auth.isGuest && this.#options.guestsRestricted) {
-      throw new AppError('PERMISSION_DENIED', 'Guests cannot create world conversations.');
+      throw appError('GUEST_RESTRICTED', 'Guests cannot create world conversations.');
     }
     const name = rawName.trim();
     if (name.length === 0 || name.length > GROUP_NAME_MAX || hasControlCharacters(name)) {
@@ -74,15 +74,12 @@ export class WorldService {
   async leave(auth: AuthContext, conversationId: string): Promise<void> {
     const ref = await this.#deps.access.find(conversationId);
     if (ref.type !== 'world') {
-      throw new AppError('FAILED_PRECONDITION', 'Leave groups through the group API.');
+      throw appError('FAILED_PRECONDITION', 'Leave groups through the group API.');
     }
     const member = await this.#deps.store.members.get(ref.id, auth.userId);
     if (member === undefined) return;
     if (member.role === 'owner') {
-      throw new AppError(
-        'FAILED_PRECONDITION',
-        'The owner of a world conversation cannot leave it.',
-      );
+      throw appError('OWNER_CANNOT_LEAVE', 'The owner of a world conversation cannot leave it.');
     }
     if (await this.#deps.store.members.remove(ref.id, auth.userId)) {
       this.#deps.events.left(ref.id, auth.userId, {

@@ -1,6 +1,6 @@
 import { setNewest } from '../../domain/bounded-map.js';
 import { singleConversationMembers, type ConversationType } from '../../domain/conversation.js';
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import { permissions } from '../../domain/group.js';
 import type { Store } from '../../ports/store.js';
 import type { CacheSync } from '../cluster/cache-sync.js';
@@ -65,7 +65,7 @@ export class ConversationAccess {
     if (type !== undefined) return { id: conversationId, type };
     const conversation = await this.#store.conversations.find(conversationId);
     if (conversation === undefined)
-      throw new AppError('NOT_FOUND', 'No conversation with that id.');
+      throw appError('CONVERSATION_NOT_FOUND', 'No conversation with that id.');
     this.remember(conversation);
     return { id: conversation.id, type: conversation.type };
   }
@@ -86,5 +86,4 @@ export class ConversationAccess {
   }
 }
 
-const notAMember = () =>
-  new AppError('PERMISSION_DENIED', 'You are not a member of this conversation.');
+const notAMember = () => appError('NOT_A_MEMBER', 'You are not a member of this conversation.');

@@ -1,5 +1,5 @@
 import { singleConversationId } from '../../domain/conversation.js';
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import { countWithinBudget, jsonBytes } from '../../domain/reply-budget.js';
 import { userTopic, type Bus } from '../../ports/bus.js';
 import type { Store } from '../../ports/store.js';
@@ -86,7 +86,7 @@ export class ConversationService {
       return { id, created: false };
     }
     if ((await this.#store.users.findById(peerId)) === undefined) {
-      throw new AppError('NOT_FOUND', 'No user with that id.');
+      throw appError('USER_NOT_FOUND', 'No user with that id.');
     }
     const created = await this.#store.conversations.ensure(
       { id, type: 'single', name: '', createdAt: this.#clock.now() },
@@ -100,7 +100,7 @@ export class ConversationService {
   async join(auth: AuthContext, conversationId: string): Promise<PublicConversation> {
     const ref = await this.#access.find(conversationId);
     if (ref.type !== 'world') {
-      throw new AppError('PERMISSION_DENIED', 'Only world conversations can be joined freely.');
+      throw appError('PERMISSION_DENIED', 'Only world conversations can be joined freely.');
     }
     const added = await this.#store.conversations.addMember(ref.id, auth.userId, this.#clock.now());
     if (added) {
@@ -115,7 +115,7 @@ export class ConversationService {
   async #view(userId: string, conversationId: string): Promise<PublicConversation> {
     const summary = await this.#store.conversations.summary(conversationId, userId);
     if (summary === undefined) {
-      throw new AppError('PERMISSION_DENIED', 'You are not a member of this conversation.');
+      throw appError('NOT_A_MEMBER', 'You are not a member of this conversation.');
     }
     const [view] = await toPublicConversations(this.#store, userId, [summary]);
     return view as PublicConversation;

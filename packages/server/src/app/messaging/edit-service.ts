@@ -1,4 +1,4 @@
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import { toPublicMessage, type PublicMessage } from '../../domain/message.js';
 import type { MessageChange } from '../../ports/messaging-store.js';
 import type { Store } from '../../ports/store.js';
@@ -38,8 +38,8 @@ export class EditService {
   async recall(auth: AuthContext, conversationId: string, seq: number, origin: Origin = {}) {
     const { message, now } = await this.#own(auth, conversationId, seq, 'member');
     if (now - message.createdAt > this.#options.recallWindowMs) {
-      throw new AppError(
-        'FAILED_PRECONDITION',
+      throw appError(
+        'RECALL_WINDOW_PASSED',
         `Messages can be recalled only within ${Math.round(this.#options.recallWindowMs / 1000)} seconds of sending.`,
       );
     }
@@ -74,9 +74,9 @@ export class EditService {
     if (as === 'post') await this.#deps.posting.requirePoster(auth, conversationId);
     else await this.#deps.access.requireMember(auth.userId, conversationId);
     const message = await this.#deps.store.messages.find(conversationId, seq);
-    if (message === undefined) throw new AppError('NOT_FOUND', 'No message with that seq.');
+    if (message === undefined) throw appError('MESSAGE_NOT_FOUND', 'No message with that seq.');
     if (message.senderId !== auth.userId) {
-      throw new AppError('PERMISSION_DENIED', 'Only the sender may change a message.');
+      throw appError('NOT_THE_SENDER', 'Only the sender may change a message.');
     }
     if (message.status === 'recalled') throw recalled();
     return { message, now: this.#deps.clock.now() };
@@ -99,4 +99,4 @@ export class EditService {
   }
 }
 
-const recalled = () => new AppError('FAILED_PRECONDITION', 'The message was recalled.');
+const recalled = () => appError('MESSAGE_RECALLED', 'The message was recalled.');

@@ -20,6 +20,7 @@ export function extEnvelope(
   conversation: { id: string; type: ConversationType },
   seq: number,
   async: boolean,
+  traceId?: string,
 ): ExtEnvelope {
   const peer =
     conversation.type === 'single'
@@ -42,5 +43,6 @@ export function extEnvelope(
     tags: async ? { [CALLBACK_TAG]: context.callbackAddr() } : {},
     payload: message.content,
     status: async || seq > 0 ? EXT_STATUS.pending : EXT_STATUS.unknown,
+    ...(traceId !== undefined && { traceId }),
   };
 }

@@ -1,5 +1,5 @@
 import type { ConversationType } from '../../domain/conversation.js';
-import { AppError, notFound } from '../../domain/errors.js';
+import { appError, isAppError, notFound } from '../../domain/errors.js';
 import { EXT_STATUS, foreignGenerated, type GeneratedMessage } from '../../domain/extension.js';
 import {
   toPublicMessage,
@@ -24,6 +24,8 @@ export interface ExtensionSend {
   /** The content's JSON text, already checked for shape and size. */
   readonly content: string;
   readonly origin?: string | undefined;
+  /** The W3C trace id of the request, passed on to the extension call. */
+  readonly traceId?: string | undefined;
 }
 
 export interface Completion {
@@ -73,8 +75,8 @@ export class ExtensionFlow {
   /** Unknown types (no service, no policy) are refused before anything else. */
   assertKnown(type: string): void {
     if (this.#deps.gateway.route(type) === undefined) {
-      throw new AppError(
-        'INVALID_ARGUMENT',
+      throw appError(
+        'UNKNOWN_MESSAGE_TYPE',
         `Unknown message type "${type}": no service handles it.`,
       );
     }
@@ -110,28 +112,28 @@ export class ExtensionFlow {
         [{ ...parent, status: 'pending' }],
         input.origin,
       );
-      await this.#deps.jobs.dispatchLater(stored as MessageRecord);
+      await this.#deps.jobs.dispatchLater(stored as MessageRecord, input.traceId);
       return { message: toPublicMessage(stored as MessageRecord), duplicate: false };
     }
     let status: MessageStatus = 'sent';
     let generated: readonly GeneratedMessage[] = [];
     try {
-      const envelope = extEnvelope(this.#deps, parent, input.conversation, 0, false);
+      const envelope = extEnvelope(this.#deps, parent, input.conversation, 0, false, input.traceId);
       const result = await gateway.handle(envelope);
       if (!result.accept) {
-        throw new AppError(
-          'FAILED_PRECONDITION',
+        throw appError(
+          'EXTENSION_REFUSED',
           result.reason || `The ${input.type} service refused the message.`,
         );
       }
       status = settledStatus(result.status);
       generated = result.generated;
     } catch (err) {
-      if (err instanceof AppError) throw err;
+      if (isAppError(err)) throw err;
       const degrade = route?.config.degrade ?? 'reject';
       if (degrade === 'reject') {
-        throw new AppError(
-          'UNAVAILABLE',
+        throw appError(
+          'EXTENSION_UNAVAILABLE',
           `The ${input.type} service is unavailable; try again later.`,
         );
       }
@@ -157,25 +159,25 @@ export class ExtensionFlow {
   async complete(completion: Completion): Promise<void> {
     const { msgId } = completion;
     if (this.#deps.callbackTokens.verify(completion.token, msgId) === undefined) {
-      throw new AppError(
-        'PERMISSION_DENIED',
+      throw appError(
+        'CALLBACK_TOKEN_INVALID',
         `The callback token is missing or was not issued for message ${msgId}.`,
       );
     }
     const parent = await this.#deps.store.messages.findById(msgId);
-    if (parent === undefined) throw notFound(`No message ${msgId}.`);
+    if (parent === undefined) throw notFound(`No message ${msgId}.`, 'MESSAGE_NOT_FOUND');
     completion.generated.forEach((g, i) => {
       const why = foreignGenerated(parent, g);
       if (why !== undefined) {
-        throw new AppError('PERMISSION_DENIED', `Generated message ${i} is refused: ${why}.`);
+        throw appError('PERMISSION_DENIED', `Generated message ${i} is refused: ${why}.`);
       }
     });
     const partial =
       completion.status === EXT_STATUS.pending || completion.status === EXT_STATUS.unknown;
     if (parent.status !== 'pending') {
       if (!partial && settledStatus(completion.status) === parent.status) return;
-      throw new AppError(
-        'PERMISSION_DENIED',
+      throw appError(
+        'MESSAGE_NOT_PENDING',
         `Message ${msgId} is not pending: it was settled as ${parent.status}.`,
       );
     }

@@ -20,7 +20,15 @@ export interface ExtensionJobsDeps extends EnvelopeContext {
   readonly results: ExtensionResults;
   readonly tasks: TaskQueue;
   readonly onError: (err: unknown, context: string) => void;
+  /**
+   * How long an async message may stay pending after it was sent; past it, it fails with a
+   * reason (the members hear message.updated). 0: no deadline.
+   */
+  readonly completionDeadlineMs: number;
 }
+
+/** The reason a message that passed its completion deadline fails with. */
+export const DEADLINE_REASON = 'The extension service did not complete the message in time.';
 
 /** How long a claimed passthrough job is kept from other workers (a task's ack wait). */
 const CLAIM_LEASE_MS = 60_000;
@@ -40,8 +48,8 @@ export class ExtensionJobs {
   }
 
   /** After storing an async message pending: its HandleAsync runs on a worker. */
-  async dispatchLater(message: MessageRecord): Promise<void> {
-    const task = { messageId: message.id, msgType: message.type, attempts: 0 };
+  async dispatchLater(message: MessageRecord, traceId?: string): Promise<void> {
+    const task = { messageId: message.id, msgType: message.type, attempts: 0, traceId };
     try {
       await this.#deps.tasks.enqueue(EXT_DISPATCH, encodeExtTask(task));
     } catch (err) {
@@ -76,9 +84,12 @@ export class ExtensionJobs {
     const { gateway, store } = this.#deps;
     try {
       const ref = await this.#deps.access.find(message.conversationId);
-      const envelope = extEnvelope(this.#deps, message, ref, message.seq, true);
+      const envelope = extEnvelope(this.#deps, message, ref, message.seq, true, task.traceId);
       if (!(await gateway.handleAsync(envelope))) {
         await this.#deps.results.settle(message, 'rejected', []);
+      } else if (this.#deps.completionDeadlineMs > 0) {
+        // The schedule comes back to it at its deadline (#retry fails it if still pending).
+        await store.extJobs.add(message.id, message.type, this.#deadlineOf(message));
       }
     } catch (err) {
       this.#deps.onError(err, `HandleAsync for ${message.type} ${message.id}`);
@@ -91,8 +102,24 @@ export class ExtensionJobs {
     }
   }
 
+  /** When a pending message fails for want of a result. */
+  #deadlineOf(message: MessageRecord): number {
+    return message.createdAt + this.#deps.completionDeadlineMs;
+  }
+
+  #pastDeadline(message: MessageRecord): boolean {
+    const { completionDeadlineMs, clock } = this.#deps;
+    return completionDeadlineMs > 0 && clock.now() >= this.#deadlineOf(message);
+  }
+
   async #retry(job: ExtTask): Promise<void> {
     const { store, gateway, clock } = this.#deps;
+    const pending = await store.messages.findById(job.messageId);
+    if (pending?.status === 'pending' && this.#pastDeadline(pending)) {
+      await this.#deps.results.settle(pending, 'failed', [], DEADLINE_REASON);
+      await store.extJobs.remove(job.messageId);
+      return;
+    }
     if (!gateway.available(job.msgType)) {
       await store.extJobs.reschedule(
         job.messageId,
@@ -110,6 +137,11 @@ export class ExtensionJobs {
       const ref = await this.#deps.access.find(message.conversationId);
       if (gateway.route(job.msgType)?.mode === 'async') {
         await gateway.handleAsync(extEnvelope(this.#deps, message, ref, message.seq, true));
+        if (this.#deps.completionDeadlineMs > 0) {
+          // Handed over: the schedule now waits for its deadline instead.
+          await store.extJobs.reschedule(job.messageId, job.attempts, this.#deadlineOf(message));
+          return;
+        }
       } else {
         const envelope = extEnvelope(this.#deps, message, ref, message.seq, false);
         const result = await gateway.handle(envelope);

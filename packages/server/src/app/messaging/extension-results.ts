@@ -1,5 +1,6 @@
 import type { ConversationType } from '../../domain/conversation.js';
 import {
+  EXT_SCENE,
   EXT_STATUS,
   foreignGenerated,
   generatedClientMsgId,
@@ -7,6 +8,7 @@ import {
   type GeneratedMessage,
 } from '../../domain/extension.js';
 import {
+  SYSTEM_SENDER_ID,
   toPublicMessage,
   type MessageRecord,
   type MessageStatus,
@@ -84,7 +86,9 @@ export class ExtensionResults {
         rows.push({
           id: generatedMessageId(parent.id, i),
           conversationId: parent.conversationId,
-          senderId: parent.senderId,
+          // A SCENE_SYSTEM notice is the system's, not the sender's (a red packet's "Alice
+          // sent a red packet" is not Alice speaking).
+          senderId: g.scene === EXT_SCENE.system ? SYSTEM_SENDER_ID : parent.senderId,
           clientMsgId: generatedClientMsgId(parent.id, i),
           type,
           content,

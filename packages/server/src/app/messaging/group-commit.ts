@@ -1,4 +1,4 @@
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 
 export interface GroupCommitOptions {
   /** Most items written in one batch. */
@@ -48,7 +48,7 @@ export class GroupCommitter<I, O> {
   submit(item: I): Promise<O> {
     if (this.#queue.length >= this.#options.maxPending) {
       return Promise.reject(
-        new AppError('UNAVAILABLE', 'The server is busy writing messages; retry shortly.'),
+        appError('SERVER_BUSY', 'The server is busy writing messages; retry shortly.'),
       );
     }
     return new Promise<O>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { groupConversationId } from '../../domain/conversation.js';
-import { AppError, invalidArgument } from '../../domain/errors.js';
+import { invalidArgument, appError } from '../../domain/errors.js';
 import { CLIENT_MSG_ID_PATTERN, type NewMessage } from '../../domain/message.js';
 import type { AppendResult } from '../../ports/messaging-store.js';
 import type { Store } from '../../ports/store.js';
@@ -30,6 +30,8 @@ export interface Origin {
   readonly connectionId?: string | undefined;
   /** The user whose connection it is (then only that user's topic carries the exception). */
   readonly connectionUserId?: string | undefined;
+  /** The W3C trace id of the request, passed on to extension calls. */
+  readonly traceId?: string | undefined;
 }
 
 export interface MessagingOptions extends GroupCommitOptions {
@@ -106,6 +108,7 @@ export class MessagingService {
       type: input.type,
       content,
       origin: origin.connectionId,
+      traceId: origin.traceId,
     });
     return { message, duplicate, messageJson: JSON.stringify(message) };
   }
@@ -135,7 +138,7 @@ export class MessagingService {
     const id = input.conversationId ?? groupConversationId(input.groupId as string);
     const ref = await this.#deps.posting.requirePoster(auth, id);
     if (input.groupId !== undefined && ref.type !== 'group') {
-      throw new AppError('NOT_FOUND', 'No group with that id.');
+      throw appError('GROUP_NOT_FOUND', 'No group with that id.');
     }
     return ref;
   }

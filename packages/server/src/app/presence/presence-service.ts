@@ -1,4 +1,5 @@
-import type { Presence } from '../../ports/presence.js';
+import { appError } from '../../domain/errors.js';
+import type { Presence, PresenceStatus } from '../../ports/presence.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
 import type { Fanout } from '../messaging/fanout.js';
@@ -36,6 +37,34 @@ export class PresenceService {
     for (const userId of userIds) {
       await this.#announce(userId, { user_id: userId, online: false, last_seen: at });
     }
+  }
+
+  /**
+   * The online state of the caller and of their contacts (the peers of their single
+   * conversations): the users who hear the caller's `presence` events may ask, nobody else.
+   */
+  async statusFor(
+    viewerId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, PresenceStatus>> {
+    const others = userIds.filter((id) => id !== viewerId);
+    if (others.length > 0) {
+      const contacts = new Set(await this.#store.conversations.contactsOf(viewerId));
+      const stranger = others.find((id) => !contacts.has(id));
+      if (stranger !== undefined) {
+        throw appError(
+          'NOT_A_CONTACT',
+          `User ${stranger} is not a contact of yours (no single conversation with them).`,
+          { field: 'user_ids' },
+        );
+      }
+    }
+    return this.#presence.status(userIds);
+  }
+
+  /** The live gateways of each of these users that is online (cluster-wide). */
+  gatewaysOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.#presence.gatewaysOf(userIds);
   }
 
   async #announce(userId: string, data: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-import { AppError, invalidArgument } from '../../domain/errors.js';
+import { invalidArgument, appError } from '../../domain/errors.js';
 import { toPublicUser, type PublicUser } from '../../domain/user.js';
 import type { Store } from '../../ports/store.js';
 import type { Clock } from '../../ports/system.js';
@@ -30,7 +30,7 @@ export class BlockService {
   async block(auth: AuthContext, userId: string): Promise<void> {
     if (userId === auth.userId) throw invalidArgument('You cannot block yourself.', 'user_id');
     if ((await this.#store.users.findById(userId)) === undefined) {
-      throw new AppError('NOT_FOUND', 'No user with that id.');
+      throw appError('USER_NOT_FOUND', 'No user with that id.');
     }
     await this.#store.blocks.block(auth.userId, userId, this.#clock.now());
     this.#graph.blockAdded(auth.userId, userId);

@@ -1,4 +1,4 @@
-import { AppError, invalidArgument } from '../../domain/errors.js';
+import { invalidArgument, appError } from '../../domain/errors.js';
 import {
   normalizeRequestMessage,
   toPublicFriendRequest,
@@ -56,25 +56,25 @@ export class FriendRequestService {
    */
   async send(auth: AuthContext, userId: string, message?: string): Promise<SentRequest> {
     if (auth.isGuest && this.#guestPolicy === 'restricted') {
-      throw new AppError('PERMISSION_DENIED', 'Guests cannot send friend requests.');
+      throw appError('GUEST_RESTRICTED', 'Guests cannot send friend requests.');
     }
     if (userId === auth.userId) {
       throw invalidArgument('You cannot send a friend request to yourself.', 'user_id');
     }
     const note = normalizeRequestMessage(message);
     if ((await this.#store.users.findById(userId)) === undefined) {
-      throw new AppError('NOT_FOUND', 'No user with that id.');
+      throw appError('USER_NOT_FOUND', 'No user with that id.');
     }
     if (await this.#store.friends.areFriends(auth.userId, userId)) {
-      throw new AppError('ALREADY_EXISTS', 'You are already friends with this user.');
+      throw appError('ALREADY_FRIENDS', 'You are already friends with this user.');
     }
     // The same answer as for any refusal: the message does not reveal the block.
     if (await this.#store.blocks.isBlocked(userId, auth.userId)) {
-      throw new AppError('PERMISSION_DENIED', 'You cannot send a friend request to this user.');
+      throw appError('BLOCKED', 'You cannot send a friend request to this user.');
     }
     if (await this.#store.blocks.isBlocked(auth.userId, userId)) {
-      throw new AppError(
-        'FAILED_PRECONDITION',
+      throw appError(
+        'YOU_BLOCKED_THEM',
         'You have blocked this user: unblock them before sending a friend request.',
       );
     }
@@ -104,7 +104,7 @@ export class FriendRequestService {
       }
       // Rejected or canceled in the meantime: ask anew.
     }
-    throw new AppError('UNAVAILABLE', 'The friend request kept changing; try again.');
+    throw appError('SERVER_BUSY', 'The friend request kept changing; try again.');
   }
 
   /** Pending requests to the caller (`incoming`) or from the caller (`outgoing`), newest first. */
@@ -142,21 +142,19 @@ export class FriendRequestService {
       request === undefined ||
       (request.toUserId !== auth.userId && request.fromUserId !== auth.userId)
     ) {
-      throw new AppError('NOT_FOUND', 'No friend request with that id.');
+      throw appError('FRIEND_REQUEST_NOT_FOUND', 'No friend request with that id.');
     }
     if (request.toUserId !== auth.userId) {
-      throw new AppError(
-        'PERMISSION_DENIED',
+      throw appError(
+        'NOT_THE_RECIPIENT',
         'Only the recipient can accept or reject a friend request.',
       );
     }
     const settled = request.status === 'pending' ? await this.#settle(request.id, status) : request;
-    if (settled === undefined) throw new AppError('NOT_FOUND', 'No friend request with that id.');
+    if (settled === undefined)
+      throw appError('FRIEND_REQUEST_NOT_FOUND', 'No friend request with that id.');
     if (settled.status !== status) {
-      throw new AppError(
-        'FAILED_PRECONDITION',
-        `This friend request is already ${settled.status}.`,
-      );
+      throw appError('ALREADY_SETTLED', `This friend request is already ${settled.status}.`);
     }
     return toPublicFriendRequest(settled);
   }
@@ -172,8 +170,8 @@ export class FriendRequestService {
     if (!friends && !(await this.#store.blocks.isBlocked(to, from))) return;
     await this.#store.friends.settleRequest(request.id, 'canceled', this.#clock.now());
     throw friends
-      ? new AppError('ALREADY_EXISTS', 'You are already friends with this user.')
-      : new AppError('PERMISSION_DENIED', 'You cannot send a friend request to this user.');
+      ? appError('ALREADY_FRIENDS', 'You are already friends with this user.')
+      : appError('BLOCKED', 'You cannot send a friend request to this user.');
   }
 
   /** Settles a pending request; the one caller that changed it records and announces it. */

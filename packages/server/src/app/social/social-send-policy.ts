@@ -1,4 +1,4 @@
-import { AppError } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import type { Store } from '../../ports/store.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import type { SendPolicy } from '../messaging/send-policy.js';
@@ -40,10 +40,10 @@ export class SocialSendPolicy implements SendPolicy {
     if (restrictedGuest || this.#dmPolicy === 'friends') {
       if (!(await this.#graph.areFriends(auth.userId, peerId))) {
         if ((await this.#store.users.findById(peerId)) === undefined) {
-          throw new AppError('NOT_FOUND', 'No user with that id.');
+          throw appError('USER_NOT_FOUND', 'No user with that id.');
         }
-        throw new AppError(
-          'PERMISSION_DENIED',
+        throw appError(
+          'NOT_FRIENDS',
           restrictedGuest
             ? 'Guests can only message their friends.'
             : 'You can only message your friends.',
@@ -51,7 +51,7 @@ export class SocialSendPolicy implements SendPolicy {
       }
     }
     if (await this.#graph.isBlockedBy(auth.userId, peerId)) {
-      throw new AppError('PERMISSION_DENIED', 'You cannot message this user.');
+      throw appError('BLOCKED', 'You cannot message this user.');
     }
   }
 }

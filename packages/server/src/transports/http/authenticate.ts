@@ -10,7 +10,10 @@ export type Authenticator = (accessToken: string) => Promise<AuthContext>;
 export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (header === undefined) {
-    throw unauthenticated('Send the access token as "Authorization: Bearer <token>".');
+    throw unauthenticated(
+      'Send the access token as "Authorization: Bearer <token>".',
+      'TOKEN_MISSING',
+    );
   }
   const token = parseBearer(header);
   if (token === undefined)

@@ -1,12 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { AppError } from '../../domain/errors.js';
-import { isAppError, type ErrorCode } from '../../domain/errors.js';
+import { isAppError, type ErrorCode, type ErrorReason } from '../../domain/errors.js';
 import { codeForStatus, HTTP_STATUS } from '../../protocol/http-status.js';
 
 export interface WireError {
   readonly status: number;
   readonly code: ErrorCode;
+  /** The catalogue's reason; the code when none is more specific. */
+  readonly reason?: ErrorReason | undefined;
   readonly message: string;
   readonly field?: string | undefined;
   readonly retryAfterMs?: number | undefined;
@@ -72,6 +74,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, wire: Wi
   return reply.status(wire.status).send({
     error: {
       code: wire.code,
+      reason: wire.reason ?? wire.code,
       message: wire.message,
       trace_id: request.id,
       ...(wire.field !== undefined && { field: wire.field }),
@@ -108,6 +111,7 @@ function toWireError(err: FastifyError, bodyLimit: number): WireError {
       return {
         status: 413,
         code: 'RESOURCE_EXHAUSTED',
+        reason: 'MESSAGE_TOO_LARGE',
         message: `The request body is larger than the ${bodyLimit}-byte limit.`,
       };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -134,6 +138,7 @@ function fromAppError(err: AppError): WireError {
   return {
     status: HTTP_STATUS[err.code],
     code: err.code,
+    reason: err.reason,
     message: err.message,
     field: err.details.field,
     retryAfterMs: err.details.retryAfterMs,

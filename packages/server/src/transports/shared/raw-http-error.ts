@@ -18,7 +18,7 @@ export function endWithHttpError(
     socket.destroy();
     return;
   }
-  const body = JSON.stringify({ error: { code, message, trace_id: traceId } });
+  const body = JSON.stringify({ error: { code, reason: code, message, trace_id: traceId } });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +

@@ -11,15 +11,22 @@ const ZERO_SPAN = '0'.repeat(16);
  */
 export function traceIdOf(req: IncomingMessage): string {
   const header = req.headers.traceparent;
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value !== undefined && value.length === 55) {
-    const match = TRACEPARENT.exec(value.toLowerCase());
-    if (match && match[1] !== 'ff' && match[2] !== ZERO_TRACE && match[3] !== ZERO_SPAN) {
-      return match[2] as string;
-    }
-  }
-  return newTraceId();
+  return traceIdOfTraceparent(Array.isArray(header) ? header[0] : header) ?? newTraceId();
 }
+
+/** The trace id of a valid W3C `traceparent` value (an HTTP header or gRPC metadata). */
+export function traceIdOfTraceparent(value: string | undefined): string | undefined {
+  if (value === undefined || value.length !== 55) return undefined;
+  const match = TRACEPARENT.exec(value.toLowerCase());
+  if (match && match[1] !== 'ff' && match[2] !== ZERO_TRACE && match[3] !== ZERO_SPAN) {
+    return match[2] as string;
+  }
+  return undefined;
+}
+
+/** A trace id a caller chose: 32 lowercase hex digits, not all zero (W3C trace-id). */
+export const isTraceId = (value: string): boolean =>
+  value.length === 32 && value !== ZERO_TRACE && /^[0-9a-f]{32}$/.test(value);
 
 /** A trace id for something that has no request to take one from. */
 export const newTraceId = (): string => randomBytes(16).toString('hex');

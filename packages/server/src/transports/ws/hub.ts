@@ -5,8 +5,23 @@ import {
   type BusControl,
   type BusMessage,
 } from '../../ports/bus.js';
+import type { AuthContext } from '../../app/accounts/auth-context.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { TextFrame } from './text-frame.js';
+
+/**
+ * What the hub delivers to: a WebSocket connection, or a gRPC MessageService.Subscribe stream.
+ * `send` must never buffer without bound; `close` ends it with a WebSocket close code (a
+ * stream maps it to a gRPC status).
+ */
+export interface HubConnection {
+  readonly id: string;
+  readonly auth: AuthContext;
+  /** Topics this connection is registered under in the hub (the hub keeps it). */
+  readonly topics: Set<string>;
+  send(frame: TextFrame): boolean;
+  close(code: number, reason: string): void;
+}
 
 /** Topics joined or left per event-loop turn when a connection opens or closes. */
 export const TOPICS_PER_TURN = 1_000;
@@ -17,8 +32,8 @@ export interface HubOptions {
   readonly nextTurn?: () => Promise<void>;
 }
 
-interface TopicEntry {
-  readonly connections: Set<GatewayConnection>;
+interface TopicEntry<C> {
+  readonly connections: Set<C>;
   readonly unsubscribe: () => void;
 }
 
@@ -27,10 +42,10 @@ interface TopicEntry {
  * bus topic while at least one local connection wants it, and hands each frame to those
  * connections, the same bytes to all.
  */
-export class Hub {
+export class Hub<C extends HubConnection = GatewayConnection> {
   readonly #bus: Bus;
-  readonly #topics = new Map<string, TopicEntry>();
-  readonly #connections = new Set<GatewayConnection>();
+  readonly #topics = new Map<string, TopicEntry<C>>();
+  readonly #connections = new Set<C>();
 
   readonly #chunk: number;
   readonly #nextTurn: () => Promise<void>;
@@ -45,7 +60,7 @@ export class Hub {
     return this.#connections.size;
   }
 
-  connections(): IterableIterator<GatewayConnection> {
+  connections(): IterableIterator<C> {
     return this.#connections.values();
   }
 
@@ -55,7 +70,7 @@ export class Hub {
    * everyone else. False when the connection was removed before it finished (nothing is
    * left subscribed then).
    */
-  async add(conn: GatewayConnection, conversationIds: readonly string[]): Promise<boolean> {
+  async add(conn: C, conversationIds: readonly string[]): Promise<boolean> {
     this.#connections.add(conn);
     this.#join(userTopic(conn.auth.userId), conn);
     for (let i = 0; i < conversationIds.length; i += this.#chunk) {
@@ -69,12 +84,12 @@ export class Hub {
   }
 
   /** Unregisters a connection at once; its topics are left a chunk per event-loop turn. */
-  remove(conn: GatewayConnection): void {
+  remove(conn: C): void {
     if (!this.#connections.delete(conn)) return;
     this.#leaveChunk(conn);
   }
 
-  #leaveChunk(conn: GatewayConnection): void {
+  #leaveChunk(conn: C): void {
     let left = 0;
     // Deleting the entry being visited is safe while iterating a Set.
     for (const topic of conn.topics) {
@@ -86,10 +101,10 @@ export class Hub {
     }
   }
 
-  #join(topic: string, conn: GatewayConnection): void {
+  #join(topic: string, conn: C): void {
     let entry = this.#topics.get(topic);
     if (entry === undefined) {
-      const connections = new Set<GatewayConnection>();
+      const connections = new Set<C>();
       const unsubscribe = this.#bus.subscribe(topic, (message) =>
         this.#deliver(topic, connections, message),
       );
@@ -100,7 +115,7 @@ export class Hub {
     conn.topics.add(topic);
   }
 
-  #leave(topic: string, conn: GatewayConnection): void {
+  #leave(topic: string, conn: C): void {
     conn.topics.delete(topic);
     const entry = this.#topics.get(topic);
     if (entry === undefined) return;
@@ -111,7 +126,7 @@ export class Hub {
     }
   }
 
-  #deliver(topic: string, connections: Set<GatewayConnection>, message: BusMessage): void {
+  #deliver(topic: string, connections: Set<C>, message: BusMessage): void {
     if (message.control !== undefined) {
       this.#control(topic, connections, message.control);
     }
@@ -125,7 +140,7 @@ export class Hub {
     }
   }
 
-  #control(topic: string, connections: Set<GatewayConnection>, control: BusControl): void {
+  #control(topic: string, connections: Set<C>, control: BusControl): void {
     if (!topic.startsWith('user:')) {
       // On a conversation's own topic only 'unsubscribe' means something: everyone leaves it.
       if (control.kind === 'unsubscribe') {

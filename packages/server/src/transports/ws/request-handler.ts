@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ZodError, type z } from 'zod';
-import { isAppError, type ErrorCode } from '../../domain/errors.js';
+import { isAppError, type ErrorCode, type ErrorReason } from '../../domain/errors.js';
 import type { Clock } from '../../ports/system.js';
 import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../protocol/json-depth.js';
 import {
@@ -54,7 +54,11 @@ export class RequestHandler {
     }
     const id = frame.data.id ?? null;
     if (!conn.takeToken(this.#clock.now())) {
-      conn.send(encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests on this connection.'));
+      conn.send(
+        encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests on this connection.', {
+          reason: 'RATE_LIMITED',
+        }),
+      );
       return;
     }
     const op = this.#ops.get(frame.data.op);
@@ -76,19 +80,26 @@ export class RequestHandler {
         });
         conn.send(encodeReply(id, result));
       } catch (err) {
-        const { code, message } = this.#toError(err, frame.data.op);
-        conn.send(encodeError(id, code, message));
+        const { code, message, ...more } = this.#toError(err, frame.data.op);
+        conn.send(encodeError(id, code, message, more));
       }
     };
     if (!conn.requests.submit(run, text.length)) {
       conn.send(
-        encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests waiting on this connection.'),
+        encodeError(id, 'RESOURCE_EXHAUSTED', 'Too many requests waiting on this connection.', {
+          reason: 'RATE_LIMITED',
+        }),
       );
     }
   }
 
-  #toError(err: unknown, op: string): { code: ErrorCode; message: string } {
-    if (isAppError(err)) return { code: err.code, message: err.message };
+  #toError(
+    err: unknown,
+    op: string,
+  ): { code: ErrorCode; message: string; reason?: ErrorReason; field?: string | undefined } {
+    if (isAppError(err)) {
+      return { code: err.code, message: err.message, reason: err.reason, field: err.details.field };
+    }
     if (err instanceof ZodError) return { code: 'INVALID_ARGUMENT', message: describe(err) };
     this.#logger.error({ err, op }, 'websocket request failed');
     return { code: 'INTERNAL', message: 'Internal error; see the server log.' };

@@ -146,7 +146,7 @@ export class WsGateway {
       conn.lastActivity = clock.now();
       if (isBinary) {
         conn.send(
-          '{"id":null,"ok":false,"error":{"code":"INVALID_ARGUMENT","message":"Send text frames."}}',
+          '{"id":null,"ok":false,"error":{"code":"INVALID_ARGUMENT","reason":"INVALID_ARGUMENT","message":"Send text frames."}}',
         );
         return;
       }

@@ -17,7 +17,7 @@ export const protobufFileName = "im/api/common.proto";
 export interface RequestHeader {
   /** W3C trace id; Parley makes one when empty */
   traceId: string;
-  /** the caller, filled by Parley from the access token */
+  /** the caller: empty, or the access token's user (else PERMISSION_DENIED) */
   userId: string;
   /** client time, milliseconds since the epoch */
   timestamp: number;
@@ -26,7 +26,7 @@ export interface RequestHeader {
 /** Returned with every response. */
 export interface ResponseHeader {
   traceId: string;
-  /** 0 on success, else the gRPC status code */
+  /** 0 on success (errors travel as the gRPC status, see docs/grpc.md) */
   code: number;
   message: string;
 }
@@ -38,6 +38,7 @@ export interface User {
   avatarUrl: string;
   isGuest: boolean;
   createdAt: number;
+  bio: string;
 }
 
 function createBaseRequestHeader(): RequestHeader {
@@ -255,7 +256,7 @@ export const ResponseHeader: MessageFns<ResponseHeader> = {
 };
 
 function createBaseUser(): User {
-  return { userId: "", username: "", nickname: "", avatarUrl: "", isGuest: false, createdAt: 0 };
+  return { userId: "", username: "", nickname: "", avatarUrl: "", isGuest: false, createdAt: 0, bio: "" };
 }
 
 export const User: MessageFns<User> = {
@@ -277,6 +278,9 @@ export const User: MessageFns<User> = {
     }
     if (message.createdAt !== 0) {
       writer.uint32(48).int64(message.createdAt);
+    }
+    if (message.bio !== "") {
+      writer.uint32(58).string(message.bio);
     }
     return writer;
   },
@@ -342,6 +346,14 @@ export const User: MessageFns<User> = {
             message.createdAt = longToNumber(reader.int64());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.bio = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -378,6 +390,7 @@ export const User: MessageFns<User> = {
         : isSet(object.created_at)
         ? globalThis.Number(object.created_at)
         : 0,
+      bio: isSet(object.bio) ? globalThis.String(object.bio) : "",
     };
   },
 
@@ -401,6 +414,9 @@ export const User: MessageFns<User> = {
     if (message.createdAt !== 0) {
       obj.createdAt = Math.round(message.createdAt);
     }
+    if (message.bio !== "") {
+      obj.bio = message.bio;
+    }
     return obj;
   },
 
@@ -415,6 +431,7 @@ export const User: MessageFns<User> = {
     message.avatarUrl = object.avatarUrl ?? "";
     message.isGuest = object.isGuest ?? false;
     message.createdAt = object.createdAt ?? 0;
+    message.bio = object.bio ?? "";
     return message;
   },
 };

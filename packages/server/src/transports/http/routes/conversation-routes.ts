@@ -150,12 +150,17 @@ export const conversationRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      const { message, duplicate } = await s.messaging.send(callerOf(request), {
-        conversationId: request.params.id,
-        clientMsgId: request.body.client_msg_id,
-        type: request.body.type,
-        content: request.body.content,
-      });
+      const { message, duplicate } = await s.messaging.send(
+        callerOf(request),
+        {
+          conversationId: request.params.id,
+          clientMsgId: request.body.client_msg_id,
+          type: request.body.type,
+          content: request.body.content,
+        },
+        // The request id is its trace id (transports/shared/trace.ts).
+        { traceId: request.id },
+      );
       return reply.status(duplicate ? 200 : 201).send({ message });
     },
   );

@@ -1,10 +1,4 @@
-import {
-  Server,
-  ServerCredentials,
-  status,
-  type sendUnaryData,
-  type ServerUnaryCall,
-} from '@grpc/grpc-js';
+import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import {
   ExtCallbackServiceService,
   type ExtCompleteRequest,
@@ -16,56 +10,30 @@ import { isAppError } from '../../domain/errors.js';
 import { CALLBACK_TOKEN_TAG } from '../../domain/extension.js';
 import { ID_PATTERN } from '../../domain/ids.js';
 import { GRPC_STATUS } from './grpc-status.js';
-import { addLenientService } from './lenient-service.js';
+import type { GrpcServer } from './grpc-server.js';
 
 const GENERATED_MAX = 100;
 
 /**
- * Parley's gRPC server: ExtCallbackService.Complete, where async extensions report results,
- * each with the call's token as `x-parley-callback-token` metadata (the flow checks it).
+ * ExtCallbackService.Complete, where async extensions report results, each with the call's
+ * token as `x-parley-callback-token` metadata (the flow checks it). Served on the one gRPC
+ * server, beside the public API; no access token is involved.
  */
-export class ExtCallbackServer {
-  readonly #server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+export class ExtCallbackService {
   readonly #flow: ExtensionFlow;
   readonly #logger: Logger;
-  #port = 0;
 
   constructor(flow: ExtensionFlow, logger: Logger) {
     this.#flow = flow;
     this.#logger = logger;
-    addLenientService(this.#server, ExtCallbackServiceService, {
+  }
+
+  addTo(server: GrpcServer): void {
+    server.add('im.ext.ExtCallbackService', ExtCallbackServiceService, {
       complete: (
         call: ServerUnaryCall<ExtCompleteRequest, ExtCompleteResponse>,
         callback: sendUnaryData<ExtCompleteResponse>,
       ) => void this.#complete(call.request, tokenOf(call), callback),
-    });
-  }
-
-  get port(): number {
-    return this.#port;
-  }
-
-  listen(host: string, port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#server.bindAsync(
-        joinHostPort(host, port),
-        ServerCredentials.createInsecure(),
-        (err, bound) => {
-          if (err) return reject(err);
-          this.#port = bound;
-          resolve(bound);
-        },
-      );
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#server.tryShutdown(() => resolve());
-      setTimeout(() => {
-        this.#server.forceShutdown();
-        resolve();
-      }, 2_000).unref();
     });
   }
 
@@ -92,6 +60,7 @@ export class ExtCallbackServer {
           conversation: g.conversation,
           fromUid: g.fromUid,
           payload: Buffer.from(g.payload).toString('utf8'),
+          scene: g.scene,
         })),
       });
       callback(null, { ok: true });
@@ -115,7 +84,3 @@ function tokenOf(call: ServerUnaryCall<unknown, unknown>): string {
   const [value] = call.metadata.get(CALLBACK_TOKEN_TAG);
   return typeof value === 'string' ? value : '';
 }
-
-/** `host:port`, with an IPv6 host in brackets. */
-export const joinHostPort = (host: string, port: number): string =>
-  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
