@@ -126,6 +126,7 @@ export const ConfigSchema = z
     ws_ping_interval: int(1, 3600).default(25),
     commit_max_batch: int(1, 10_000).default(256),
     commit_max_pending: int(1, 10_000_000).default(50_000),
+    commit_linger_ms: int(0, 1_000).optional(),
     dm_policy: z.enum(['friends', 'anyone']).default('friends'),
     guest_policy: z.enum(['restricted', 'full']).default('restricted'),
     group_max_members: int(2, 1_000_000).default(100_000),
@@ -230,6 +231,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   ws_ping_interval: 'Seconds between the WebSocket pings the server sends.',
   commit_max_batch: 'Most messages written in one group commit.',
   commit_max_pending: 'Most messages waiting for a commit; more gets UNAVAILABLE.',
+  commit_linger_ms:
+    'Milliseconds a group commit that is not full may wait for more messages. Unset: 0 on SQLite, 5 on PostgreSQL and MySQL (only while messages come faster than one per that time).',
   dm_policy: 'friends: a single conversation needs friendship; anyone: any two users may talk.',
   guest_policy:
     'restricted: guests cannot send friend requests, open single conversations or create groups; full: like registered users.',

@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GroupCommitter } from './group-commit.js';
 
 /** A committer whose writes are recorded, batch by batch. */
-function committer(options: { maxBatch: number }) {
+function committer(options: { maxBatch: number; lingerMs?: number }) {
   const batches: string[][] = [];
   const commit = new GroupCommitter<string, string>(
     async (items) => {
       batches.push(items);
       return items.map((item) => `stored ${item}`);
     },
-    { maxPending: 100, ...options },
+    { maxPending: 1_000, now: () => Date.now(), ...options },
   );
   return { commit, batches };
 }
@@ -36,5 +36,40 @@ describe('GroupCommitter', () => {
     await vi.advanceTimersByTimeAsync(0);
     await expect(Promise.all(all)).resolves.toHaveLength(5);
     expect(batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('writes at once, lingering or not, while items come in slower than one per lingerMs', async () => {
+    const { commit, batches } = committer({ maxBatch: 10, lingerMs: 20 });
+    for (const item of ['a', 'b', 'c']) {
+      void commit.submit(item);
+      await vi.advanceTimersByTimeAsync(0);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(batches).toEqual([['a'], ['b'], ['c']]);
+  });
+
+  it('lets a batch wait up to lingerMs from its first item while items come in fast', async () => {
+    const { commit, batches } = committer({ maxBatch: 1_000, lingerMs: 20 });
+    // A steady stream, one item a millisecond: the batches fill for 20 ms before they go.
+    const all: Promise<string>[] = [];
+    for (let i = 0; i < 200; i++) {
+      all.push(commit.submit(String(i)));
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await vi.advanceTimersByTimeAsync(50);
+    await expect(Promise.all(all)).resolves.toHaveLength(200);
+    // Once the average gap is known (a few dozen items), every batch but the stream's tail
+    // holds the 20 ms' worth.
+    const sizes = batches.map((b) => b.length);
+    expect(sizes.slice(-5, -1)).toEqual([20, 20, 20, 20]);
+    expect(batches.flat()).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+    // A full batch does not wait.
+    const full = committer({ maxBatch: 2, lingerMs: 1_000 });
+    for (let i = 0; i < 30; i++) {
+      void full.commit.submit(String(i));
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect(full.batches.every((b) => b.length <= 2)).toBe(true);
+    expect(full.batches.flat()).toHaveLength(30);
   });
 });

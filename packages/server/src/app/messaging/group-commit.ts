@@ -5,10 +5,21 @@ export interface GroupCommitOptions {
   readonly maxBatch: number;
   /** Most items waiting; beyond it `submit` fails fast with UNAVAILABLE. */
   readonly maxPending: number;
+  /**
+   * How long a batch that is not full may wait for more, counted from its first item's
+   * arrival (0: written as soon as nothing is in flight). Over a network each statement costs
+   * both sides far more than a row in it, and so does each publish of what it stored. Only
+   * while items come in faster than one per `lingerMs` (a moving average of the gaps between
+   * them): a batch that would wait for nothing is written at once.
+   */
+  readonly lingerMs?: number;
+  /** Milliseconds on a monotonic clock (performance.now by default). */
+  readonly now?: () => number;
 }
 
 interface Pending<I, O> {
   readonly item: I;
+  readonly at: number;
   readonly resolve: (value: O) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -16,8 +27,9 @@ interface Pending<I, O> {
 /**
  * Group commit: items submitted while a batch is being written wait and go together in the
  * next one, so under load many messages share one transaction (and one fsync), while a lone
- * message is written at once. One batch is in flight at a time: the single-writer shape
- * SQLite wants and the order the seq allocator preserves.
+ * message is written at once (or once it has waited `lingerMs`, when that is set). One batch
+ * is in flight at a time: the single-writer shape SQLite wants and the order the seq allocator
+ * preserves.
  *
  * A batch that fails is retried item by item, so one bad item (or a lost race on a unique
  * key with another process) fails alone.
@@ -26,12 +38,21 @@ export class GroupCommitter<I, O> {
   readonly #write: (items: I[]) => Promise<O[]>;
   readonly #options: GroupCommitOptions;
   readonly #queue: Pending<I, O>[] = [];
+  readonly #lingerMs: number;
+  readonly #now: () => number;
+  /** Moving average of the milliseconds between two submissions (lingering only). */
+  #gap = Number.POSITIVE_INFINITY;
+  #last = Number.NEGATIVE_INFINITY;
+  /** Ends the current linger early (the batch filled up). */
+  #wake: (() => void) | undefined;
   #writing = false;
   #idle: (() => void)[] = [];
 
   constructor(write: (items: I[]) => Promise<O[]>, options: GroupCommitOptions) {
     this.#write = write;
     this.#options = options;
+    this.#lingerMs = options.lingerMs ?? 0;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   /** Items waiting for a batch (not counting the one being written). */
@@ -52,7 +73,8 @@ export class GroupCommitter<I, O> {
       );
     }
     return new Promise<O>((resolve, reject) => {
-      this.#queue.push({ item, resolve, reject });
+      this.#queue.push({ item, at: this.#lingerMs > 0 ? this.#arrived() : 0, resolve, reject });
+      if (this.#queue.length >= this.#options.maxBatch) this.#wake?.();
       if (!this.#writing) {
         this.#writing = true;
         // Let the current tick's submissions join the first batch.
@@ -63,11 +85,38 @@ export class GroupCommitter<I, O> {
 
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
+      await this.#linger();
       const batch = this.#queue.splice(0, this.#options.maxBatch);
       await this.#writeBatch(batch);
     }
     this.#writing = false;
     for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Notes an arrival in the moving average of gaps; returns its time. */
+  #arrived(): number {
+    const now = this.#now();
+    const gap = Math.min(now - this.#last, 1_000);
+    this.#gap = Number.isFinite(this.#gap) ? this.#gap * 0.9 + gap * 0.1 : gap;
+    this.#last = now;
+    return now;
+  }
+
+  /** Waits until the next batch is full or its first item has waited `lingerMs`. */
+  async #linger(): Promise<void> {
+    const first = this.#queue[0];
+    if (this.#lingerMs <= 0 || first === undefined) return;
+    if (this.#queue.length >= this.#options.maxBatch || this.#gap > this.#lingerMs) return;
+    const wait = first.at + this.#lingerMs - this.#now();
+    if (wait < 1) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#wake = undefined;
   }
 
   async #writeBatch(batch: Pending<I, O>[]): Promise<void> {
