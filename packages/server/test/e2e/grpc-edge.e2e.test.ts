@@ -5,6 +5,7 @@ import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eServer } from '../support/e2e-fixture.js';
 import { bearer, call, grpcClients, ok } from '../support/grpc-test-client.js';
+import { responseHeaderOf } from '../../src/transports/grpc/grpc-errors.js';
 
 const MAX_MESSAGE = 64 * 1024;
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -100,6 +101,12 @@ describe('the gRPC edge', () => {
       other,
     ]);
     expect(viaTraceparent.err?.metadata.get('x-trace-id')).toEqual([other]);
+    // The ResponseHeader a failed call has no body for travels in the trailers.
+    expect(viaTraceparent.err && responseHeaderOf(viaTraceparent.err)).toEqual({
+      traceId: other,
+      code: status.NOT_FOUND,
+      message: viaTraceparent.err?.details,
+    });
   });
 
   it('gives an error the same reason over gRPC, REST and WebSocket', async () => {

@@ -1,5 +1,5 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { ErrorInfo, Status } from '@parley/proto';
+import { ErrorInfo, ResponseHeader, Status } from '@parley/proto';
 import { isAppError, type ErrorReason } from '../../domain/errors.js';
 import { GRPC_STATUS } from './grpc-status.js';
 
@@ -8,6 +8,11 @@ export const ERROR_DOMAIN = 'parley';
 /** Trailing metadata that carries the call's trace id, on success and on error. */
 export const TRACE_ID_KEY = 'x-trace-id';
 export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
+/**
+ * Trailing metadata with the failed call's ResponseHeader (trace_id, code = the status code,
+ * message): a failed gRPC call has no response message to carry it.
+ */
+export const RESPONSE_HEADER_KEY = 'parley-response-header-bin';
 const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
 
 /** What a gRPC handler answers a failed call with: grpc-js sends it as the call's status. */
@@ -49,6 +54,12 @@ export function grpcError(parts: ErrorParts, traceId: string): GrpcError {
     ],
   }).finish();
   metadata.set(STATUS_DETAILS_KEY, Buffer.from(details));
+  metadata.set(
+    RESPONSE_HEADER_KEY,
+    Buffer.from(
+      ResponseHeader.encode({ traceId, code: parts.code, message: parts.message }).finish(),
+    ),
+  );
   metadata.set(TRACE_ID_KEY, traceId);
   return { code: parts.code, details: parts.message, metadata };
 }
@@ -75,6 +86,12 @@ export function toGrpcError(err: unknown, traceId: string): GrpcError {
     },
     traceId,
   );
+}
+
+/** The ResponseHeader of a failed call, from its trailing metadata (tests and SDKs). */
+export function responseHeaderOf(err: Pick<ServiceError, 'metadata'>): ResponseHeader | undefined {
+  const [bin] = err.metadata?.get(RESPONSE_HEADER_KEY) ?? [];
+  return bin instanceof Buffer ? ResponseHeader.decode(bin) : undefined;
 }
 
 /** The ErrorInfo of a failed call, as a client decodes it (tests and SDKs). */

@@ -26,7 +26,7 @@ export interface RequestHeader {
 /** Returned with every response. */
 export interface ResponseHeader {
   traceId: string;
-  /** 0 on success (errors travel as the gRPC status, see docs/grpc.md) */
+  /** 0 on success; on failure the status code, in trailing metadata (docs/grpc.md) */
   code: number;
   message: string;
 }
