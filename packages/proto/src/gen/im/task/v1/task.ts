@@ -36,13 +36,14 @@ export interface TaskMessage {
 }
 
 /**
- * Deliver one stored message of a large group to its members, batch by batch, through the
- * gateways that hold their connections. Fields 1-3 are the seed's; 4 onward are Parley's.
+ * Deliver one stored message of a large group to its online members: the worker publishes the
+ * frame once on the group's subject, which reaches the gateways holding members' connections.
+ * Fields 1-3 are the seed's; 4 onward are Parley's.
  */
 export interface LargeGroupFanoutTask {
   groupId: string;
   messageId: string;
-  /** members per batch */
+  /** written as 0: Parley walks no member list */
   batchSize: number;
   conversationId: string;
   /** the message's seq in the conversation */
@@ -53,7 +54,7 @@ export interface LargeGroupFanoutTask {
   exceptConnection: string;
   /** a member who must not receive it */
   exceptUser: string;
-  /** resume after this member (members are walked in id order) */
+  /** unused since the fan-out is one publish; kept, never reused */
   afterUserId: string;
 }
 
