@@ -172,6 +172,29 @@ describe.each(ENGINES)('device records, activation and dialogue (%s)', (engine) 
     expect(again.body.activation).toBeUndefined();
     const token = again.body.websocket.token as string;
     expect(token).not.toBe('');
+    // Whoever merely names the bound device's id gets no token, with another Client-Id or none.
+    for (const clientId of ['c0ffee00-0000-4000-8000-0000000000ff', undefined]) {
+      const strangerHeaders: Record<string, string> = { ...headers };
+      if (clientId === undefined) delete strangerHeaders['client-id'];
+      else strangerHeaders['client-id'] = clientId;
+      const stranger = await t.server.fetch('/xiaozhi/ota/', {
+        method: 'POST',
+        headers: strangerHeaders,
+        body: systemInfo,
+      });
+      expect(stranger.status).toBe(200);
+      expect(stranger.body.websocket.token).toBe('');
+      expect(stranger.body.activation).toBeUndefined();
+      expect(
+        (
+          await t.server.fetch('/xiaozhi/ota/activate', {
+            method: 'POST',
+            headers: strangerHeaders,
+            body: '{}',
+          })
+        ).status,
+      ).toBe(202);
+    }
     const { client } = await device({ token, deviceId });
     await client.hello();
     client.sendJson({ type: 'chat', text: 'activated' });
@@ -183,5 +206,32 @@ describe.each(ENGINES)('device records, activation and dialogue (%s)', (engine) 
     });
     expect(wrongDevice.status).toBe(401);
     expect((await t.get('/v1/devices', owner)).body.devices[0].device_id).toBe(deviceId);
+  });
+
+  it('binds the client that was shown the code: another client of the device retires it', async () => {
+    const deviceId = newMac();
+    const ota = (clientId: string) =>
+      t.server.fetch('/xiaozhi/ota/', {
+        method: 'POST',
+        headers: {
+          'device-id': deviceId,
+          'client-id': clientId,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      });
+    const real = 'c0ffee00-0000-4000-8000-00000000000a';
+    const intruder = 'c0ffee00-0000-4000-8000-00000000000b';
+    const shown = (await ota(real)).body.activation.code as string;
+    expect((await ota(real)).body.activation.code).toBe(shown);
+    const intruderCode = (await ota(intruder)).body.activation.code as string;
+    expect(intruderCode).not.toBe(shown);
+    const owner = await t.account('dev');
+    // The code the real device showed is retired; the one typed binds the client shown it.
+    expect((await t.post('/v1/devices/bind', owner, { code: shown })).status).toBe(404);
+    const again = (await ota(real)).body.activation.code as string;
+    expect((await t.post('/v1/devices/bind', owner, { code: again })).status).toBe(200);
+    expect((await ota(intruder)).body.websocket.token).toBe('');
+    expect((await ota(real)).body.websocket.token).toMatch(/^pdv1\./);
   });
 });

@@ -64,7 +64,8 @@ export const otaRoutes: FastifyPluginAsyncZod<OtaRouteOptions> = async (app, opt
     async (request, reply) => {
       const deviceId = header(request, 'device-id');
       if (deviceId === undefined) throw invalidArgument('Send the Device-Id header.', 'Device-Id');
-      const bound = await devices.isActivated(deviceId);
+      const clientId = (header(request, 'client-id') ?? '').slice(0, 128);
+      const bound = await devices.isActivated(deviceId, clientId);
       return reply
         .status(bound ? 200 : 202)
         .send(bound ? { activated: true } : { activated: false });
