@@ -1,8 +1,9 @@
 // A reference AI service for Parley's device gateway (seed 002, DEVICES.md): it implements
 // im.ai.v1.AIService.ChatStream with no model, but real behaviour — a text or spoken turn is
 // answered with `stt`/`llm`/`tts` frames and real Opus audio (24 kHz mono, 60 ms frames,
-// encoded by opusscript, WASM), an abort stops the reply at once, and a turn that says "tool"
-// lists the device's MCP tools and calls one.
+// encoded by opusscript, WASM), an abort stops the reply at once, a turn that says "tool"
+// lists the device's MCP tools and calls one, and one that says "in writing" is answered in llm
+// text only (no tts).
 //
 // Run: node examples/ai-service/index.mjs [port]   (default 50051; PARLEY_AI_ADDR=127.0.0.1:50051)
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
@@ -128,6 +129,12 @@ export async function startAiService(options = {}) {
           // List the device's tools, then call the first one; the answer speaks its result.
           session.pending = { req, said };
           mcp(req, { jsonrpc: '2.0', id: ++session.rpc, method: 'tools/list', params: {} });
+          return;
+        }
+        if (/\bin writing\b/i.test(said)) {
+          // Answered in llm text only, as a text-only AI service (a chat bot, a screen) does.
+          stopReply(session);
+          text(req, 'llm', `You wrote: ${said}`, '🙂');
           return;
         }
         reply(session, req, `You said: ${said}`);

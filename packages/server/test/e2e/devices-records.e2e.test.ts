@@ -47,6 +47,47 @@ describe.each(ENGINES)('device records, activation and dialogue (%s)', (engine) 
     ]);
   });
 
+  it("posts a reply given as llm text only (no tts), committed once, in the turn's order", async () => {
+    const { client, owner } = await device();
+    const chat = await t.connect(owner!);
+    await client.hello();
+    const conversationId = ['assistant', owner!.user.user_id].sort().join('_');
+    const committed = (text: string) =>
+      chat.next(
+        (f) =>
+          f.event === 'message.updated' &&
+          f.data.message.status === 'sent' &&
+          f.data.message.content.text === text,
+      );
+    // Answered in text, then the next turn at once: the text reply goes before it.
+    client.sendJson({ type: 'chat', text: 'first in writing' });
+    expect((await client.next((f) => f.type === 'llm')).text).toBe('You wrote: first in writing');
+    client.sendJson({ type: 'chat', text: 'then aloud' });
+    await client.next((f) => f.type === 'tts' && f.state === 'stop');
+    await committed('You said: then aloud Anything else?');
+    // A text reply with no turn after it stands as the reply once the AI has not spoken it.
+    client.sendJson({ type: 'listen', state: 'detect', text: 'last in writing' });
+    await committed('You wrote: last in writing');
+    const history = await t.get(`/v1/conversations/s_${conversationId}/messages`, owner);
+    expect(
+      history.body.messages.map((m: DeviceFrame) => [m.seq, m.sender_id, m.status, m.content.text]),
+    ).toEqual([
+      [1, owner!.user.user_id, 'sent', 'first in writing'],
+      [2, 'assistant', 'sent', 'You wrote: first in writing'],
+      [3, owner!.user.user_id, 'sent', 'then aloud'],
+      [4, 'assistant', 'sent', 'You said: then aloud Anything else?'],
+      [5, owner!.user.user_id, 'sent', 'last in writing'],
+      [6, 'assistant', 'sent', 'You wrote: last in writing'],
+    ]);
+    const commits = chat.frames.filter(
+      (f) =>
+        f.event === 'message.updated' &&
+        f.data.message.status === 'sent' &&
+        f.data.message.sender_id === 'assistant',
+    );
+    expect(commits.map((f) => f.data.message.seq)).toEqual([2, 4, 6]);
+  });
+
   it('records sessions, logs and events, and serves them to the owner only, paged', async () => {
     const deviceId = newMac();
     const { client, owner } = await device({ deviceId });
