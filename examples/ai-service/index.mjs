@@ -58,6 +58,8 @@ export async function startAiService(options = {}) {
     aborts: 0,
     mcpResults: [],
     sessions: new Set(),
+    /** The last requests other than audio, as received (bounded; tests look at them). */
+    recent: [],
   };
   const server = new Server();
   server.addService(AIServiceService, {
@@ -143,6 +145,10 @@ export async function startAiService(options = {}) {
       call.on('data', (req) => {
         const key = req.type in MessageType ? req.type : 0;
         stats.requests[key] = (stats.requests[key] ?? 0) + 1;
+        if (req.audio === undefined) {
+          stats.recent.push(req);
+          if (stats.recent.length > 200) stats.recent.shift();
+        }
         let session = sessions.get(req.sessionId);
         if (req.hello !== undefined) {
           const features = JSON.parse(req.hello.featuresJson || '{}');
