@@ -213,28 +213,31 @@ describe.each(ENGINES)('device records, activation and dialogue (%s)', (engine) 
     expect(again.body.activation).toBeUndefined();
     const token = again.body.websocket.token as string;
     expect(token).not.toBe('');
-    // Whoever merely names the bound device's id gets no token, with another Client-Id or none.
-    for (const clientId of ['c0ffee00-0000-4000-8000-0000000000ff', undefined]) {
-      const strangerHeaders: Record<string, string> = { ...headers };
-      if (clientId === undefined) delete strangerHeaders['client-id'];
-      else strangerHeaders['client-id'] = clientId;
-      const stranger = await t.server.fetch('/xiaozhi/ota/', {
-        method: 'POST',
-        headers: strangerHeaders,
-        body: systemInfo,
-      });
-      expect(stranger.status).toBe(200);
-      expect(stranger.body.websocket.token).toBe('');
-      expect(stranger.body.activation).toBeUndefined();
-      expect(
-        (
-          await t.server.fetch('/xiaozhi/ota/activate', {
-            method: 'POST',
-            headers: strangerHeaders,
-            body: '{}',
-          })
-        ).status,
-      ).toBe(202);
+    // Whoever merely names the bound device's id gets no token: another Client-Id gets none,
+    // and a request without one is refused.
+    const strangerHeaders = { ...headers, 'client-id': 'c0ffee00-0000-4000-8000-0000000000ff' };
+    const stranger = await t.server.fetch('/xiaozhi/ota/', {
+      method: 'POST',
+      headers: strangerHeaders,
+      body: systemInfo,
+    });
+    expect(stranger.status).toBe(200);
+    expect(stranger.body.websocket.token).toBe('');
+    expect(stranger.body.activation).toBeUndefined();
+    expect(
+      (
+        await t.server.fetch('/xiaozhi/ota/activate', {
+          method: 'POST',
+          headers: strangerHeaders,
+          body: '{}',
+        })
+      ).status,
+    ).toBe(202);
+    const { 'client-id': _omitted, ...anonymous } = headers;
+    for (const url of ['/xiaozhi/ota/', '/xiaozhi/ota/activate']) {
+      const refused = await t.server.fetch(url, { method: 'POST', headers: anonymous, body: '{}' });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).not.toContain('pdv1.');
     }
     const { client } = await device({ token, deviceId });
     await client.hello();
