@@ -1,8 +1,9 @@
 // A reference AI service for Parley's device gateway (seed 002, DEVICES.md): it implements
 // im.ai.v1.AIService.ChatStream with no model, but real behaviour — a text or spoken turn is
 // answered with `stt`/`llm`/`tts` frames and real Opus audio (24 kHz mono, 60 ms frames,
-// encoded by opusscript, WASM), an abort stops the reply at once, and a turn that says "tool"
-// lists the device's MCP tools and calls one.
+// encoded by opusscript, WASM), an abort stops the reply at once, a turn that says "tool"
+// lists the device's MCP tools and calls one, and one that says "in writing" is answered in llm
+// text only (no tts).
 //
 // Run: node examples/ai-service/index.mjs [port]   (default 50051; PARLEY_AI_ADDR=127.0.0.1:50051)
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
@@ -57,6 +58,8 @@ export async function startAiService(options = {}) {
     aborts: 0,
     mcpResults: [],
     sessions: new Set(),
+    /** The last requests other than audio, as received (bounded; tests look at them). */
+    recent: [],
   };
   const server = new Server();
   server.addService(AIServiceService, {
@@ -130,12 +133,22 @@ export async function startAiService(options = {}) {
           mcp(req, { jsonrpc: '2.0', id: ++session.rpc, method: 'tools/list', params: {} });
           return;
         }
+        if (/\bin writing\b/i.test(said)) {
+          // Answered in llm text only, as a text-only AI service (a chat bot, a screen) does.
+          stopReply(session);
+          text(req, 'llm', `You wrote: ${said}`, '🙂');
+          return;
+        }
         reply(session, req, `You said: ${said}`);
       };
 
       call.on('data', (req) => {
         const key = req.type in MessageType ? req.type : 0;
         stats.requests[key] = (stats.requests[key] ?? 0) + 1;
+        if (req.audio === undefined) {
+          stats.recent.push(req);
+          if (stats.recent.length > 200) stats.recent.shift();
+        }
         let session = sessions.get(req.sessionId);
         if (req.hello !== undefined) {
           const features = JSON.parse(req.hello.featuresJson || '{}');

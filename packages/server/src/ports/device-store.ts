@@ -35,11 +35,22 @@ export interface DeviceRepository {
   /** Records that a device was seen (created unbound when new); returns the record. */
   seen(device: DeviceSeen): Promise<DeviceRecord>;
   findById(deviceId: string): Promise<DeviceRecord | undefined>;
-  /** Gives an unbound device a bind code; false when another device holds that code. */
-  setBindCode(deviceId: string, code: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Gives an unbound device a bind code, shown to the client `clientId` (recorded with it, so
+   * that binding the code binds that client); false when another device holds that code.
+   */
+  setBindCode(
+    deviceId: string,
+    code: string,
+    expiresAt: number,
+    clientId: string,
+  ): Promise<boolean>;
   /** Binds the device whose unexpired code this is to the user; undefined when none. */
   bindByCode(code: string, userId: string, at: number): Promise<DeviceRecord | undefined>;
-  /** Binds a device to the user who connected it with their own token, if it has no owner. */
+  /**
+   * Binds a device to the user who connected it with their own token, if it has no owner; the
+   * connecting client becomes the device's client.
+   */
   claim(deviceId: string, clientId: string, userId: string, at: number): Promise<DeviceRecord>;
   /** A user's devices by device id; `after` is the last device id of the previous page. */
   listForOwner(ownerId: string, after: string | undefined, limit: number): Promise<DeviceRecord[]>;

@@ -61,7 +61,9 @@ export function describeDeviceStoreContract(
       const deviceId = `dev-${uniq()}`;
       await store.devices.seen({ deviceId, clientId: 'c1', at: 10 });
       const code = uniq().slice(-6);
-      expect(await store.devices.setBindCode(deviceId, code, 1_000)).toBe(true);
+      expect(await store.devices.setBindCode(deviceId, code, 1_000, 'c2')).toBe(true);
+      // The code is the one shown to c2: binding it binds that client.
+      expect((await store.devices.findById(deviceId))?.clientId).toBe('c2');
       expect(await store.devices.bindByCode(code, 'u-late', 1_000)).toBeUndefined();
       const results = await Promise.all(
         ['u1', 'u2', 'u3', 'u4'].map((u) => store.devices.bindByCode(code, u, 500)),
@@ -80,14 +82,20 @@ export function describeDeviceStoreContract(
       await store.devices.seen({ deviceId: a, clientId: 'c', at: 1 });
       await store.devices.seen({ deviceId: b, clientId: 'c', at: 1 });
       const code = `c${uniq()}`;
-      expect(await store.devices.setBindCode(a, code, 100)).toBe(true);
-      expect(await store.devices.setBindCode(b, code, 100)).toBe(false);
+      expect(await store.devices.setBindCode(a, code, 100, 'c')).toBe(true);
+      expect(await store.devices.setBindCode(b, code, 100, 'c')).toBe(false);
     });
 
     it('lets a user claim an unowned device, never one that has an owner', async () => {
       const deviceId = `dev-${uniq()}`;
-      expect((await store.devices.claim(deviceId, 'c', 'owner', 5)).ownerId).toBe('owner');
-      expect((await store.devices.claim(deviceId, 'c', 'intruder', 6)).ownerId).toBe('owner');
+      expect(await store.devices.claim(deviceId, 'c', 'owner', 5)).toMatchObject({
+        ownerId: 'owner',
+        clientId: 'c',
+      });
+      expect(await store.devices.claim(deviceId, 'c9', 'intruder', 6)).toMatchObject({
+        ownerId: 'owner',
+        clientId: 'c',
+      });
     });
 
     it("pages a user's devices in device id order", async () => {

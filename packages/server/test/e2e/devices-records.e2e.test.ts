@@ -47,6 +47,47 @@ describe.each(ENGINES)('device records, activation and dialogue (%s)', (engine) 
     ]);
   });
 
+  it("posts a reply given as llm text only (no tts), committed once, in the turn's order", async () => {
+    const { client, owner } = await device();
+    const chat = await t.connect(owner!);
+    await client.hello();
+    const conversationId = ['assistant', owner!.user.user_id].sort().join('_');
+    const committed = (text: string) =>
+      chat.next(
+        (f) =>
+          f.event === 'message.updated' &&
+          f.data.message.status === 'sent' &&
+          f.data.message.content.text === text,
+      );
+    // Answered in text, then the next turn at once: the text reply goes before it.
+    client.sendJson({ type: 'chat', text: 'first in writing' });
+    expect((await client.next((f) => f.type === 'llm')).text).toBe('You wrote: first in writing');
+    client.sendJson({ type: 'chat', text: 'then aloud' });
+    await client.next((f) => f.type === 'tts' && f.state === 'stop');
+    await committed('You said: then aloud Anything else?');
+    // A text reply with no turn after it stands as the reply once the AI has not spoken it.
+    client.sendJson({ type: 'listen', state: 'detect', text: 'last in writing' });
+    await committed('You wrote: last in writing');
+    const history = await t.get(`/v1/conversations/s_${conversationId}/messages`, owner);
+    expect(
+      history.body.messages.map((m: DeviceFrame) => [m.seq, m.sender_id, m.status, m.content.text]),
+    ).toEqual([
+      [1, owner!.user.user_id, 'sent', 'first in writing'],
+      [2, 'assistant', 'sent', 'You wrote: first in writing'],
+      [3, owner!.user.user_id, 'sent', 'then aloud'],
+      [4, 'assistant', 'sent', 'You said: then aloud Anything else?'],
+      [5, owner!.user.user_id, 'sent', 'last in writing'],
+      [6, 'assistant', 'sent', 'You wrote: last in writing'],
+    ]);
+    const commits = chat.frames.filter(
+      (f) =>
+        f.event === 'message.updated' &&
+        f.data.message.status === 'sent' &&
+        f.data.message.sender_id === 'assistant',
+    );
+    expect(commits.map((f) => f.data.message.seq)).toEqual([2, 4, 6]);
+  });
+
   it('records sessions, logs and events, and serves them to the owner only, paged', async () => {
     const deviceId = newMac();
     const { client, owner } = await device({ deviceId });
@@ -172,6 +213,32 @@ describe.each(ENGINES)('device records, activation and dialogue (%s)', (engine) 
     expect(again.body.activation).toBeUndefined();
     const token = again.body.websocket.token as string;
     expect(token).not.toBe('');
+    // Whoever merely names the bound device's id gets no token: another Client-Id gets none,
+    // and a request without one is refused.
+    const strangerHeaders = { ...headers, 'client-id': 'c0ffee00-0000-4000-8000-0000000000ff' };
+    const stranger = await t.server.fetch('/xiaozhi/ota/', {
+      method: 'POST',
+      headers: strangerHeaders,
+      body: systemInfo,
+    });
+    expect(stranger.status).toBe(200);
+    expect(stranger.body.websocket.token).toBe('');
+    expect(stranger.body.activation).toBeUndefined();
+    expect(
+      (
+        await t.server.fetch('/xiaozhi/ota/activate', {
+          method: 'POST',
+          headers: strangerHeaders,
+          body: '{}',
+        })
+      ).status,
+    ).toBe(202);
+    const { 'client-id': _omitted, ...anonymous } = headers;
+    for (const url of ['/xiaozhi/ota/', '/xiaozhi/ota/activate']) {
+      const refused = await t.server.fetch(url, { method: 'POST', headers: anonymous, body: '{}' });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).not.toContain('pdv1.');
+    }
     const { client } = await device({ token, deviceId });
     await client.hello();
     client.sendJson({ type: 'chat', text: 'activated' });
@@ -183,5 +250,32 @@ describe.each(ENGINES)('device records, activation and dialogue (%s)', (engine) 
     });
     expect(wrongDevice.status).toBe(401);
     expect((await t.get('/v1/devices', owner)).body.devices[0].device_id).toBe(deviceId);
+  });
+
+  it('binds the client that was shown the code: another client of the device retires it', async () => {
+    const deviceId = newMac();
+    const ota = (clientId: string) =>
+      t.server.fetch('/xiaozhi/ota/', {
+        method: 'POST',
+        headers: {
+          'device-id': deviceId,
+          'client-id': clientId,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      });
+    const real = 'c0ffee00-0000-4000-8000-00000000000a';
+    const intruder = 'c0ffee00-0000-4000-8000-00000000000b';
+    const shown = (await ota(real)).body.activation.code as string;
+    expect((await ota(real)).body.activation.code).toBe(shown);
+    const intruderCode = (await ota(intruder)).body.activation.code as string;
+    expect(intruderCode).not.toBe(shown);
+    const owner = await t.account('dev');
+    // The code the real device showed is retired; the one typed binds the client shown it.
+    expect((await t.post('/v1/devices/bind', owner, { code: shown })).status).toBe(404);
+    const again = (await ota(real)).body.activation.code as string;
+    expect((await t.post('/v1/devices/bind', owner, { code: again })).status).toBe(200);
+    expect((await ota(intruder)).body.websocket.token).toBe('');
+    expect((await ota(real)).body.websocket.token).toMatch(/^pdv1\./);
   });
 });

@@ -1,3 +1,4 @@
+import { MessageType } from '@parley/proto';
 import OpusScript from 'opusscript';
 import { describe, expect, it } from 'vitest';
 import type { DeviceFrame } from '../support/device-client.js';
@@ -102,6 +103,93 @@ describe('the device endpoint (seed 002, DEVICES.md)', () => {
     ]);
     expect(client.frames[1]).toMatchObject({ type: 'stt', text: '你好小智' });
     expect(client.frames[4]).toMatchObject({ text: 'You said: 你好小智' });
+  });
+
+  it('passes vision and image frames to the AI as VISION and IMAGE requests of the session', async () => {
+    const deviceId = newMac();
+    const { client } = await device({ deviceId });
+    const hello = await client.hello();
+    const picture = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+    client.sendJson({
+      type: 'vision',
+      url: 'https://camera.example/frame.jpg',
+      mime: 'image/jpeg',
+      question: 'what is on the table?',
+    });
+    // The seed's envelope form, with the picture inline (base64).
+    client.sendJson({
+      type: 'image',
+      data: { data: picture.toString('base64'), mime: 'image/png' },
+      timestamp: Date.now(),
+    });
+    const ofSession = () =>
+      aiService().stats.recent.filter((r) => r.sessionId === hello.session_id);
+    await eventually(() => ofSession().some((r) => r.image !== undefined));
+    const vision = ofSession().find((r) => r.vision !== undefined);
+    expect(vision).toMatchObject({
+      type: MessageType.MESSAGE_TYPE_VISION,
+      deviceId,
+      sessionId: hello.session_id,
+      vision: {
+        url: 'https://camera.example/frame.jpg',
+        mime: 'image/jpeg',
+        question: 'what is on the table?',
+      },
+    });
+    expect(vision?.vision?.data.length).toBe(0);
+    expect(vision?.image).toBeUndefined();
+    const image = ofSession().find((r) => r.image !== undefined);
+    expect(image).toMatchObject({
+      type: MessageType.MESSAGE_TYPE_IMAGE,
+      deviceId,
+      image: { url: '', mime: 'image/png', question: '' },
+    });
+    expect(Buffer.from(image!.image!.data).equals(picture)).toBe(true);
+    // Accepted without complaint: no alert, and the session goes on.
+    client.sendJson({ type: 'chat', text: 'after the pictures' });
+    expect((await client.next((f) => f.type === 'llm')).text).toBe('You said: after the pictures');
+    expect(client.frames.filter((f) => f.type === 'alert')).toEqual([]);
+  });
+
+  it('passes legacy iot frames on to the AI as MCP content of type UNSPECIFIED', async () => {
+    const deviceId = newMac();
+    const { client } = await device({ deviceId });
+    const hello = await client.hello();
+    const descriptors = {
+      type: 'iot',
+      session_id: hello.session_id,
+      update: true,
+      descriptors: [
+        {
+          name: 'Speaker',
+          description: 'The speaker',
+          properties: { volume: { description: 'volume', type: 'number' } },
+          methods: { SetVolume: { description: 'set the volume', parameters: {} } },
+        },
+      ],
+    };
+    const states = {
+      type: 'iot',
+      session_id: hello.session_id,
+      update: true,
+      states: [{ name: 'Speaker', state: { volume: 70 } }],
+    };
+    client.sendJson(descriptors);
+    client.sendJson(states);
+    const iot = () =>
+      aiService().stats.recent.filter(
+        (r) => r.sessionId === hello.session_id && r.type === MessageType.MESSAGE_TYPE_UNSPECIFIED,
+      );
+    await eventually(() => iot().length === 2);
+    expect(iot().map((r) => r.deviceId)).toEqual([deviceId, deviceId]);
+    // Passed on as the device sent them, in order.
+    expect(iot().map((r) => JSON.parse(r.mcp!.payloadJson) as unknown)).toEqual([
+      descriptors,
+      states,
+    ]);
+    client.sendJson({ type: 'chat', text: 'after iot' });
+    expect((await client.next((f) => f.type === 'llm')).text).toBe('You said: after iot');
+    expect(client.frames.filter((f) => f.type === 'alert')).toEqual([]);
   });
 
   it('routes MCP both ways: the AI lists and calls a device tool, and hears the answer', async () => {

@@ -9,6 +9,30 @@ export interface AiServiceStats {
   aborts: number;
   mcpResults: unknown[];
   sessions: Set<string>;
+  /** The last requests other than audio, as decoded by grpc-js (camelCase fields). */
+  recent: AiRequest[];
+}
+
+/** A ChatRequest as the reference AI service received it. */
+export interface AiRequest {
+  messageId: string;
+  deviceId: string;
+  type: number;
+  timestamp: number | string;
+  sessionId: string;
+  userId: string;
+  clientId: string;
+  vision?: AiImage;
+  image?: AiImage;
+  mcp?: { payloadJson: string };
+  [content: string]: unknown;
+}
+
+export interface AiImage {
+  url: string;
+  data: Buffer;
+  mime: string;
+  question: string;
 }
 
 export interface AiService {

@@ -63,11 +63,16 @@ export class KyselyDeviceRepository implements DeviceRepository {
     return row === undefined ? undefined : toDevice(row);
   }
 
-  async setBindCode(deviceId: string, code: string, expiresAt: number): Promise<boolean> {
+  async setBindCode(
+    deviceId: string,
+    code: string,
+    expiresAt: number,
+    clientId: string,
+  ): Promise<boolean> {
     try {
       await this.#db
         .updateTable('devices')
-        .set({ bind_code: code, bind_code_expires_at: expiresAt })
+        .set({ bind_code: code, bind_code_expires_at: expiresAt, client_id: clientId })
         .where('device_id', '=', deviceId)
         .where('owner_id', 'is', null)
         .execute();
@@ -108,7 +113,13 @@ export class KyselyDeviceRepository implements DeviceRepository {
     await this.seen({ deviceId, clientId, at });
     await this.#db
       .updateTable('devices')
-      .set({ owner_id: userId, bound_at: at, bind_code: null, bind_code_expires_at: null })
+      .set({
+        owner_id: userId,
+        client_id: clientId,
+        bound_at: at,
+        bind_code: null,
+        bind_code_expires_at: null,
+      })
       .where('device_id', '=', deviceId)
       .where('owner_id', 'is', null)
       .execute();

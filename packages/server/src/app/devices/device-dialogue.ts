@@ -27,8 +27,13 @@ export interface SessionDialogue {
   aiWrote(text: string): void;
   /** A sentence the AI speaks (tts sentence_start): the reply grows by it. */
   aiSaid(text: string): void;
-  /** The AI's reply is complete (tts stop, an abort, a lost stream). */
+  /** The AI's reply is complete (tts stop, an abort, a lost stream, a text-only reply over). */
   aiDone(): void;
+  /**
+   * The device starts a turn: a reply the AI gave as llm text only (no tts) is committed now,
+   * before what the user says next.
+   */
+  nextTurn(): void;
 }
 
 /**
@@ -79,6 +84,8 @@ export class DeviceDialogue {
     let replyText = '';
     let llmText = '';
     let spoke = false;
+    // This turn's reply was llm text only and is committed: a late tts of it is not a new reply.
+    let answered = false;
     const later = (job: () => Promise<void>) => {
       chain = chain.then(job).catch((err: unknown) => this.#deps.onError(err));
     };
@@ -139,46 +146,55 @@ export class DeviceDialogue {
         }
       });
     };
+    const done = (): void => {
+      if (!spoke && llmText !== '') {
+        grow(llmText);
+        answered = true;
+      }
+      spoke = false;
+      llmText = '';
+      const finalText = replyText;
+      replyText = '';
+      later(async () => {
+        const finished = reply;
+        reply = undefined;
+        if (finished === undefined) return;
+        const applied = await this.#deps.store.messages.applyChange(
+          finished.conversationId,
+          finished.seq,
+          { kind: 'status', status: 'sent', content: content(finalText || finished.text) },
+          this.#deps.clock.now(),
+        );
+        if (applied !== undefined) {
+          this.#deps.fanout.toConversation(
+            { id: finished.conversationId, type: 'single' },
+            'message.updated',
+            {
+              message: toPublicMessage(applied.message),
+              change_seq: applied.change.changeSeq,
+            },
+          );
+        }
+      });
+    };
     return {
       userSaid: (text) => {
         if (text.trim() === '') return;
         later(async () => void (await append(ownerId, text, 'sent')));
       },
       aiWrote: (text) => {
-        if (text !== '') llmText = text;
+        if (text !== '' && !answered) llmText = text;
       },
       aiSaid: (text) => {
+        if (answered) return;
         if (text.trim() !== '') spoke = true;
         grow(text);
       },
-      aiDone: () => {
-        if (!spoke && llmText !== '') grow(llmText);
-        spoke = false;
-        llmText = '';
-        const finalText = replyText;
-        replyText = '';
-        later(async () => {
-          const done = reply;
-          reply = undefined;
-          if (done === undefined) return;
-          const applied = await this.#deps.store.messages.applyChange(
-            done.conversationId,
-            done.seq,
-            { kind: 'status', status: 'sent', content: content(finalText || done.text) },
-            this.#deps.clock.now(),
-          );
-          if (applied !== undefined) {
-            this.#deps.fanout.toConversation(
-              { id: done.conversationId, type: 'single' },
-              'message.updated',
-              {
-                message: toPublicMessage(applied.message),
-                change_seq: applied.change.changeSeq,
-              },
-            );
-          }
-        });
+      nextTurn: () => {
+        if (!spoke && replyText === '' && llmText !== '') done();
+        answered = false;
       },
+      aiDone: () => done(),
     };
   }
 }

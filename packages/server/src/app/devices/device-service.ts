@@ -81,7 +81,13 @@ export class DeviceService {
     return { deviceId, clientId, userId: auth.userId };
   }
 
-  /** What the OTA endpoint tells a device: its token once bound, else a bind code to show. */
+  /**
+   * What the OTA endpoint tells a device: its token once bound, else a bind code to show.
+   * The token goes only to the client the device was bound as — the one that was shown the code
+   * the owner typed (or that connected with the owner's token): naming a device id, which any
+   * neighbour of a device can read off the air, is not enough. Another client of an unbound
+   * device gets a code of its own, which retires the previous one.
+   */
   async ota(input: { deviceId: string; clientId: string; systemInfo: string }): Promise<OtaAnswer> {
     if (!DEVICE_ID_PATTERN.test(input.deviceId)) {
       throw invalidArgument('Send the Device-Id header (the device MAC).', 'Device-Id');
@@ -89,19 +95,28 @@ export class DeviceService {
     const now = this.#deps.clock.now();
     const device = await this.#deps.devices.seen({ ...input, at: now });
     if (device.ownerId !== null && device.boundAt !== null) {
+      const proven = input.clientId !== '' && input.clientId === device.clientId;
       return {
-        deviceToken: this.#deps.tokens.issue(device.deviceId, device.boundAt),
+        deviceToken: proven ? this.#deps.tokens.issue(device.deviceId, device.boundAt) : null,
         activation: null,
       };
     }
-    const code = await this.#bindCode(device, now);
+    const code = await this.#bindCode(device, input.clientId, now);
     return { deviceToken: null, activation: { code, challenge: randomBytes(16).toString('hex') } };
   }
 
-  /** Whether the device is bound yet (the firmware polls this after showing its code). */
-  async isActivated(deviceId: string): Promise<boolean> {
+  /**
+   * Whether the device is bound yet, as its client `clientId` (the firmware polls this after
+   * showing its code); another client of the device is told it is not.
+   */
+  async isActivated(deviceId: string, clientId: string): Promise<boolean> {
     const device = await this.#deps.devices.findById(deviceId);
-    return device !== undefined && device.ownerId !== null;
+    return (
+      device !== undefined &&
+      device.ownerId !== null &&
+      clientId !== '' &&
+      device.clientId === clientId
+    );
   }
 
   /** Binds the device showing `code` to the caller. */
@@ -165,13 +180,24 @@ export class DeviceService {
     if (session?.userId !== caller.userId) throw notFound('No such device session.');
   }
 
-  async #bindCode(device: DeviceRecord, now: number): Promise<string> {
-    if (device.bindCode !== null && (device.bindCodeExpiresAt ?? 0) > now + 60_000) {
+  async #bindCode(device: DeviceRecord, clientId: string, now: number): Promise<string> {
+    if (
+      device.bindCode !== null &&
+      device.clientId === clientId &&
+      (device.bindCodeExpiresAt ?? 0) > now + 60_000
+    ) {
       return device.bindCode;
     }
     for (let attempt = 0; attempt < BIND_CODE_ATTEMPTS; attempt++) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      if (await this.#deps.devices.setBindCode(device.deviceId, code, now + BIND_CODE_TTL_MS)) {
+      if (
+        await this.#deps.devices.setBindCode(
+          device.deviceId,
+          code,
+          now + BIND_CODE_TTL_MS,
+          clientId,
+        )
+      ) {
         return code;
       }
     }

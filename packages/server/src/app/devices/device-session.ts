@@ -11,6 +11,12 @@ import type { DeviceDialogue, SessionDialogue } from './device-dialogue.js';
 import type { DeviceJournal } from './device-journal.js';
 import { SessionRecord } from './session-record.js';
 
+/**
+ * How long llm text outside tts waits for the AI to start speaking it before it stands as the
+ * reply of a text-only turn (checked by the gateway's sweep, once a second).
+ */
+export const TEXT_REPLY_LINGER_MS = 2_000;
+
 /** Where a session's answers go: the device's connection (the transport implements it). */
 export interface DeviceOutput {
   /** Sends one JSON frame; returns its text as sent (for the log). */
@@ -62,6 +68,8 @@ export class DeviceSession {
   /** When the device's last turn went to the AI service with no answer since (0: none). */
   #awaitingSince = 0;
   #closed = false;
+  /** When the AI's llm text came outside tts (0: none waiting to be the reply). */
+  #textReplyAt = 0;
   #warnedBeforeHello = false;
   readonly #dialogue: SessionDialogue | undefined;
 
@@ -99,6 +107,7 @@ export class DeviceSession {
     }
     switch (up.type) {
       case 'listen':
+        this.#nextTurn();
         if (up.state === 'start') {
           this.#listening = true;
           this.#record.endUplink();
@@ -112,6 +121,7 @@ export class DeviceSession {
         this.#abort(up.reason);
         break;
       case 'chat':
+        this.#nextTurn();
         this.#dialogue?.userSaid(up.text);
         this.#turnSent();
         break;
@@ -159,6 +169,7 @@ export class DeviceSession {
   disconnected(reason: string, code: number): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#nextTurn();
     if (this.#ai !== undefined) {
       this.#ai.send({ type: 'close', reason: reason || `closed with ${code}` });
       this.#ai.release();
@@ -170,6 +181,11 @@ export class DeviceSession {
   sweep(now: number): void {
     if (this.#closed) return;
     this.#record.sweep(now);
+    if (this.#textReplyAt > 0 && now - this.#textReplyAt >= TEXT_REPLY_LINGER_MS) {
+      // The AI answered in llm text and did not go on to speak it: that text is the reply.
+      this.#textReplyAt = 0;
+      this.#replyDone();
+    }
     const timeout = this.#deps.answerTimeoutMs;
     if (timeout !== undefined && this.#awaitingSince > 0 && now - this.#awaitingSince > timeout) {
       // A hung AI service (alive, never answering) is not found by keepalive: the turn says so.
@@ -213,6 +229,12 @@ export class DeviceSession {
     }
   }
 
+  /** The device starts a turn (or goes): the previous turn's text-only reply is committed. */
+  #nextTurn(): void {
+    this.#textReplyAt = 0;
+    this.#dialogue?.nextTurn();
+  }
+
   #turnSent(): void {
     if (this.#deps.ai.state() !== 'disabled') this.#awaitingSince = this.#deps.clock.now();
   }
@@ -247,6 +269,7 @@ export class DeviceSession {
           this.#sendJson({ type: 'stt', text: down.text });
         } else {
           this.#dialogue?.aiWrote(down.text);
+          if (!this.#speaking && down.text !== '') this.#textReplyAt = this.#deps.clock.now();
           this.#sendJson({ type: 'llm', emotion: down.emotion, text: down.text });
         }
         return;
@@ -265,6 +288,7 @@ export class DeviceSession {
 
   #tts(state: string, text: string): void {
     if (state === 'start') {
+      this.#textReplyAt = 0;
       this.#muted = false;
       this.#speaking = true;
       this.#record.endDownlink();

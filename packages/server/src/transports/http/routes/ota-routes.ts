@@ -15,6 +15,17 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** The device's Device-Id and Client-Id: the token is for that client of that device only. */
+function identity(request: FastifyRequest): { deviceId: string; clientId: string } {
+  const deviceId = header(request, 'device-id');
+  if (deviceId === undefined) throw invalidArgument('Send the Device-Id header.', 'Device-Id');
+  const clientId = header(request, 'client-id')?.trim() ?? '';
+  if (clientId === '' || clientId.length > 128) {
+    throw invalidArgument('Send the Client-Id header (at most 128 characters).', 'Client-Id');
+  }
+  return { deviceId, clientId };
+}
+
 /**
  * The xiaozhi OTA endpoint (DEVICES.md, Activation): a device asks where to connect and with
  * which token; until a user binds it, the answer carries a code for it to show. The device
@@ -23,9 +34,7 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 export const otaRoutes: FastifyPluginAsyncZod<OtaRouteOptions> = async (app, options) => {
   const { devices } = options;
   const answer = async (request: FastifyRequest) => {
-    const deviceId = header(request, 'device-id');
-    if (deviceId === undefined) throw invalidArgument('Send the Device-Id header.', 'Device-Id');
-    const clientId = (header(request, 'client-id') ?? '').slice(0, 128);
+    const { deviceId, clientId } = identity(request);
     const body = request.body;
     const systemInfo = body === undefined || body === null ? '{}' : JSON.stringify(body);
     const ota = await devices.ota({ deviceId, clientId, systemInfo: systemInfo.slice(0, 16_384) });
@@ -62,9 +71,8 @@ export const otaRoutes: FastifyPluginAsyncZod<OtaRouteOptions> = async (app, opt
       schema: { tags: ['devices'], summary: 'xiaozhi activation poll: 202 until bound, then 200.' },
     },
     async (request, reply) => {
-      const deviceId = header(request, 'device-id');
-      if (deviceId === undefined) throw invalidArgument('Send the Device-Id header.', 'Device-Id');
-      const bound = await devices.isActivated(deviceId);
+      const { deviceId, clientId } = identity(request);
+      const bound = await devices.isActivated(deviceId, clientId);
       return reply
         .status(bound ? 200 : 202)
         .send(bound ? { activated: true } : { activated: false });
