@@ -127,6 +127,7 @@ export async function composeEdges(
       logger,
       admin: { adminToken: config.admin_token, membership: engines.membership },
       devices: { service: useCases.devices, publicUrl: config.device_public_url },
+      bridges: { workerTokens: useCases.workerTokens },
     },
     {
       bodyLimit: config.body_limit,

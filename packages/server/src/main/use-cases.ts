@@ -6,6 +6,7 @@ import { Argon2Hasher } from '../adapters/security/argon2-hasher.js';
 import { HmacCallbackTokens } from '../adapters/security/hmac-callback-tokens.js';
 import { HmacDeviceTokens } from '../adapters/security/hmac-device-tokens.js';
 import { DeviceService } from '../app/devices/device-service.js';
+import { WorkerTokenService } from '../app/bridges/worker-tokens.js';
 import { JoseAccessTokens } from '../adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from '../adapters/security/secret-tokens.js';
 import { loadSigningKey } from '../adapters/security/signing-key.js';
@@ -31,6 +32,7 @@ export interface UseCases {
   readonly extensions: ExtensionParts;
   readonly presence: PresenceService;
   readonly devices: DeviceService;
+  readonly workerTokens: WorkerTokenService;
 }
 
 export async function composeUseCases(
@@ -135,5 +137,6 @@ export async function composeUseCases(
     clock,
     authenticate: (token) => auth.authenticate(token),
   });
-  return { auth, users, social, messaging, extensions, presence, devices };
+  const workerTokens = new WorkerTokenService({ tokens: store.workerTokens, clock, ids });
+  return { auth, users, social, messaging, extensions, presence, devices, workerTokens };
 }

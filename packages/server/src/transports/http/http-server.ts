@@ -22,6 +22,8 @@ import {
 import { endWithHttpError } from '../shared/raw-http-error.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes, type AdminRouteOptions } from './routes/admin-routes.js';
+import { bridgeAdminRoutes } from './routes/bridge-admin-routes.js';
+import type { WorkerTokenService } from '../../app/bridges/worker-tokens.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { socialRoutes, type SocialServices } from './routes/social-routes.js';
@@ -48,6 +50,8 @@ export interface HttpServerDeps {
   readonly admin?: AdminRouteOptions;
   /** Devices (seed 002): the OTA endpoint with the gateway role, the owner's views with api. */
   readonly devices?: { readonly service: DeviceService; readonly publicUrl?: string };
+  /** Bridges (seed 001): worker tokens, managed under /v1/admin/worker-tokens. */
+  readonly bridges?: { readonly workerTokens: WorkerTokenService };
 }
 
 export interface HttpServerOptions {
@@ -128,6 +132,12 @@ export async function buildHttpServer(
   }
   // Operator endpoints on every role: any node can list the cluster.
   if (deps.admin !== undefined) await app.register(adminRoutes, deps.admin);
+  if (deps.admin !== undefined && deps.bridges !== undefined) {
+    await app.register(bridgeAdminRoutes, {
+      adminToken: deps.admin.adminToken,
+      workerTokens: deps.bridges.workerTokens,
+    });
+  }
   if (options.routes?.api === false) return app;
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(userRoutes, { auth: deps.auth, users: deps.users });
