@@ -7,6 +7,8 @@ import { HmacCallbackTokens } from '../adapters/security/hmac-callback-tokens.js
 import { HmacDeviceTokens } from '../adapters/security/hmac-device-tokens.js';
 import { DeviceService } from '../app/devices/device-service.js';
 import { WorkerTokenService } from '../app/bridges/worker-tokens.js';
+import { BridgeSyncService } from '../app/bridges/bridge-sync.js';
+import { LIST_OF_KIND } from '../protocol/bridge-sync.js';
 import { JoseAccessTokens } from '../adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from '../adapters/security/secret-tokens.js';
 import { loadSigningKey } from '../adapters/security/signing-key.js';
@@ -33,6 +35,7 @@ export interface UseCases {
   readonly presence: PresenceService;
   readonly devices: DeviceService;
   readonly workerTokens: WorkerTokenService;
+  readonly bridgeSync: BridgeSyncService;
 }
 
 export async function composeUseCases(
@@ -138,5 +141,20 @@ export async function composeUseCases(
     authenticate: (token) => auth.authenticate(token),
   });
   const workerTokens = new WorkerTokenService({ tokens: store.workerTokens, clock, ids });
-  return { auth, users, social, messaging, extensions, presence, devices, workerTokens };
+  const bridgeSync = new BridgeSyncService({
+    items: store.bridgeItems,
+    clock,
+    listOfKind: LIST_OF_KIND,
+  });
+  return {
+    auth,
+    users,
+    social,
+    messaging,
+    extensions,
+    presence,
+    devices,
+    workerTokens,
+    bridgeSync,
+  };
 }

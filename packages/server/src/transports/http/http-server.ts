@@ -23,6 +23,8 @@ import { endWithHttpError } from '../shared/raw-http-error.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes, type AdminRouteOptions } from './routes/admin-routes.js';
 import { bridgeAdminRoutes } from './routes/bridge-admin-routes.js';
+import { bridgeSyncRoutes } from './routes/bridge-sync-routes.js';
+import type { BridgeSyncService } from '../../app/bridges/bridge-sync.js';
 import type { WorkerTokenService } from '../../app/bridges/worker-tokens.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
@@ -51,7 +53,11 @@ export interface HttpServerDeps {
   /** Devices (seed 002): the OTA endpoint with the gateway role, the owner's views with api. */
   readonly devices?: { readonly service: DeviceService; readonly publicUrl?: string };
   /** Bridges (seed 001): worker tokens, managed under /v1/admin/worker-tokens. */
-  readonly bridges?: { readonly workerTokens: WorkerTokenService };
+  readonly bridges?: {
+    readonly workerTokens: WorkerTokenService;
+    readonly sync: BridgeSyncService;
+    readonly bodyLimit: number;
+  };
 }
 
 export interface HttpServerOptions {
@@ -151,6 +157,7 @@ export async function buildHttpServer(
     moderation: deps.groups.moderation,
   });
   await app.register(socialRoutes, { auth: deps.auth, social: deps.social });
+  if (deps.bridges !== undefined) await app.register(bridgeSyncRoutes, deps.bridges);
   if (deps.devices !== undefined) {
     await app.register(deviceRoutes, { auth: deps.auth, devices: deps.devices.service });
   }

@@ -36,6 +36,16 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
       expect: anyone(404),
     },
   ],
+  // Workers only: a user's access token is not a worker token (bridge-sync.e2e.test.ts).
+  'POST /v1/bridge/sync': [
+    {
+      on: "a user's token in place of a worker token",
+      request: () => ({
+        body: { accountId: 'a', platform: 'p', snapshot: { data: {} }, timestamp: 1 },
+      }),
+      expect: anyone(401),
+    },
+  ],
   'DELETE /v1/admin/worker-tokens/:id': [
     {
       on: 'no admin token configured',
