@@ -148,22 +148,7 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
       } else updates.push(next);
     }
     for (const part of chunks(inserts)) await trx.insertInto('bridge_items').values(part).execute();
-    for (const row of updates) {
-      await trx
-        .updateTable('bridge_items')
-        .set({
-          raw: row.raw,
-          conversation_id: row.conversation_id,
-          item_time: ts,
-          deleted_at: null,
-          synced_at: at,
-        })
-        .where('platform', '=', row.platform)
-        .where('account_id', '=', row.account_id)
-        .where('kind', '=', kind)
-        .where('item_id', '=', row.item_id)
-        .execute();
-    }
+    for (const part of chunks(updates)) await this.#rewrite(trx, part);
     for (const part of chunks(touched)) {
       await this.#scope(trx, batch, kind, part).set({ item_time: ts }).execute();
     }
@@ -186,6 +171,38 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
       );
     }
     return stats;
+  }
+
+  /**
+   * Rewrites rows known to exist, 500 to a statement: an upsert whose conflict branch is the
+   * update (row-by-row UPDATEs made a changed 10,000-item snapshot three times slower).
+   * sort_time is left as first stored.
+   */
+  async #rewrite(trx: Kysely<Database>, rows: readonly BridgeItemsTable[]): Promise<void> {
+    const insert = trx.insertInto('bridge_items').values(rows);
+    if (this.#engine.engine === 'mysql') {
+      await insert
+        .onDuplicateKeyUpdate({
+          raw: sql`values(raw)`,
+          conversation_id: sql`values(conversation_id)`,
+          item_time: sql`values(item_time)`,
+          deleted_at: null,
+          synced_at: sql`values(synced_at)`,
+        })
+        .execute();
+      return;
+    }
+    await insert
+      .onConflict((oc) =>
+        oc.columns(['platform', 'account_id', 'kind', 'item_id']).doUpdateSet((eb) => ({
+          raw: eb.ref('excluded.raw'),
+          conversation_id: eb.ref('excluded.conversation_id'),
+          item_time: eb.ref('excluded.item_time'),
+          deleted_at: null,
+          synced_at: eb.ref('excluded.synced_at'),
+        })),
+      )
+      .execute();
   }
 
   #scope(trx: Kysely<Database>, batch: BridgeBatch, kind: BridgeKind, ids: readonly string[]) {
