@@ -107,6 +107,8 @@ export interface BridgeAccountRecord {
   readonly lastSyncAt: number;
   /** The newest batch timestamp seen for the account. */
   readonly lastTimestamp: number;
+  /** The worker token that owns the account (the first to push for it); null when none. */
+  readonly ownerTokenId: string | null;
 }
 
 export interface BridgeItemRepository {
@@ -119,6 +121,11 @@ export interface BridgeItemRepository {
     itemId: string,
   ): Promise<BridgeItemRecord | undefined>;
   findAccount(platform: string, accountId: string): Promise<BridgeAccountRecord | undefined>;
+  /**
+   * Makes the worker token the account's owner if it has none, or if its owner was revoked
+   * (a replacement worker takes over); returns the owner's id afterwards.
+   */
+  claimAccount(platform: string, accountId: string, tokenId: string, at: number): Promise<string>;
 }
 
 export interface WorkerTokenRecord {

@@ -79,6 +79,7 @@ export function describeBridgeStoreContract(
         accountId: account,
         lastSyncAt: 6,
         lastTimestamp: 100,
+        ownerTokenId: null,
       });
     });
 
@@ -282,6 +283,33 @@ export function describeBridgeStoreContract(
       expect(results.reduce((n, r) => n + (r.stats.message?.inserted ?? 0), 0)).toBe(9);
       const m1 = await store.bridgeItems.find('douyin', account, 'message', 'm1');
       expect(JSON.parse(m1!.raw)).toMatchObject({ content: 'v7' });
+    });
+
+    it('gives an account to the first worker token, and to the next once that is revoked', async () => {
+      const account = `a${uniq()}`;
+      const [first, second] = [`wt${uniq()}`, `wt${uniq()}`];
+      for (const id of [first, second]) {
+        await store.workerTokens.insert({
+          id,
+          name: id,
+          tokenHash: `h${id}`,
+          createdAt: 1,
+          revokedAt: null,
+        });
+      }
+      const racing = await Promise.all([
+        store.bridgeItems.claimAccount('douyin', account, first, 1),
+        store.bridgeItems.claimAccount('douyin', account, second, 1),
+      ]);
+      const winner = racing[0];
+      expect(racing).toEqual([winner, winner]);
+      const loser = winner === first ? second : first;
+      expect(await store.bridgeItems.claimAccount('douyin', account, loser, 2)).toBe(winner);
+      await store.bridgeItems.apply(batch(account, 100, [msg('m1', 'a')]), 3);
+      expect((await store.bridgeItems.findAccount('douyin', account))?.ownerTokenId).toBe(winner);
+      await store.workerTokens.revoke(winner, 4);
+      expect(await store.bridgeItems.claimAccount('douyin', account, loser, 5)).toBe(loser);
+      expect(await store.bridgeItems.claimAccount('douyin', `a${uniq()}`, winner, 6)).toBe(winner);
     });
 
     it('stores worker tokens by hash, lists them, and revokes once', async () => {

@@ -175,7 +175,20 @@ describe('POST /v1/bridge/sync refuses bad input whole', () => {
       const ok = await push(server, token, payload(1, good));
       expect(ok.body.stats).toEqual(counts(2, 0, 0, 0));
 
-      // A revoked token is refused from the next request on.
+      // Another worker token may not push for an account the first one owns...
+      const other = await workerToken(server);
+      const denied = await refused(
+        payload(5, [message('m9', 'z')], 'delta'),
+        403,
+        undefined,
+        other.token,
+      );
+      expect(denied).toContain('belongs to another worker token');
+      // ...nor push items it does not own into it: m9 was not stored.
+      expect(
+        (await push(server, token, payload(6, [message('m9', 'z')], 'delta'))).body.stats,
+      ).toEqual(counts(1, 0, 0, 0));
+      // A revoked token is refused from the next request on; its accounts pass to the next.
       expect(
         (
           await server.fetch(`/v1/admin/worker-tokens/${id}`, {
@@ -184,7 +197,10 @@ describe('POST /v1/bridge/sync refuses bad input whole', () => {
           })
         ).status,
       ).toBe(204);
-      await refused(payload(2, good), 401, undefined, token);
+      await refused(payload(7, good), 401, undefined, token);
+      expect(
+        (await push(server, other.token, payload(8, [message('m9', 'z')], 'delta'))).status,
+      ).toBe(200);
     } finally {
       await server.stop();
       storage.dispose();

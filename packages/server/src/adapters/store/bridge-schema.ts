@@ -5,6 +5,7 @@ export interface BridgeAccountsTable {
   account_id: string;
   last_sync_at: number;
   last_timestamp: number;
+  owner_token_id: string | null;
 }
 
 export interface BridgeItemsTable {

@@ -10,6 +10,7 @@ import type {
   BridgeKindStats,
 } from '../../ports/bridge-store.js';
 import type { Clock } from '../../ports/system.js';
+import { appError } from '../../domain/errors.js';
 
 /** The answer BRIDGE.md specifies: `stats` per list name (`messages`, `comments`, …). */
 export interface SyncAck {
@@ -41,7 +42,23 @@ export class BridgeSyncService {
     this.#listOfKind = deps.listOfKind;
   }
 
-  async sync(batch: BridgeBatch): Promise<SyncResult> {
+  /**
+   * Stores the batch for the worker token `workerId`. The first token to push for an account
+   * owns it (until revoked); any other is refused with PERMISSION_DENIED, nothing stored.
+   */
+  async sync(batch: BridgeBatch, workerId: string): Promise<SyncResult> {
+    const owner = await this.#items.claimAccount(
+      batch.platform,
+      batch.accountId,
+      workerId,
+      this.#clock.now(),
+    );
+    if (owner !== workerId) {
+      throw appError(
+        'PERMISSION_DENIED',
+        `The account ${batch.platform}/${batch.accountId} belongs to another worker token.`,
+      );
+    }
     const result = await this.#items.apply(batch, this.#clock.now());
     const stats: Record<string, BridgeKindStats> = {};
     for (const [kind, counts] of Object.entries(result.stats) as [BridgeKind, BridgeKindStats][]) {

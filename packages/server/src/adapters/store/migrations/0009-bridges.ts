@@ -15,6 +15,7 @@ export function bridgesMigration(engine: StoreEngine): Migration {
         .addColumn('account_id', keyText(engine), (c) => c.notNull())
         .addColumn('last_sync_at', 'bigint', (c) => c.notNull())
         .addColumn('last_timestamp', 'bigint', (c) => c.notNull())
+        .addColumn('owner_token_id', keyText(engine))
         .addPrimaryKeyConstraint('bridge_accounts_pk', ['platform', 'account_id'])
         .execute();
 

@@ -75,7 +75,7 @@ export const bridgeSyncRoutes: FastifyPluginAsyncZod<BridgeSyncRouteOptions> = a
           field: parsed.field,
         });
       }
-      const { ack } = await sync.sync(parsed.batch);
+      const { ack } = await sync.sync(parsed.batch, worker.id);
       return reply.status(200).send(ack);
     },
   );
