@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
 import { CONFIG_DOCS, type Config } from './config/schema.js';
 import { createParley, openStore } from './main.js';
+import { workerTokenCommand } from './main/worker-token-command.js';
 import { VERSION } from './version.js';
 
 const USAGE = `parley ${VERSION}: the Parley instant-messaging server
@@ -13,6 +14,12 @@ Usage:
                                    serve HTTP on PARLEY_HOST:PARLEY_PORT (default 0.0.0.0:8080);
                                    ROLES: all (default) or a comma list of gateway, api, worker
   parley migrate [--config FILE]   apply pending database migrations, then exit
+  parley worker-token create --name NAME [--config FILE]
+                                   create a bridge worker token; prints it once
+  parley worker-token list [--config FILE]
+                                   list worker tokens (never the tokens themselves)
+  parley worker-token revoke ID [--config FILE]
+                                   revoke a worker token: its worker is refused from now on
   parley --help | --version
 
 Settings come from a JSON config file (--config or PARLEY_CONFIG) and from environment
@@ -31,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string', short: 'r' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      name: { type: 'string', short: 'n' },
     },
   });
   if (values.help) {
@@ -42,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = positionals[0] ?? 'start';
+  if (command === 'worker-token') {
+    const config = loadConfig({ file: values.config });
+    return workerTokenCommand(config, positionals.slice(1), values.name, USAGE);
+  }
   if (positionals.length > 1 || (command !== 'start' && command !== 'migrate')) {
     process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
     return 2;

@@ -178,6 +178,7 @@ export const ConfigSchema = z
     device_send_queue_bytes: int(16 * 1024, 64 * 1024 * 1024).default(512 * 1024),
     device_hello_timeout: int(1, 600).default(10),
     device_public_url: z.string().url().optional(),
+    bridge_body_limit: int(1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
   })
   .strict();
 
@@ -276,6 +277,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   device_send_queue_bytes: 'Bytes that may wait to be sent to one device; more cuts it off (4008).',
   device_hello_timeout:
     'Seconds a device has to send its hello after connecting; then it is closed.',
+  bridge_body_limit:
+    'Largest worker sync payload in bytes (POST /v1/bridge/sync, docs/bridges.md); larger gets 413.',
   device_public_url:
     'Base URL devices reach this server on (e.g. http://192.168.1.10:8080), for the OTA answer; unset: from the request.',
   ext_async_deadline:

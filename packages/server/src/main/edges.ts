@@ -127,6 +127,11 @@ export async function composeEdges(
       logger,
       admin: { adminToken: config.admin_token, membership: engines.membership },
       devices: { service: useCases.devices, publicUrl: config.device_public_url },
+      bridges: {
+        workerTokens: useCases.workerTokens,
+        sync: useCases.bridgeSync,
+        bodyLimit: config.bridge_body_limit,
+      },
     },
     {
       bodyLimit: config.body_limit,

@@ -6,6 +6,9 @@ import { Argon2Hasher } from '../adapters/security/argon2-hasher.js';
 import { HmacCallbackTokens } from '../adapters/security/hmac-callback-tokens.js';
 import { HmacDeviceTokens } from '../adapters/security/hmac-device-tokens.js';
 import { DeviceService } from '../app/devices/device-service.js';
+import { WorkerTokenService } from '../app/bridges/worker-tokens.js';
+import { BridgeSyncService } from '../app/bridges/bridge-sync.js';
+import { LIST_OF_KIND } from '../protocol/bridge-sync.js';
 import { JoseAccessTokens } from '../adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from '../adapters/security/secret-tokens.js';
 import { loadSigningKey } from '../adapters/security/signing-key.js';
@@ -31,6 +34,8 @@ export interface UseCases {
   readonly extensions: ExtensionParts;
   readonly presence: PresenceService;
   readonly devices: DeviceService;
+  readonly workerTokens: WorkerTokenService;
+  readonly bridgeSync: BridgeSyncService;
 }
 
 export async function composeUseCases(
@@ -135,5 +140,21 @@ export async function composeUseCases(
     clock,
     authenticate: (token) => auth.authenticate(token),
   });
-  return { auth, users, social, messaging, extensions, presence, devices };
+  const workerTokens = new WorkerTokenService({ tokens: store.workerTokens, clock, ids });
+  const bridgeSync = new BridgeSyncService({
+    items: store.bridgeItems,
+    clock,
+    listOfKind: LIST_OF_KIND,
+  });
+  return {
+    auth,
+    users,
+    social,
+    messaging,
+    extensions,
+    presence,
+    devices,
+    workerTokens,
+    bridgeSync,
+  };
 }

@@ -20,6 +20,7 @@ import type {
   ExtJobRepository,
   MessageRepository,
 } from './messaging-store.js';
+import type { BridgeItemRepository, WorkerTokenRepository } from './bridge-store.js';
 import type { DeviceRepository, DeviceSessionRepository } from './device-store.js';
 import type { BlockRepository, FriendRepository } from './social-store.js';
 
@@ -97,6 +98,8 @@ export interface Repositories {
   readonly extJobs: ExtJobRepository;
   readonly devices: DeviceRepository;
   readonly deviceSessions: DeviceSessionRepository;
+  readonly bridgeItems: BridgeItemRepository;
+  readonly workerTokens: WorkerTokenRepository;
 }
 
 export interface MigrationReport {

@@ -2,6 +2,7 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { describe, expect, inject, it } from 'vitest';
 import { openMysqlStore } from '../../src/adapters/store/mysql.js';
 import { createMysqlDatabase, dropMysqlDatabase } from '../support/mariadb-server.js';
+import { describeBridgeStoreContract } from './bridge-store.contract.js';
 import { describeDeviceStoreContract } from './device-store.contract.js';
 import { describeGroupStoreContract } from './group-store.contract.js';
 import { describeMessagingStoreContract } from './messaging-store.contract.js';
@@ -21,6 +22,7 @@ describeMessagingStoreContract('mysql', harness);
 describeSocialStoreContract('mysql', harness);
 describeGroupStoreContract('mysql', harness);
 describeDeviceStoreContract('mysql', harness);
+describeBridgeStoreContract('mysql', harness);
 
 describe('MySQL schema', () => {
   it('makes InnoDB utf8mb4_bin tables with their foreign keys on a latin1 database', async () => {
@@ -35,7 +37,7 @@ describe('MySQL schema', () => {
           where table_schema = ? and table_name not like 'kysely%'`,
         [name],
       );
-      expect(tables.length).toBe(18);
+      expect(tables.length).toBe(21);
       for (const table of tables)
         expect([table.t, table.e, table.c]).toEqual([table.t, 'InnoDB', 'utf8mb4_bin']);
       const [keys] = await connection.query<RowDataPacket[]>(

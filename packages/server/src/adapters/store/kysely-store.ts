@@ -4,6 +4,7 @@ import type { MigrationReport, Repositories, Store, StoreEngine } from '../../po
 import type { EngineSql } from './engine-sql.js';
 import { ParleyMigrations } from './migrations/index.js';
 import { KyselyBlockRepository } from './block-repository.js';
+import { KyselyBridgeItemRepository } from './bridge-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyDeviceSessionRepository } from './device-session-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
@@ -17,6 +18,7 @@ import { KyselyRefreshTokenRepository } from './refresh-token-repository.js';
 import type { Database } from './schema.js';
 import { KyselySessionRepository } from './session-repository.js';
 import { KyselyUserRepository } from './user-repository.js';
+import { KyselyWorkerTokenRepository } from './worker-token-repository.js';
 
 /** Engine-specific repositories an engine file may put in place of the kysely ones. */
 export interface KyselyStoreOverrides {
@@ -43,6 +45,8 @@ export class KyselyStore implements Store {
   readonly extJobs;
   readonly devices;
   readonly deviceSessions;
+  readonly bridgeItems;
+  readonly workerTokens;
   readonly #db: Kysely<Database>;
   readonly #sql: EngineSql;
   readonly #overrides: KyselyStoreOverrides;
@@ -66,6 +70,8 @@ export class KyselyStore implements Store {
     this.extJobs = repos.extJobs;
     this.devices = repos.devices;
     this.deviceSessions = repos.deviceSessions;
+    this.bridgeItems = repos.bridgeItems;
+    this.workerTokens = repos.workerTokens;
   }
 
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -110,6 +116,8 @@ export class KyselyStore implements Store {
       extJobs: new KyselyExtJobRepository(db, engine),
       devices: new KyselyDeviceRepository(db, engine),
       deviceSessions: new KyselyDeviceSessionRepository(db),
+      bridgeItems: new KyselyBridgeItemRepository(db, engine),
+      workerTokens: new KyselyWorkerTokenRepository(db),
     };
   }
 }

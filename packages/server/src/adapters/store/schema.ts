@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { BridgeTables } from './bridge-schema.js';
 import type { DeviceTables } from './device-schema.js';
 import type { SocialTables } from './social-schema.js';
 
@@ -131,7 +132,7 @@ export interface MessagingTables {
   message_changes: MessageChangesTable;
 }
 
-export interface Database extends MessagingTables, SocialTables, DeviceTables {
+export interface Database extends MessagingTables, SocialTables, DeviceTables, BridgeTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -82,7 +82,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, wire: Wi
   });
 }
 
-function toWireError(err: FastifyError, bodyLimit: number): WireError {
+export function toWireError(err: FastifyError, bodyLimit: number): WireError {
   if (isAppError(err)) return fromAppError(err);
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0];

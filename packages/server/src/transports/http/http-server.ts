@@ -22,6 +22,10 @@ import {
 import { endWithHttpError } from '../shared/raw-http-error.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes, type AdminRouteOptions } from './routes/admin-routes.js';
+import { bridgeAdminRoutes } from './routes/bridge-admin-routes.js';
+import { bridgeSyncRoutes } from './routes/bridge-sync-routes.js';
+import type { BridgeSyncService } from '../../app/bridges/bridge-sync.js';
+import type { WorkerTokenService } from '../../app/bridges/worker-tokens.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { socialRoutes, type SocialServices } from './routes/social-routes.js';
@@ -48,6 +52,12 @@ export interface HttpServerDeps {
   readonly admin?: AdminRouteOptions;
   /** Devices (seed 002): the OTA endpoint with the gateway role, the owner's views with api. */
   readonly devices?: { readonly service: DeviceService; readonly publicUrl?: string };
+  /** Bridges (seed 001): worker tokens, managed under /v1/admin/worker-tokens. */
+  readonly bridges?: {
+    readonly workerTokens: WorkerTokenService;
+    readonly sync: BridgeSyncService;
+    readonly bodyLimit: number;
+  };
 }
 
 export interface HttpServerOptions {
@@ -128,6 +138,12 @@ export async function buildHttpServer(
   }
   // Operator endpoints on every role: any node can list the cluster.
   if (deps.admin !== undefined) await app.register(adminRoutes, deps.admin);
+  if (deps.admin !== undefined && deps.bridges !== undefined) {
+    await app.register(bridgeAdminRoutes, {
+      adminToken: deps.admin.adminToken,
+      workerTokens: deps.bridges.workerTokens,
+    });
+  }
   if (options.routes?.api === false) return app;
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(userRoutes, { auth: deps.auth, users: deps.users });
@@ -141,6 +157,7 @@ export async function buildHttpServer(
     moderation: deps.groups.moderation,
   });
   await app.register(socialRoutes, { auth: deps.auth, social: deps.social });
+  if (deps.bridges !== undefined) await app.register(bridgeSyncRoutes, deps.bridges);
   if (deps.devices !== undefined) {
     await app.register(deviceRoutes, { auth: deps.auth, devices: deps.devices.service });
   }

@@ -21,6 +21,38 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
   'GET /v1/admin/nodes': [
     { on: 'no admin token configured', request: page('/v1/admin/nodes'), expect: anyone(404) },
   ],
+  // Worker tokens (seed 001): the same operator guard (worker-tokens.e2e.test.ts checks it).
+  'POST /v1/admin/worker-tokens': [
+    {
+      on: 'no admin token configured',
+      request: () => ({ body: { name: 'crawler' } }),
+      expect: anyone(404),
+    },
+  ],
+  'GET /v1/admin/worker-tokens': [
+    {
+      on: 'no admin token configured',
+      request: page('/v1/admin/worker-tokens'),
+      expect: anyone(404),
+    },
+  ],
+  // Workers only: a user's access token is not a worker token (bridge-sync.e2e.test.ts).
+  'POST /v1/bridge/sync': [
+    {
+      on: "a user's token in place of a worker token",
+      request: () => ({
+        body: { accountId: 'a', platform: 'p', snapshot: { data: {} }, timestamp: 1 },
+      }),
+      expect: anyone(401),
+    },
+  ],
+  'DELETE /v1/admin/worker-tokens/:id': [
+    {
+      on: 'no admin token configured',
+      request: () => ({ path: '/v1/admin/worker-tokens/any' }),
+      expect: anyone(404),
+    },
+  ],
 
   'POST /v1/auth/register': [
     {

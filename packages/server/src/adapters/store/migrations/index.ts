@@ -8,6 +8,7 @@ import { extensionsMigration } from './0005-extensions.js';
 import { conversationPagingMigration } from './0006-conversation-paging.js';
 import { groupInvitationsMigration } from './0007-group-invitations.js';
 import { devicesMigration } from './0008-devices.js';
+import { bridgesMigration } from './0009-bridges.js';
 
 /**
  * Versioned migrations, applied in name order and never edited once released: a change to the
@@ -30,6 +31,7 @@ export class ParleyMigrations implements MigrationProvider {
       '0006-conversation-paging': conversationPagingMigration(this.#engine),
       '0007-group-invitations': groupInvitationsMigration(this.#engine),
       '0008-devices': devicesMigration(this.#engine),
+      '0009-bridges': bridgesMigration(this.#engine),
     };
   }
 }

@@ -50,7 +50,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
  * The bearer token must equal the admin token. Both are hashed first, so the comparison takes
  * the same time whatever the token's length or contents.
  */
-function requireAdminToken(adminToken: string | undefined) {
+export function requireAdminToken(adminToken: string | undefined) {
   const expected = adminToken === undefined || adminToken === '' ? undefined : digest(adminToken);
   return async (request: FastifyRequest): Promise<void> => {
     if (expected === undefined) {
