@@ -1,10 +1,10 @@
-import { createHmac, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import type { CallbackTokens } from '../../ports/extensions.js';
+import { deriveHmacKey, HMAC_KEY_BYTES, macMatches } from './hmac-key.js';
 
 const VERSION = 'v1';
 /** HKDF's info: keys derived for other purposes from the same material never coincide. */
 const HKDF_INFO = 'parley ext callback token v1';
-const KEY_BYTES = 32;
 /** Longer than any token this class issues (instance ids are at most 128 characters). */
 const MAX_TOKEN_LENGTH = 512;
 
@@ -17,16 +17,15 @@ export class HmacCallbackTokens implements CallbackTokens {
   readonly #key: Buffer;
 
   constructor(key: Uint8Array) {
-    if (key.length < KEY_BYTES) throw new Error(`A callback-token key needs ${KEY_BYTES} bytes.`);
+    if (key.length < HMAC_KEY_BYTES) {
+      throw new Error(`A callback-token key needs ${HMAC_KEY_BYTES} bytes.`);
+    }
     this.#key = Buffer.from(key);
   }
 
   /** The key by HKDF-SHA256 over the Ed25519 signing key's PKCS#8 bytes. */
   static fromSigningKey(privateKey: KeyObject): HmacCallbackTokens {
-    const material = privateKey.export({ format: 'der', type: 'pkcs8' });
-    return new HmacCallbackTokens(
-      Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), HKDF_INFO, KEY_BYTES)),
-    );
+    return new HmacCallbackTokens(deriveHmacKey(privateKey, HKDF_INFO));
   }
 
   issue(msgId: string, instanceId: string): string {
@@ -40,10 +39,7 @@ export class HmacCallbackTokens implements CallbackTokens {
     if (version !== VERSION || instance === undefined || mac === undefined || rest.length > 0)
       return undefined;
     const instanceId = Buffer.from(instance, 'base64url').toString('utf8');
-    const given = Buffer.from(mac, 'base64url');
-    const expected = this.#mac(msgId, instanceId);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    return instanceId;
+    return macMatches(mac, this.#mac(msgId, instanceId)) ? instanceId : undefined;
   }
 
   #mac(msgId: string, instanceId: string): Buffer {

@@ -1,10 +1,10 @@
-import { createHmac, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import type { DeviceTokens } from '../../ports/security.js';
+import { deriveHmacKey, HMAC_KEY_BYTES, macMatches } from './hmac-key.js';
 
 const PREFIX = 'pdv1';
 /** HKDF's info: a key of its own, never the callback tokens' or the access tokens'. */
 const HKDF_INFO = 'parley device token v1';
-const KEY_BYTES = 32;
 const MAX_TOKEN_LENGTH = 512;
 
 /**
@@ -16,15 +16,14 @@ export class HmacDeviceTokens implements DeviceTokens {
   readonly #key: Buffer;
 
   constructor(key: Uint8Array) {
-    if (key.length < KEY_BYTES) throw new Error(`A device-token key needs ${KEY_BYTES} bytes.`);
+    if (key.length < HMAC_KEY_BYTES) {
+      throw new Error(`A device-token key needs ${HMAC_KEY_BYTES} bytes.`);
+    }
     this.#key = Buffer.from(key);
   }
 
   static fromSigningKey(privateKey: KeyObject): HmacDeviceTokens {
-    const material = privateKey.export({ format: 'der', type: 'pkcs8' });
-    return new HmacDeviceTokens(
-      Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), HKDF_INFO, KEY_BYTES)),
-    );
+    return new HmacDeviceTokens(deriveHmacKey(privateKey, HKDF_INFO));
   }
 
   issue(deviceId: string, boundAt: number): string {
@@ -41,10 +40,7 @@ export class HmacDeviceTokens implements DeviceTokens {
     if (rest.length > 0 || !/^\d{1,16}$/.test(at)) return undefined;
     const deviceId = Buffer.from(device, 'base64url').toString('utf8');
     const boundAt = Number(at);
-    const given = Buffer.from(mac, 'base64url');
-    const expected = this.#mac(deviceId, boundAt);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    return { deviceId, boundAt };
+    return macMatches(mac, this.#mac(deviceId, boundAt)) ? { deviceId, boundAt } : undefined;
   }
 
   /** True when the text has the shape of a device token (it may still be forged). */
