@@ -6,22 +6,11 @@ import {
   MessageServiceService,
   UserServiceService,
 } from '@parley/proto';
+import { ALLOWED } from './grpc-edge.js';
 import type { HttpTargets } from './http-edge.js';
 import type { Rng } from './prng.js';
 import type { Tally } from './tally.js';
 import { randomString } from './values.js';
-
-/** Answers a malformed call may get; anything else (INTERNAL, UNKNOWN, ...) is a hole. */
-const ALLOWED = new Set<number>([
-  status.OK,
-  status.INVALID_ARGUMENT,
-  status.NOT_FOUND,
-  status.PERMISSION_DENIED,
-  status.UNAUTHENTICATED,
-  status.FAILED_PRECONDITION,
-  status.ALREADY_EXISTS,
-  status.RESOURCE_EXHAUSTED,
-]);
 
 type Method = MethodDefinition<unknown, unknown> & { readonly fromPartial: () => object };
 

@@ -9,8 +9,8 @@ import type { Rng } from './prng.js';
 import type { Tally } from './tally.js';
 import { deepJson, excessiveDepth, randomJson, randomString } from './values.js';
 
-/** Answers a malformed Complete may get; anything else (INTERNAL, UNKNOWN, ...) is a hole. */
-const ALLOWED = new Set<number>([
+/** Answers a malformed gRPC call may get; anything else (INTERNAL, UNKNOWN, ...) is a hole. */
+export const ALLOWED = new Set<number>([
   status.OK,
   status.INVALID_ARGUMENT,
   status.NOT_FOUND,
