@@ -60,6 +60,11 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
           deps.emit(line);
           lines.set(`${name}:${key}`, line);
         }
+      } catch (err) {
+        const problems = shape.problems();
+        if (problems.length > 0)
+          deps.log(`what the ${name} shape logged:\n${problems.join('\n')}\n`);
+        throw err;
       } finally {
         await shape.stop();
       }

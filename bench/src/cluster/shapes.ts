@@ -22,6 +22,8 @@ export interface Shape extends Required<Sampled> {
   /** The process trees that make up the server side: Parley processes and engines. */
   readonly processes: ReadonlyMap<string, number>;
   stop(): Promise<void>;
+  /** The warnings and errors the Parley processes logged so far (pino levels 40+), last first. */
+  problems(): string[];
   /** SIGKILLs every process tree now, unless stopped already (for a bench that must exit). */
   kill(): void;
 }
@@ -44,6 +46,8 @@ async function startEmbedded(options: ShapeOptions): Promise<Shape> {
     api: server.url,
     gateways: [server.url],
     processes: new Map([['parley', server.pid]]),
+    // The bench's own server keeps no log (it runs at warn, its stdout ignored).
+    problems: () => [],
     stop: () => server.stop(),
   });
 }
@@ -91,12 +95,23 @@ async function startClusterShape(options: ShapeOptions): Promise<Shape> {
       api: cluster.node('api-1').url,
       gateways: gateways.map((n) => n.url),
       processes,
+      problems: () =>
+        [...cluster.nodes.values()].flatMap((n) => problemLines(n.name, n.process().output())),
       stop,
     });
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Pino lines at warn (40) or above, the last 20, each prefixed with the process's name. */
+function problemLines(name: string, output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => /"level":(4|5|6)0/.test(line))
+    .slice(-20)
+    .map((line) => `${name}: ${line.slice(0, 600)}`);
 }
 
 function pidOf(pid: number | undefined, what: string): number {

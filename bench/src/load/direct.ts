@@ -5,7 +5,7 @@
  */
 import { connectRelay, connectUser, deliveredText, inBatches, replyOutcome } from './clients.js';
 import { gatewayFor, type LoadContext, type ScenarioResult } from './context.js';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
 import { schedule, summarize } from '../stats.js';
 
 export interface DirectParams {
@@ -29,6 +29,8 @@ interface Phase {
   readonly acked: number;
   readonly failed: number;
   readonly elapsedS: number;
+  /** The first error reply's text, if any (for a failed warm-up's message). */
+  readonly firstError?: string;
 }
 
 /** One open-loop phase: every pair sends `rate / pairs` msgs/s for `durationMs`. */
@@ -41,6 +43,7 @@ async function drive(
   const latencies: number[] = [];
   let acked = 0;
   let failed = 0;
+  let firstError: string | undefined;
   const perPair = rate / pairs.length;
   const times = schedule(perPair, durationMs);
   const start = performance.now() + 300;
@@ -51,7 +54,10 @@ async function drive(
   const onReply = (raw: WebSocket.RawData) => {
     const outcome = replyOutcome(raw);
     if (outcome === 'ok') acked++;
-    else if (outcome === 'error') failed++;
+    else if (outcome === 'error') {
+      failed++;
+      firstError ??= (raw as Buffer).subarray(0, 300).toString();
+    }
   };
   for (const [sender, receiver] of pairs) {
     receiver.ws.on('message', onDelivery);
@@ -89,7 +95,7 @@ async function drive(
     receiver.ws.off('message', onDelivery);
     sender.ws.off('message', onReply);
   }
-  return { latencies, expected, acked, failed, elapsedS };
+  return { latencies, expected, acked, failed, elapsedS, ...(firstError && { firstError }) };
 }
 
 export async function runDirect(ctx: LoadContext, p: DirectParams): Promise<ScenarioResult> {
@@ -113,7 +119,12 @@ export async function runDirect(ctx: LoadContext, p: DirectParams): Promise<Scen
   // the JIT warm, and what follows is the sustained behaviour the scenario reports.
   const warmUp = await drive(pairs, p.rate, WARM_UP_MS, 'w');
   if (warmUp.latencies.length < warmUp.expected) {
-    throw new Error(`direct warm-up: ${warmUp.latencies.length}/${warmUp.expected} delivered`);
+    const closed = pairs.flat().filter((u) => u.ws.readyState !== WebSocket.OPEN).length;
+    throw new Error(
+      `direct warm-up: ${warmUp.latencies.length}/${warmUp.expected} delivered, ` +
+        `${warmUp.acked} acked, ${warmUp.failed} refused${warmUp.firstError === undefined ? '' : ` (first: ${warmUp.firstError})`}, ` +
+        `${closed} of ${pairs.length * 2} sockets closed`,
+    );
   }
   await ctx.mark('start');
   const run = await drive(pairs, p.rate, p.durationMs, 'm');
