@@ -21,6 +21,8 @@ export class ConversationService {
   readonly #bus: Bus;
   readonly #clock: Clock;
   readonly #policy: SendPolicy;
+  /** Single conversations being looked up or created now, so that each is done once. */
+  readonly #ensuring = new Map<string, Promise<{ id: string; created: boolean }>>();
 
   constructor(deps: {
     store: Store;
@@ -77,10 +79,28 @@ export class ConversationService {
     return { conversation: await this.#view(auth.userId, created.id), created: created.created };
   }
 
-  /** Makes sure the single conversation of two users exists; used by sends to `to_user_id`. */
-  async ensureSingle(userId: string, peerId: string): Promise<{ id: string; created: boolean }> {
+  /**
+   * Makes sure the single conversation of two users exists; used by sends to `to_user_id`.
+   * Calls for a conversation already being looked up or created wait for that one: a client
+   * that sends several first messages at once (or many new pairs at once) would otherwise
+   * start a creating transaction per message, each holding a database connection while it
+   * waits for the first to commit, and starve every other query of the pool.
+   */
+  ensureSingle(userId: string, peerId: string): Promise<{ id: string; created: boolean }> {
     const id = singleConversationId(userId, peerId);
-    if (this.#access.knows(id)) return { id, created: false };
+    if (this.#access.knows(id)) return Promise.resolve({ id, created: false });
+    const pending = this.#ensuring.get(id);
+    if (pending !== undefined) return pending.then(() => ({ id, created: false }));
+    const ensuring = this.#ensure(id, userId, peerId).finally(() => this.#ensuring.delete(id));
+    this.#ensuring.set(id, ensuring);
+    return ensuring;
+  }
+
+  async #ensure(
+    id: string,
+    userId: string,
+    peerId: string,
+  ): Promise<{ id: string; created: boolean }> {
     if ((await this.#store.conversations.find(id)) !== undefined) {
       this.#access.remember({ id, type: 'single' });
       return { id, created: false };
