@@ -9,13 +9,8 @@ import type { AiLink, AiSession } from '../../ports/ai-link.js';
 import type { Clock, Ids } from '../../ports/system.js';
 import type { DeviceDialogue, SessionDialogue } from './device-dialogue.js';
 import type { DeviceJournal } from './device-journal.js';
+import { DeviceReply } from './device-reply.js';
 import { SessionRecord } from './session-record.js';
-
-/**
- * How long llm text outside tts waits for the AI to start speaking it before it stands as the
- * reply of a text-only turn (checked by the gateway's sweep, once a second).
- */
-export const TEXT_REPLY_LINGER_MS = 2_000;
 
 /** Where a session's answers go: the device's connection (the transport implements it). */
 export interface DeviceOutput {
@@ -61,17 +56,13 @@ export class DeviceSession {
   readonly #metadata: Record<string, unknown>;
   #ai: AiSession | undefined;
   #listening = false;
-  #speaking = false;
-  /** After an abort, the AI's audio for the turn it stopped is not played. */
-  #muted = false;
   readonly #record: SessionRecord;
   /** When the device's last turn went to the AI service with no answer since (0: none). */
   #awaitingSince = 0;
   #closed = false;
-  /** When the AI's llm text came outside tts (0: none waiting to be the reply). */
-  #textReplyAt = 0;
   #warnedBeforeHello = false;
   readonly #dialogue: SessionDialogue | undefined;
+  readonly #reply: DeviceReply;
 
   constructor(
     deps: DeviceSessionDeps,
@@ -89,6 +80,14 @@ export class DeviceSession {
     this.#metadata = init.metadata;
     this.#record = new SessionRecord(deps, init.id);
     this.#dialogue = deps.dialogue?.forSession(init.id, init.who.userId);
+    this.#reply = new DeviceReply({
+      clock: deps.clock,
+      record: this.#record,
+      output: init.output,
+      send: (down) => this.#sendJson(down),
+      meter: deps.meter,
+      dialogue: this.#dialogue,
+    });
   }
 
   get started(): boolean {
@@ -181,11 +180,7 @@ export class DeviceSession {
   sweep(now: number): void {
     if (this.#closed) return;
     this.#record.sweep(now);
-    if (this.#textReplyAt > 0 && now - this.#textReplyAt >= TEXT_REPLY_LINGER_MS) {
-      // The AI answered in llm text and did not go on to speak it: that text is the reply.
-      this.#textReplyAt = 0;
-      this.#replyDone();
-    }
+    this.#reply.sweep(now);
     const timeout = this.#deps.answerTimeoutMs;
     if (timeout !== undefined && this.#awaitingSince > 0 && now - this.#awaitingSince > timeout) {
       // A hung AI service (alive, never answering) is not found by keepalive: the turn says so.
@@ -229,10 +224,8 @@ export class DeviceSession {
     }
   }
 
-  /** The device starts a turn (or goes): the previous turn's text-only reply is committed. */
   #nextTurn(): void {
-    this.#textReplyAt = 0;
-    this.#dialogue?.nextTurn();
+    this.#reply.nextTurn();
   }
 
   #turnSent(): void {
@@ -240,14 +233,8 @@ export class DeviceSession {
   }
 
   #abort(reason: string): void {
-    this.#muted = true;
     this.#record.event('aborted', { reason });
-    if (this.#speaking) {
-      this.#speaking = false;
-      this.#record.endDownlink();
-      this.#replyDone();
-      this.#sendJson({ type: 'tts', state: 'stop', text: '' });
-    }
+    this.#reply.abort();
   }
 
   #fromAi(down: AiDown): void {
@@ -255,26 +242,13 @@ export class DeviceSession {
     this.#awaitingSince = 0;
     switch (down.type) {
       case 'audio':
-        if (this.#muted || !this.#speaking) {
-          this.#deps.meter?.audioAborted();
-          return;
-        }
-        this.#record.audioDown(down.data.byteLength);
-        this.#deps.meter?.audioDown(1);
-        this.#output.sendAudio(down.data);
-        return;
+        return this.#reply.audio(down.data);
       case 'text':
-        if (down.kind === 'stt') {
-          this.#dialogue?.userSaid(down.text);
-          this.#sendJson({ type: 'stt', text: down.text });
-        } else {
-          this.#dialogue?.aiWrote(down.text);
-          if (!this.#speaking && down.text !== '') this.#textReplyAt = this.#deps.clock.now();
-          this.#sendJson({ type: 'llm', emotion: down.emotion, text: down.text });
-        }
-        return;
+        if (down.kind !== 'stt') return this.#reply.llm(down.text, down.emotion);
+        this.#dialogue?.userSaid(down.text);
+        return this.#sendJson({ type: 'stt', text: down.text });
       case 'status':
-        return this.#tts(down.ttsState, down.text);
+        return this.#reply.tts(down.ttsState, down.text);
       case 'mcp':
         return this.#sendJson({ type: 'mcp', payloadJson: down.payloadJson });
       case 'error':
@@ -286,39 +260,9 @@ export class DeviceSession {
     }
   }
 
-  #tts(state: string, text: string): void {
-    if (state === 'start') {
-      this.#textReplyAt = 0;
-      this.#muted = false;
-      this.#speaking = true;
-      this.#record.endDownlink();
-    } else if (this.#muted) {
-      // The turn was aborted: its sentences and stop are not the device's business any more.
-      return;
-    }
-    if (state === 'sentence_start') this.#dialogue?.aiSaid(text);
-    if (state === 'stop') {
-      if (!this.#speaking) return;
-      this.#speaking = false;
-      this.#record.endDownlink();
-      this.#replyDone();
-    }
-    this.#sendJson({ type: 'tts', state, text });
-  }
-
-  /** The AI's reply of this turn is over: the dialogue commits it. */
-  #replyDone(): void {
-    this.#dialogue?.aiDone();
-  }
-
   #streamLost(reason: string): void {
     this.#record.event('ai_stream_lost', { reason: reason.slice(0, 256) });
-    if (this.#speaking) {
-      this.#speaking = false;
-      this.#record.endDownlink();
-      this.#replyDone();
-      this.#sendJson({ type: 'tts', state: 'stop', text: '' });
-    }
+    this.#reply.streamLost();
     this.alert('error', 'The link to the AI service was interrupted; reconnecting.', 'sad');
   }
 
