@@ -14,7 +14,8 @@
  * `--cluster [--quick] [--scenario direct,group] [--rates 2000] [--members 10000]
  *   [--online 1000] [--group-rate N] [--pairs N] [--duration S]` runs direct and group against
  * the embedded shape and against a cluster (two gateways, an api, a worker, on PostgreSQL,
- * NATS, Redis and etcd), and compares them (cluster/run-cluster.ts).
+ * NATS, Redis and etcd), and compares them (cluster/run-cluster.ts); `--set PARLEY_X=value`
+ * (repeatable) gives every Parley process of both shapes a setting, to try one.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     results: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    set: { type: 'string', multiple: true },
     peer: { type: 'string' },
     rates: { type: 'string' },
     pairs: { type: 'string' },
@@ -59,7 +61,7 @@ function positive(flag: string, raw: string): number {
 
 /** A positive whole number from a flag, or the default when the flag is absent. */
 function count(flag: string, fallback: number): number {
-  const raw = (values as Record<string, string | boolean | undefined>)[flag];
+  const raw = (values as Record<string, string | string[] | boolean | undefined>)[flag];
   return typeof raw === 'string' ? positive(flag, raw) : fallback;
 }
 
@@ -111,8 +113,20 @@ const clusterPlan = (): ClusterPlan => {
     groupRate: count('group-rate', 10),
     groupWarmUpMs: 1_000,
     nodeArgs: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
+    env: settings(values.set ?? []),
   };
 };
+
+/** `--set PARLEY_X=value` (repeatable): settings for every Parley process of both shapes. */
+function settings(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^(PARLEY_[A-Z0-9_]+)=(.*)$/.exec(pair);
+    if (match === null) throw new Error(`--set ${pair}: PARLEY_NAME=value`);
+    env[match[1] as string] = match[2] as string;
+  }
+  return env;
+}
 const all = [
   'connect',
   'direct',

@@ -24,6 +24,8 @@ export interface ClusterPlan {
   readonly groupWarmUpMs: number;
   /** Node.js flags for every Parley process of both shapes (--cpu-prof). */
   readonly nodeArgs: readonly string[];
+  /** Settings (`--set`) for every Parley process of both shapes. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export interface ClusterDeps {
@@ -44,6 +46,7 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
   const options = {
     fanoutThreshold,
     nodeArgs: plan.nodeArgs,
+    env: plan.env,
   };
   const lines = new Map<string, Line>();
   const guard = new ShapeGuard();

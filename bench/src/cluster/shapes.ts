@@ -33,6 +33,8 @@ export interface ShapeOptions {
   readonly fanoutThreshold: number;
   /** Node.js flags for every Parley process (--cpu-prof). */
   readonly nodeArgs: readonly string[];
+  /** Settings for every Parley process (`--set`), over the bench's own. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export function startShape(name: ShapeName, options: ShapeOptions): Promise<Shape> {
@@ -40,7 +42,7 @@ export function startShape(name: ShapeName, options: ShapeOptions): Promise<Shap
 }
 
 async function startEmbedded(options: ShapeOptions): Promise<Shape> {
-  const server = await startParley({ nodeArgs: options.nodeArgs });
+  const server = await startParley({ nodeArgs: options.nodeArgs, env: { ...options.env } });
   return shape({
     name: 'embedded',
     api: server.url,
@@ -63,6 +65,7 @@ async function startClusterShape(options: ShapeOptions): Promise<Shape> {
         // The product's default, not the tests' short one: heartbeats as in production.
         PARLEY_PRESENCE_TTL: '15',
         PARLEY_FANOUT_WORKER_THRESHOLD: String(options.fanoutThreshold),
+        ...options.env,
       },
       nodeArgs: options.nodeArgs,
     });
