@@ -73,6 +73,10 @@ export default tseslint.config(
     'transports call use cases; only the composition root knows the adapters.',
   ),
   {
+    files: ['packages/web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: [`${server}/cli.ts`, 'packages/server/test/**', 'bench/**', '.ci/**'],
     rules: { 'no-console': 'off' },
   },
