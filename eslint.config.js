@@ -77,7 +77,13 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: [`${server}/cli.ts`, 'packages/server/test/**', 'bench/**', '.ci/**'],
+    files: [
+      `${server}/cli.ts`,
+      'packages/server/test/**',
+      'packages/web/test/**',
+      'bench/**',
+      '.ci/**',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -109,7 +109,7 @@ export class SocialApi {
   }
 
   async members(groupId: string): Promise<Member[]> {
-    const path = `/v1/groups/${enc(groupId)}/members?limit=200`;
+    const path = `/v1/groups/${enc(groupId)}/members?limit=100`;
     return (await this.#s.call<{ members: Member[] }>('GET', path)).members;
   }
 

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ShownMessage } from '../state/thread.js';
+import { RedPacketIcon } from './icons.js';
 import { useStore } from './use-store.js';
 
 /**
  * Writes messages. Enter sends, Shift+Enter is a new line, Escape cancels an edit.
- * `/ai <question>` asks the AI bot; the 🧧 button sends a red packet.
+ * `/ai <question>` asks the AI bot; the red-envelope button sends a red packet.
  */
 export function Composer(props: {
   id: string;
@@ -70,7 +71,7 @@ export function Composer(props: {
           aria-expanded={packet}
           onClick={() => setPacket(!packet)}
         >
-          🧧
+          <RedPacketIcon class="icon" />
         </button>
         <textarea
           ref={input}

@@ -22,15 +22,15 @@ export function preview(message: Message | null): string {
     case 'text':
       return String(c.text ?? '');
     case 'redpacket':
-      return `🧧 Red packet${typeof c.greeting === 'string' ? `: ${c.greeting}` : ''}`;
+      return `Red packet${typeof c.greeting === 'string' ? `: ${c.greeting}` : ''}`;
     case 'ai':
-      return `🤖 ${String(c.text ?? '')}`;
+      return `Ask AI: ${String(c.text ?? '')}`;
     case 'image':
-      return '🖼 Photo';
+      return 'Photo';
     case 'file':
-      return `📎 ${String(c.name ?? 'File')}`;
+      return `File: ${String(c.name ?? 'file')}`;
     case 'location':
-      return `📍 ${String(c.name ?? 'Location')}`;
+      return `Location: ${String(c.name ?? '')}`;
     default:
       return `[${message.type}]`;
   }

@@ -1,6 +1,7 @@
 import type { ChatStore } from '../state/chat-store.js';
 import type { ShownMessage } from '../state/thread.js';
 import { clockTime } from './format.js';
+import { RedPacketIcon } from './icons.js';
 
 /** A message an extension generated for its sender (an AI reply): `<parent>:g<n>`. */
 const isGenerated = (m: ShownMessage) => /:g\d+$/.test(m.client_msg_id);
@@ -23,9 +24,7 @@ function Content({ m }: { m: ShownMessage }) {
       const amount = typeof c.amount === 'number' ? (c.amount / 100).toFixed(2) : '?';
       return (
         <div class="redpacket" role="group" aria-label="Red packet">
-          <span class="rp-icon" aria-hidden="true">
-            🧧
-          </span>
+          <RedPacketIcon class="rp-icon" />
           <span>
             <strong>
               {typeof c.greeting === 'string' && c.greeting !== '' ? c.greeting : 'Best wishes!'}
@@ -47,12 +46,14 @@ function Content({ m }: { m: ShownMessage }) {
       return typeof c.url === 'string' && c.url.startsWith('https://') ? (
         <img class="image" src={c.url} alt="Shared image" loading="lazy" />
       ) : (
-        <span>🖼 Image</span>
+        <span>Image</span>
       );
     case 'file':
-      return <span>📎 {String(c.name ?? 'File')}</span>;
+      return <span>File: {String(c.name ?? 'file')}</span>;
     case 'location':
-      return <span>📍 {String(c.name ?? `${String(c.latitude)}, ${String(c.longitude)}`)}</span>;
+      return (
+        <span>Location: {String(c.name ?? `${String(c.latitude)}, ${String(c.longitude)}`)}</span>
+      );
     default:
       return <span class="muted">[{m.type}] message</span>;
   }
