@@ -203,6 +203,9 @@ export class ChatStore {
       (message) => {
         this.#setUnsent(id, (unsent) => unsent.filter((m) => m.client_msg_id !== clientMsgId));
         this.#onMessage(message);
+        // What an extension generated with it (a red packet's notice) goes to the sender's
+        // other connections, not this one: read it from history.
+        if (type !== 'text') void this.#fetchAfter(id, message.seq);
       },
       (error: unknown) => {
         const failed = { ...local, local: 'failed' as const, error: describeError(error) };
@@ -330,6 +333,8 @@ export class ChatStore {
     const id = message.conversation_id;
     const thread = this.threads.get(id);
     if (thread?.loaded) {
+      const last = thread.stored.at(-1)?.seq;
+      if (last !== undefined && message.seq > last + 1) void this.#fetchAfter(id, last);
       // Ours from another device, or after a reconnect: no longer unsent here either.
       const unsent = thread.unsent.filter((m) => m.client_msg_id !== message.client_msg_id);
       this.#setThread(id, { ...thread, stored: upsert(thread.stored, message), unsent });
@@ -372,6 +377,20 @@ export class ChatStore {
       });
     }
     this.changed();
+  }
+
+  /** Reads the messages after `seq` into a loaded thread (a gap, or generated messages). */
+  async #fetchAfter(id: string, seq: number): Promise<void> {
+    try {
+      const page = await this.client.history(id, { after_seq: seq, limit: 100 });
+      const thread = this.threads.get(id);
+      if (thread === undefined || !thread.loaded) return;
+      let stored = thread.stored;
+      for (const m of page.messages) stored = upsert(stored, m);
+      this.#setThread(id, { ...thread, stored });
+    } catch {
+      // Offline: the catch-up after the reconnect brings them.
+    }
   }
 
   async #fetchConversation(id: string): Promise<void> {

@@ -90,7 +90,11 @@ export function MessageItem(props: {
   if (system) {
     return (
       <div class="system-line" data-seq={m.seq}>
-        {String((m.content as { text?: unknown }).text ?? '')}
+        {/* Notices name users by id (ULIDs): show their names. */}
+        {String((m.content as { text?: unknown }).text ?? '').replace(
+          /\b[0-9A-HJKMNP-TV-Z]{26}\b/g,
+          (id) => store.nameOf(id),
+        )}
       </div>
     );
   }
