@@ -47,8 +47,17 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     offsets[i + 1] = (offsets[i] ?? 0) + (heights.current.get(keyOf(items[i] as T)) ?? ESTIMATE);
   }
   const total = offsets[items.length] ?? 0;
-  const start = Math.max(0, upperIndex(offsets, view.top - OVERSCAN) - 1);
-  const end = Math.min(items.length, upperIndex(offsets, view.top + view.height + OVERSCAN));
+  // Render around where the layout effect will put the view: the anchor row (rows may just
+  // have loaded above it), or the bottom.
+  const a = anchor.current;
+  let top = view.top;
+  if (a.atBottom) top = Math.max(0, total - view.height);
+  else if (a.key !== '') {
+    const at = items.findIndex((item) => keyOf(item) === a.key);
+    if (at >= 0) top = (offsets[at] ?? 0) - a.delta;
+  }
+  const start = Math.max(0, upperIndex(offsets, top - OVERSCAN) - 1);
+  const end = Math.min(items.length, upperIndex(offsets, top + view.height + OVERSCAN));
 
   useLayoutEffect(() => {
     const el = scroller.current;
