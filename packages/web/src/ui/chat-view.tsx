@@ -24,8 +24,8 @@ export function ChatView({ id }: { id: string }) {
   }
   const title = conversationTitle(store, c);
   const items = [...thread.stored, ...thread.unsent];
-  const online = c.peer !== null ? store.presence.get(c.peer.user_id) : undefined;
-  const typers = store.typingIn(id).map((u) => store.nameOf(u));
+  const online = c.peer !== null ? store.people.presence.get(c.peer.user_id) : undefined;
+  const typers = store.receipts.typingIn(id).map((u) => store.people.nameOf(u));
   const subtitle =
     typers.length > 0
       ? `${typers.join(', ')} ${typers.length === 1 ? 'is' : 'are'} typing…`

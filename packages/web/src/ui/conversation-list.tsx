@@ -32,9 +32,9 @@ export function ConversationList() {
       <ul class="conversations" aria-label="Conversations">
         {list.map((c) => {
           const title = conversationTitle(store, c);
-          const online = c.peer !== null ? store.presence.get(c.peer.user_id) : undefined;
+          const online = c.peer !== null ? store.people.presence.get(c.peer.user_id) : undefined;
           const active = store.activeId === c.conversation_id;
-          const typing = store.typingIn(c.conversation_id).length > 0;
+          const typing = store.receipts.typingIn(c.conversation_id).length > 0;
           const when = c.last_message?.created_at ?? c.created_at;
           const label = [
             title,

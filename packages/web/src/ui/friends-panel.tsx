@@ -15,7 +15,7 @@ export function FriendsPanel({ onOpened }: { onOpened: () => void }) {
       social.requests('outgoing'),
       social.blocked(),
     ]);
-    store.rememberUsers([...friends, ...blocked]);
+    store.people.remember([...friends, ...blocked]);
     return { friends, incoming, outgoing, blocked };
   }, [store.socialVersion]);
   const [query, setQuery] = useState('');
@@ -72,7 +72,9 @@ export function FriendsPanel({ onOpened }: { onOpened: () => void }) {
                         void action.act(
                           () => social.requestFriend(u.user_id),
                           () => {
-                            store.notify(`Friend request sent to ${u.nickname || u.username}.`);
+                            store.notices.notify(
+                              `Friend request sent to ${u.nickname || u.username}.`,
+                            );
                             data.reload();
                           },
                         )
@@ -98,7 +100,7 @@ export function FriendsPanel({ onOpened }: { onOpened: () => void }) {
             {d.incoming.map((r) => (
               <li key={r.request_id}>
                 <span class="grow">
-                  {store.nameOf(r.from_user_id)}
+                  {store.people.nameOf(r.from_user_id)}
                   {r.message !== '' && <span class="muted"> “{r.message}”</span>}
                 </span>
                 <button
@@ -129,7 +131,7 @@ export function FriendsPanel({ onOpened }: { onOpened: () => void }) {
           <ul class="people">
             {d.outgoing.map((r) => (
               <li key={r.request_id}>
-                <span class="grow">{store.nameOf(r.to_user_id)}</span>
+                <span class="grow">{store.people.nameOf(r.to_user_id)}</span>
                 <span class="muted small">Waiting</span>
               </li>
             ))}
@@ -144,7 +146,7 @@ export function FriendsPanel({ onOpened }: { onOpened: () => void }) {
         )}
         <ul class="people">
           {d?.friends.map((u) => {
-            const online = store.presence.get(u.user_id);
+            const online = store.people.presence.get(u.user_id);
             return (
               <li
                 key={u.user_id}

@@ -17,7 +17,7 @@ export function GroupInfo({ conversation }: { conversation: Conversation }) {
       social.members(groupId),
       social.friends(),
     ]);
-    store.rememberUsers(friends);
+    store.people.remember(friends);
     return { group, members, friends };
   }, [groupId, store.socialVersion]);
   const [invite, setInvite] = useState('');
@@ -63,7 +63,7 @@ export function GroupInfo({ conversation }: { conversation: Conversation }) {
             {d.members.map((m) => (
               <li key={m.user_id}>
                 <span class="grow">
-                  {store.nameOf(m.user_id)}
+                  {store.people.nameOf(m.user_id)}
                   {m.user_id === store.me.user_id && <span class="muted"> (you)</span>}
                 </span>
                 <span class={`role ${m.role}`}>{ROLE_NAMES[m.role]}</span>
@@ -125,7 +125,7 @@ export function GroupInfo({ conversation }: { conversation: Conversation }) {
                 if (invite === '') return;
                 void action.act(async () => {
                   const r = await social.addMembers(groupId, [invite]);
-                  store.notify(
+                  store.notices.notify(
                     r.added.length > 0
                       ? 'Added to the group.'
                       : 'Invited: they join once they accept.',

@@ -12,7 +12,7 @@ export function GroupsPanel({ onOpened }: { onOpened: () => void }) {
       social.invitations(),
       social.worlds(),
     ]);
-    store.rememberUsers(friends);
+    store.people.remember(friends);
     return { friends, invitations, worlds };
   }, [store.socialVersion]);
   const [name, setName] = useState('');
@@ -30,7 +30,7 @@ export function GroupsPanel({ onOpened }: { onOpened: () => void }) {
           void action.act(async () => {
             const made = await social.createGroup(name.trim(), [...picked]);
             if (made.invited.length > 0)
-              store.notify(`${made.invited.length} invited; they join once they accept.`);
+              store.notices.notify(`${made.invited.length} invited; they join once they accept.`);
             setName('');
             setPicked(new Set());
             store.addAndOpen(made.conversation);
@@ -90,7 +90,8 @@ export function GroupsPanel({ onOpened }: { onOpened: () => void }) {
             {d.invitations.map((i) => (
               <li key={i.group_id}>
                 <span class="grow">
-                  {i.group_name} <span class="muted small">from {store.nameOf(i.invited_by)}</span>
+                  {i.group_name}{' '}
+                  <span class="muted small">from {store.people.nameOf(i.invited_by)}</span>
                 </span>
                 <button
                   type="button"

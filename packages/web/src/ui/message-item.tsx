@@ -65,14 +65,8 @@ function ownStatus(store: ChatStore, m: ShownMessage, type: string): string {
   if (m.local === 'failed') return 'Not sent';
   if (m.status === 'pending') return 'Processing…';
   if (m.status === 'failed' || m.status === 'rejected') return 'Failed';
-  const reads = [...(store.reads.get(m.conversation_id) ?? new Map<string, number>()).values()];
-  const readers = reads.filter((seq) => seq >= m.seq).length;
-  if (type === 'single') {
-    if (readers > 0) return 'Read';
-    const got = store.delivered.get(m.conversation_id);
-    if ([...(got?.values() ?? [])].some((seq) => seq >= m.seq)) return 'Delivered';
-    return 'Sent';
-  }
+  const { readers, received } = store.receipts.of(m.conversation_id, m.seq);
+  if (type === 'single') return readers > 0 ? 'Read' : received ? 'Delivered' : 'Sent';
   return readers > 0 ? `Read by ${readers}` : 'Sent';
 }
 
@@ -93,12 +87,12 @@ export function MessageItem(props: {
         {/* Notices name users by id (ULIDs): show their names. */}
         {String((m.content as { text?: unknown }).text ?? '').replace(
           /\b[0-9A-HJKMNP-TV-Z]{26}\b/g,
-          (id) => store.nameOf(id),
+          (id) => store.people.nameOf(id),
         )}
       </div>
     );
   }
-  const sender = generated ? 'AI bot' : store.nameOf(m.sender_id);
+  const sender = generated ? 'AI bot' : store.people.nameOf(m.sender_id);
   const canChange = mine && m.local === undefined && m.status === 'sent';
   const status = mine ? ownStatus(store, m, type) : '';
   return (

@@ -98,14 +98,14 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
         )}
       </main>
       <div class="toasts" aria-live="polite">
-        {store.notices.map((n) => (
+        {store.notices.list.map((n) => (
           <div key={n.id} class="toast" role="status">
             <span>{n.text}</span>
             <button
               type="button"
               class="ghost"
               aria-label="Dismiss"
-              onClick={() => store.dismiss(n.id)}
+              onClick={() => store.notices.dismiss(n.id)}
             >
               ×
             </button>
