@@ -84,8 +84,8 @@ export const databaseUrl = z
   })
   .optional();
 
-/** An origin: scheme, host and optional port, nothing after. */
-const ORIGIN = /^https?:\/\/[^\s/?#,]+$/;
+/** An origin: scheme, host and optional port (a trailing slash is forgiven), nothing after. */
+const ORIGIN = /^https?:\/\/[^\s/?#,]+\/?$/;
 
 /** A comma list of origins (https://chat.example.com,http://localhost:5173). */
 export const corsOrigins = z
