@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { e2eServer, PASSWORD } from '../../server/test/support/e2e-fixture.js';
 import {
   bubble,
+  logInApp,
   openApp,
   registerInApp,
   screenshots,
@@ -72,9 +73,20 @@ describe('the web client, two people', () => {
     await screenshots(alice.page, 'chat-dark');
     await alice.page.emulateMedia({ colorScheme: 'light' });
 
-    // A reload keeps the session and the conversation.
+    // A send the server refuses (no service handles `ai` here) says why, and offers a retry.
+    await send(alice, '/ai Are you there?');
+    const refused = bubble(alice.page, 'Are you there?');
+    await refused.getByText('Not sent').waitFor();
+    await refused.getByRole('alert').waitFor();
+    await refused.getByRole('button', { name: 'Retry' }).click();
+    await refused.getByText('Not sent').waitFor();
+    await refused.getByRole('button', { name: 'Delete' }).click();
+    await refused.waitFor({ state: 'detached' });
+
+    // A reload keeps the session and the conversation; Alice sees Bob go and come back.
     await bob.page.reload();
     await bob.page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await alice.page.getByRole('button', { name: /^bob, online/ }).waitFor();
     await bob.page.getByRole('button', { name: /alice/ }).click();
     await bubble(bob.page, 'Hello Bob, how are you?').waitFor();
     await bubble(bob.page, 'Hi Alice!').waitFor();
@@ -83,14 +95,22 @@ describe('the web client, two people', () => {
     await alice.page.getByRole('tab', { name: 'Friends' }).click();
     await alice.page.getByRole('button', { name: 'Remove' }).waitFor();
     await screenshots(alice.page, 'friends');
+    // Alice signs in on a second browser, then logs it out from the first.
+    const laptop = await openApp(browser(), t.url);
+    await logInApp(laptop.page, 'alice', PASSWORD);
     await alice.page.getByRole('tab', { name: 'Devices' }).click();
     await alice.page.getByText('(this device)').waitFor();
+    await alice.page.getByRole('button', { name: /^Log out/ }).click();
+    await laptop.page.getByText('This device was signed out.').waitFor();
+    await alice.page.getByRole('button', { name: /^Log out/ }).waitFor({ state: 'detached' });
+    expect(laptop.appErrors()).toEqual([]);
+    await laptop.context.close();
 
     expect(alice.appErrors()).toEqual([]);
     expect(bob.appErrors()).toEqual([]);
     await alice.context.close();
     await bob.context.close();
-  });
+  }, 120_000);
 });
 
 async function send(person: Person, text: string): Promise<void> {

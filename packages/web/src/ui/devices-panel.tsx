@@ -77,8 +77,9 @@ export function DevicesPanel() {
                     data.reload,
                   )
                 }
+                aria-label={`Log out ${deviceName(s)}, last active ${shortTime(s.last_used_at)}`}
               >
-                Sign out
+                Log out
               </button>
             )}
           </li>
