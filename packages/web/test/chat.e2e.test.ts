@@ -91,7 +91,8 @@ describe('the web client, two people', () => {
     await bubble(bob.page, 'Hello Bob, how are you?').waitFor();
     await bubble(bob.page, 'Hi Alice!').waitFor();
 
-    // Friends and devices panels, for the screenshots.
+    // The friends panel, with no chat open (a phone shows one or the other).
+    await alice.page.reload();
     await alice.page.getByRole('tab', { name: 'Friends' }).click();
     await alice.page.getByRole('button', { name: 'Remove' }).waitFor();
     await screenshots(alice.page, 'friends');

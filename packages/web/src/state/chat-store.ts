@@ -226,6 +226,7 @@ export class ChatStore {
       this.setThread(id, { ...thread, stored: upsert(thread.stored, message), unsent });
     }
     this.people.lookUp(message.sender_id);
+    this.receipts.stopTyping(id, message.sender_id);
     const c = this.conversations.get(id);
     if (c === undefined) {
       void this.fetchConversation(id);

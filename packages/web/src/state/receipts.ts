@@ -35,6 +35,11 @@ export class Receipts {
     setTimeout(this.#changed, TYPING_SHOW_MS + 50);
   }
 
+  /** A message from the user ends their typing notice. */
+  stopTyping(conversationId: string, userId: string): void {
+    this.#typing.get(conversationId)?.delete(userId);
+  }
+
   /** Who is typing in a conversation now (user ids). */
   typingIn(conversationId: string): string[] {
     const now = Date.now();

@@ -13,8 +13,13 @@ export function onSocialEvent(store: ChatStore, name: string, data: unknown): vo
   store.socialVersion += 1;
   const d = data as SocialEventData;
   if (name === 'friend.request' && d.request?.from_user_id !== store.me.user_id) {
-    store.notices.notify(
-      `New friend request from ${store.people.nameOf(d.request?.from_user_id ?? '')}`,
+    const from = d.request?.from_user_id ?? '';
+    void store.social.user(from).then(
+      (user) => {
+        store.people.remember([user]);
+        store.notices.notify(`New friend request from ${user.nickname || user.username}`);
+      },
+      () => store.notices.notify('New friend request'),
     );
   } else if (name === 'group.invited') {
     store.notices.notify(`You are invited to the group ${d.invitation?.group_name ?? ''}`);
