@@ -17,7 +17,7 @@ describe('the web client, two people', () => {
   const t = e2eServer('sqlite', { web_dir: WEB_DIST });
   const browser = useBrowser();
 
-  it('sign up, befriend, chat, typing, receipts, edit and recall live; a reload keeps it all', async () => {
+  it('sign up, befriend, chat, typing, receipts, edit and recall live; reload, lobby, devices', async () => {
     const alice = await openApp(browser(), t.url);
     await screenshots(alice.page, 'sign-in');
     await registerInApp(alice.page, 'alice', PASSWORD);
@@ -90,6 +90,18 @@ describe('the web client, two people', () => {
     await bob.page.getByRole('button', { name: /alice/ }).click();
     await bubble(bob.page, 'Hello Bob, how are you?').waitFor();
     await bubble(bob.page, 'Hi Alice!').waitFor();
+
+    // The world lobby: Alice joins and writes, Bob joins and reads it.
+    for (const p of [alice, bob]) {
+      await p.page.getByRole('tab', { name: 'Groups' }).click();
+      await p.page
+        .getByRole('region', { name: 'Public channels' })
+        .getByRole('button', { name: 'Join' })
+        .click();
+      await p.page.getByRole('log').waitFor();
+    }
+    await send(alice, 'Hello, world');
+    await bubble(bob.page, 'Hello, world').waitFor();
 
     // The friends panel, with no chat open (a phone shows one or the other).
     await alice.page.reload();
