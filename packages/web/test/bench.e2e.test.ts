@@ -86,7 +86,7 @@ describe('web client figures', () => {
     });
 
     // One scroll to the top loads the page before, and what was read stays in place.
-    const scroller = bob.page.getByRole('log');
+    const scroller = bob.page.getByRole('region', { name: /^Messages/ });
     const firstShown = MESSAGES - 49; // the newest page holds 50
     await scroller.evaluate((el) => (el.scrollTop = 0));
     await bob.page.locator(`[data-seq="${firstShown - 5}"]`).waitFor({ state: 'attached' });
@@ -104,7 +104,7 @@ describe('web client figures', () => {
     const oldest = MESSAGES - 1_000;
     await bob.page.waitForFunction(
       (seq) => {
-        const scroller = document.querySelector<HTMLElement>('[role=log]');
+        const scroller = document.querySelector<HTMLElement>('.scroller');
         if (scroller !== null) scroller.scrollTop = 0;
         return document.querySelector(`[data-seq="${seq}"]`) !== null;
       },

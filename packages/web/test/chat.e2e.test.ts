@@ -6,6 +6,7 @@ import {
   bubble,
   logInApp,
   openApp,
+  PHONE,
   registerInApp,
   screenshots,
   useBrowser,
@@ -98,7 +99,7 @@ describe('the web client, two people', () => {
         .getByRole('region', { name: 'Public channels' })
         .getByRole('button', { name: 'Join' })
         .click();
-      await p.page.getByRole('log').waitFor();
+      await p.page.getByRole('region', { name: /^Messages/ }).waitFor();
     }
     await send(alice, 'Hello, world');
     await bubble(bob.page, 'Hello, world').waitFor();
@@ -118,6 +119,20 @@ describe('the web client, two people', () => {
     await alice.page.getByRole('button', { name: /^Log out/ }).waitFor({ state: 'detached' });
     expect(laptop.appErrors()).toEqual([]);
     await laptop.context.close();
+
+    // A wrong password says so in place; a guest gets in without an account.
+    const visitor = await openApp(browser(), t.url, PHONE);
+    await visitor.page.getByLabel('Username').fill('alice');
+    await visitor.page.getByLabel('Password').fill('not the password');
+    await visitor.page.getByRole('button', { name: 'Sign in' }).click();
+    await visitor.page.getByRole('alert').waitFor();
+    await visitor.page.getByRole('tab', { name: 'Continue as guest' }).click();
+    await visitor.page.getByLabel(/Display name/).fill('Visitor');
+    await visitor.page.getByRole('button', { name: 'Continue as guest' }).click();
+    await visitor.page.getByText('Guest', { exact: true }).waitFor();
+    // The browser logs the wrong password's 401; nothing else.
+    expect(visitor.appErrors().filter((e) => !/status of 401/.test(e))).toEqual([]);
+    await visitor.context.close();
 
     expect(alice.appErrors()).toEqual([]);
     expect(bob.appErrors()).toEqual([]);

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ShownMessage } from '../state/thread.js';
 import { presenceLabel } from './avatar.js';
+import { preview } from './format.js';
 import { Composer } from './composer.js';
 import { conversationTitle } from './conversation-list.js';
 import { GroupInfo } from './group-info.js';
@@ -23,6 +24,8 @@ export function ChatView({ id }: { id: string }) {
     );
   }
   const title = conversationTitle(store, c);
+  // The newest message from someone else, for screen readers.
+  const latest = thread.stored.findLast((m) => m.sender_id !== store.me.user_id);
   const items = [...thread.stored, ...thread.unsent];
   const online = c.peer !== null ? store.people.presence.get(c.peer.user_id) : undefined;
   const typers = store.receipts.typingIn(id).map((u) => store.people.nameOf(u));
@@ -99,6 +102,9 @@ export function ChatView({ id }: { id: string }) {
             }}
           />
           <Composer id={id} editing={editing} onEdited={() => setEditing(undefined)} />
+          <p class="sr-only" aria-live="polite">
+            {latest !== undefined && `${store.people.nameOf(latest.sender_id)}: ${preview(latest)}`}
+          </p>
         </div>
         {info && c.type === 'group' && <GroupInfo conversation={c} />}
         {info && c.type === 'world' && (

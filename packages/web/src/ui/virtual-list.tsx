@@ -106,10 +106,10 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
       ref={scroller}
       class="scroller"
       onScroll={onScroll}
-      role="log"
+      // A region, not a live log: rows come and go as it scrolls; new messages are announced
+      // by the chat view instead.
+      role="region"
       aria-label={props.label}
-      aria-live="polite"
-      aria-relevant="additions"
       tabIndex={0}
     >
       {props.header}

@@ -11,8 +11,7 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/'
 export const WEB_DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** Console lines a page may print while the server is away on purpose (a restart). */
-const NETWORK_NOISE =
-  /WebSocket connection to .* failed|Failed to load resource|ERR_CONNECTION_REFUSED/;
+const NETWORK_NOISE = /WebSocket connection to .* failed|net::ERR_CONNECTION_REFUSED/;
 
 /** One person in one browser context: their page and what it printed as errors. */
 export interface Person {
