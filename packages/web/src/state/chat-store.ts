@@ -241,7 +241,10 @@ export class ChatStore {
       unread_count: c.unread_count + (newer && !mine ? 1 : 0),
       read_seq: mine && newer ? message.seq : c.read_seq,
     });
-    if (!mine) void this.client.delivered(id, message.seq).catch(() => undefined);
+    // Delivery receipts are for one-to-one conversations (the server tells the peer only).
+    if (!mine && c.type === 'single') {
+      void this.client.delivered(id, message.seq).catch(() => undefined);
+    }
     if (this.activeId === id) this.markRead(id);
     this.changed();
   }
