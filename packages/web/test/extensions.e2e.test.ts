@@ -25,7 +25,7 @@ describe('the web client with the example extension services', () => {
   it('renders the red-packet card and a streamed AI reply', async () => {
     const [redpacket, ai] = await Promise.all([
       example('redpacket'),
-      example('ai-bot', { PARLEY_AI_BOT_DELAY_MS: '120' }),
+      example('ai-bot', { PARLEY_AI_BOT_DELAY_MS: '200' }),
     ]);
     const t = await start('sqlite', {
       web_dir: WEB_DIST,

@@ -102,7 +102,7 @@ export function MessageItem(props: {
       data-state={m.local ?? m.status}
     >
       <div class="bubble">
-        {props.showSender && !mine && <div class="sender">{sender}</div>}
+        {(props.showSender || generated) && !mine && <div class="sender">{sender}</div>}
         <Content m={m} />
         <div class="meta">
           {m.edited_at !== null && m.status !== 'recalled' && <span class="edited">edited · </span>}
