@@ -84,10 +84,17 @@ describe('the web client, two people', () => {
     await refused.getByRole('button', { name: 'Delete' }).click();
     await refused.waitFor({ state: 'detached' });
 
-    // A reload keeps the session and the conversation; Alice sees Bob go and come back.
-    await bob.page.reload();
+    // Bob leaves the page and comes back: Alice sees him go offline and come back online
+    // (presence is announced on a user's last disconnect and first connect).
+    await bob.page.goto('about:blank');
+    await alice.page.getByRole('button', { name: /^bob, offline/ }).waitFor();
+    await bob.page.goto(t.url);
     await bob.page.getByRole('button', { name: 'Sign out' }).waitFor();
     await alice.page.getByRole('button', { name: /^bob, online/ }).waitFor();
+
+    // A reload keeps the session and the conversation.
+    await bob.page.reload();
+    await bob.page.getByRole('button', { name: 'Sign out' }).waitFor();
     await bob.page.getByRole('button', { name: /alice/ }).click();
     await bubble(bob.page, 'Hello Bob, how are you?').waitFor();
     await bubble(bob.page, 'Hi Alice!').waitFor();

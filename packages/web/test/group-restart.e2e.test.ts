@@ -97,6 +97,21 @@ describe('the web client, a group of three and a restart', () => {
       expect(texts).toEqual(expected);
       expect(p.appErrors()).toEqual([]);
     }
+    // Moderation: the owner removes Carol, who is told and loses the conversation.
+    await alice.page.getByRole('button', { name: 'Members' }).click();
+    await alice.page
+      .getByRole('list', { name: 'Members' })
+      .getByRole('listitem')
+      .filter({ hasText: c.user.username })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await carol.page.getByText('You were removed from a group.').waitFor();
+    await carol.page.getByRole('button', { name: /Trio/ }).waitFor({ state: 'detached' });
+    await alice.page
+      .getByRole('list', { name: 'Members' })
+      .getByText(c.user.username)
+      .waitFor({ state: 'detached' });
+
     for (const p of people) await p.context.close();
   }, 120_000);
 });

@@ -14,6 +14,7 @@ export function ChatView({ id }: { id: string }) {
   const store = useStore();
   const [editing, setEditing] = useState<ShownMessage | undefined>();
   const [info, setInfo] = useState(false);
+  const [sent, setSent] = useState(0);
   const c = store.conversations.get(id);
   const thread = store.thread(id);
   if (c === undefined) {
@@ -88,6 +89,7 @@ export function ChatView({ id }: { id: string }) {
             label={`Messages with ${title}`}
             header={header}
             onNearTop={() => void store.loadOlder(id)}
+            bottomSignal={sent}
             render={(m, i) => {
               const prev = items[i - 1];
               return (
@@ -101,7 +103,12 @@ export function ChatView({ id }: { id: string }) {
               );
             }}
           />
-          <Composer id={id} editing={editing} onEdited={() => setEditing(undefined)} />
+          <Composer
+            id={id}
+            editing={editing}
+            onEdited={() => setEditing(undefined)}
+            onSent={() => setSent((n) => n + 1)}
+          />
           <p class="sr-only" aria-live="polite">
             {latest !== undefined && `${store.people.nameOf(latest.sender_id)}: ${preview(latest)}`}
           </p>

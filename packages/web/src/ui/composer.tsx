@@ -11,6 +11,8 @@ export function Composer(props: {
   id: string;
   editing: ShownMessage | undefined;
   onEdited: () => void;
+  /** A new message went out: the list shows the bottom. */
+  onSent: () => void;
 }) {
   const store = useStore();
   const [text, setText] = useState('');
@@ -36,12 +38,21 @@ export function Composer(props: {
     } else {
       store.send(props.id, 'text', { text: value });
     }
+    if (editing === undefined) props.onSent();
     setText('');
   }
 
   return (
     <div class="composer-wrap">
-      {packet && <RedPacketForm id={props.id} onDone={() => setPacket(false)} />}
+      {packet && (
+        <RedPacketForm
+          id={props.id}
+          onDone={() => {
+            setPacket(false);
+            props.onSent();
+          }}
+        />
+      )}
       {editing !== undefined && (
         <div class="editing-note" role="status">
           Editing a message ·{' '}

@@ -18,6 +18,8 @@ export interface VirtualListProps<T> {
   header?: ComponentChildren;
   onNearTop?: () => void;
   label: string;
+  /** A change of this value scrolls to the bottom (the user sent a message). */
+  bottomSignal?: number;
 }
 
 interface Anchor {
@@ -41,6 +43,11 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   const anchor = useRef<Anchor>({ key: '', delta: 0, atBottom: true });
   const [view, setView] = useState({ top: 0, height: 800 });
   const [, remeasure] = useState(0);
+  const signal = useRef(props.bottomSignal);
+  if (signal.current !== props.bottomSignal) {
+    signal.current = props.bottomSignal;
+    anchor.current.atBottom = true;
+  }
 
   const offsets = new Float64Array(items.length + 1);
   for (let i = 0; i < items.length; i++) {
