@@ -13,6 +13,7 @@ COPY packages/proto/package.json packages/proto/
 COPY packages/client/package.json packages/client/
 COPY packages/ext/package.json packages/ext/
 COPY packages/server/package.json packages/server/
+COPY packages/web/package.json packages/web/
 RUN npm ci
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages packages
@@ -29,6 +30,8 @@ COPY --from=build /app/packages/proto/package.json packages/proto/
 COPY --from=build /app/packages/proto/dist packages/proto/dist
 COPY --from=build /app/packages/server/package.json packages/server/
 COPY --from=build /app/packages/server/dist packages/server/dist
+# The web app, static files served at / (PARLEY_WEB_DIR points elsewhere).
+COPY --from=build /app/packages/web/dist packages/web/dist
 COPY deploy/docker-entrypoint.sh /usr/local/bin/parley-entrypoint
 COPY deploy/generate-signing-key.mjs deploy/
 # The data dir (SQLite, a generated key) and the shared-key mount belong to the node user.

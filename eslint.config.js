@@ -73,7 +73,17 @@ export default tseslint.config(
     'transports call use cases; only the composition root knows the adapters.',
   ),
   {
-    files: [`${server}/cli.ts`, 'packages/server/test/**', 'bench/**', '.ci/**'],
+    files: ['packages/web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: [
+      `${server}/cli.ts`,
+      'packages/server/test/**',
+      'packages/web/test/**',
+      'bench/**',
+      '.ci/**',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

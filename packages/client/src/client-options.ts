@@ -1,5 +1,5 @@
 import type { BackoffOptions } from './backoff.js';
-import type { Conversation, ServerEvents } from './types.js';
+import type { Conversation, MessageNewData, ServerEvents } from './types.js';
 import type { WebSocketConstructor } from './ws-connection.js';
 
 export interface ParleyClientOptions {
@@ -43,6 +43,14 @@ export interface ClientEvents extends ServerEvents {
   state: ConnectionState;
   /** A connection that had become ready closed (by the server, the network or `close`). */
   close: CloseData;
+  /**
+   * A streamed partial result of an extension (`message.updated` with `partial: true`): the
+   * message as it grows. Partial results are not in the change log, so they are not caught up;
+   * the final result comes as `message.updated` and is.
+   */
+  'message.partial': MessageNewData;
+  /** A server event this SDK does not model (friend.*, group.*, newer ones), as it came. */
+  event: { name: string; data: unknown };
   /** A catch-up pass after a reconnect finished; every missed event has been emitted. */
   caught_up: CaughtUpData;
   /**

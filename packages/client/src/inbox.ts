@@ -44,6 +44,12 @@ export class Inbox {
       case 'message.new':
       case 'message.updated': {
         if (!isMessage(payload?.message)) return;
+        if (name === 'message.updated' && (payload as { partial?: unknown }).partial === true) {
+          // A streamed partial result is outside the change log: shown as it grows, never
+          // caught up (the final result is a change that is).
+          this.#deps.emitter.emit('message.partial', { message: payload.message });
+          return;
+        }
         if (name === 'message.updated' && typeof payload?.change_seq !== 'number') return;
         const event = [name, name === 'message.new' ? payload.message : payload] as HeldEvent;
         if (this.#held !== undefined) this.#held.push(event);
@@ -56,8 +62,11 @@ export class Inbox {
       case 'presence':
         this.#deps.emitter.emit(name, data as ClientEvents[typeof name]);
         return;
+      case 'ready':
+        return; // a second `ready` says nothing new
       default:
-        // A second `ready`, or an event newer than this SDK: nothing to do with it.
+        // Friends, groups and events newer than this SDK: passed on as they came.
+        this.#deps.emitter.emit('event', { name, data });
         return;
     }
   }

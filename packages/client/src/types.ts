@@ -137,6 +137,8 @@ export interface MessageNewData {
 export interface MessageUpdatedData {
   message: Message;
   change_seq: number;
+  /** Why an extension refused or failed the message, when it did. */
+  reason?: string;
 }
 
 export interface ConversationReadData {

@@ -2,7 +2,8 @@
 /** The `parley` command: start the server, run migrations, or print help. */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
-import { CONFIG_DOCS, type Config } from './config/schema.js';
+import { CONFIG_DOCS } from './config/docs.js';
+import type { Config } from './config/schema.js';
 import { createParley, openStore } from './main.js';
 import { workerTokenCommand } from './main/worker-token-command.js';
 import { VERSION } from './version.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_DOCS, ConfigSchema } from './schema.js';
+import { CONFIG_DOCS } from './docs.js';
+import { ConfigSchema } from './schema.js';
 
 describe('the README configuration table', () => {
   it('has a row for every setting, with its default', () => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { HealthService } from '../app/ops/health-service.js';
 import type { Config } from '../config/schema.js';
+import { parseOrigins } from '../config/values.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Clock, Ids } from '../ports/system.js';
 import { ConnectionGuard } from '../transports/http/connection-guard.js';
@@ -17,6 +18,7 @@ import { composeGrpc } from './grpc.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { NodePlan } from './roles.js';
 import type { UseCases } from './use-cases.js';
+import { webAppDir } from './web-app.js';
 
 /** How long a gateway keeps its clients while its bus link is down (they miss everything). */
 const BUS_LINK_GRACE_MS = 10_000;
@@ -142,6 +144,8 @@ export async function composeEdges(
       keepAliveTimeoutMs: config.http_keep_alive_timeout * 1000,
       connections,
       routes: { api: plan.roles.has('api'), gateway: gatewayParts !== undefined },
+      corsOrigins: parseOrigins(config.cors_origins),
+      ...(plan.roles.has('api') && { webAppDir: webAppDir(config, logger) }),
     },
   );
   upgrades.attach(http.server);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
-import { CONFIG_DOCS } from '../../src/config/schema.js';
+import { CONFIG_DOCS } from '../../src/config/docs.js';
 import type { Rng } from './prng.js';
 import type { Tally } from './tally.js';
 import { deepJson, excessiveDepth, randomJson, randomString } from './values.js';

@@ -57,3 +57,11 @@ export function ensurePythonPeers(): void {
   ensureDebianPackage('python3-websockets', () => pythonHas('websockets'));
   ensureDebianPackage('libopus0', pythonFindsOpus);
 }
+
+/** Debian's Chromium, which the web client's browser tests drive (playwright-core 1.64.1). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Installs Debian's `chromium` when missing, for the browser tests of packages/web. */
+export function ensureChromium(): void {
+  ensureDebianPackage('chromium', () => existsSync(CHROMIUM));
+}

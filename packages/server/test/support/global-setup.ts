@@ -1,6 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { ensurePythonPeers } from './engines.js';
+import { ensureChromium, ensurePythonPeers } from './engines.js';
 import { startEtcd, type EtcdServer } from './etcd-server.js';
 import { startMariadb, type MariadbServer } from './mariadb-server.js';
 import { startNats, type NatsServer } from './nats-server.js';
@@ -23,11 +23,12 @@ declare module 'vitest' {
 }
 
 /**
- * Installs the Debian packages the Python interop peers need, then starts one real PostgreSQL,
+ * Installs the Debian packages the Python interop peers and the browser tests need, then starts one real PostgreSQL,
  * MariaDB, etcd, Redis and nats-server for the run and stops them afterwards.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensurePythonPeers();
+  ensureChromium();
   // MariaDB first: its slow bootstrap runs in the background while the others start.
   const starting = [
     startMariadb(),

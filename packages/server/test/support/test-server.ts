@@ -86,6 +86,8 @@ export async function startTestServer(
       group_add_policy: 'anyone',
       argon2_memory_kib: 1024,
       argon2_iterations: 1,
+      // The API alone, so that route lists are the API's: the web app's tests ask for it.
+      web_dir: join(storage.dataDir, 'no-web-app'),
       ...overrides,
     },
   });

@@ -12,6 +12,8 @@ import { groupInvitationRoutes } from './routes/group-invitation-routes.js';
 import { groupModerationRoutes } from './routes/group-moderation-routes.js';
 import { groupRoutes, type GroupServices } from './routes/group-routes.js';
 import { worldRoutes } from './routes/world-routes.js';
+import { webAppRoutes } from './routes/web-app-routes.js';
+import { installCors } from './cors.js';
 import type { ConnectionGuard } from './connection-guard.js';
 import {
   clientErrorAnswer,
@@ -74,6 +76,10 @@ export interface HttpServerOptions {
   readonly connections: ConnectionGuard;
   /** Which routes this node serves besides /health, /ready and /metrics (default: all). */
   readonly routes?: { readonly api: boolean; readonly gateway: boolean };
+  /** Origins whose pages may call the API from a browser (CORS); none by default. */
+  readonly corsOrigins?: readonly string[];
+  /** The built web app to serve at / with the api routes; none when absent. */
+  readonly webAppDir?: string;
 }
 
 const HEALTH_PATHS = new Set(['/health', '/ready']);
@@ -114,6 +120,7 @@ export async function buildHttpServer(
   app.decorateRequest('auth', null);
   acceptEmptyJsonBodies(app);
   installErrorHandling(app, options.bodyLimit);
+  installCors(app, options.corsOrigins ?? []);
   observeRequests(app, deps.metrics);
   closeConnectionsWhileDraining(app, deps.health);
   serveHealthOnlyConnections(app, options.connections);
@@ -160,6 +167,9 @@ export async function buildHttpServer(
   if (deps.bridges !== undefined) await app.register(bridgeSyncRoutes, deps.bridges);
   if (deps.devices !== undefined) {
     await app.register(deviceRoutes, { auth: deps.auth, devices: deps.devices.service });
+  }
+  if (options.webAppDir !== undefined) {
+    await app.register(webAppRoutes, { root: options.webAppDir });
   }
   return app;
 }
