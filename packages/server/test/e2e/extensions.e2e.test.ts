@@ -110,6 +110,9 @@ describe('extension messages with services from the config file', () => {
       content: { text: `${s.aliceId} sent a red packet` },
       message_id: `${parent.message_id}-g0`,
     });
+    // The sender's connection has the sent message in its reply, and the generated one live.
+    await eventually(() => s.alice.events('message.new').length === 1);
+    expect(s.alice.events('message.new').map((f) => f.data.message)).toEqual([notice]);
 
     // A retry returns the original and never calls Handle again.
     const retry = await send(s, 'redpacket', { amount: 500, count: 3 }, 'rp-1');

@@ -102,23 +102,26 @@ export class ExtensionResults {
     return rows;
   }
 
-  /** Stores messages in one transaction and announces the new ones. */
+  /**
+   * Stores messages in one transaction and announces the new ones. The first row is the one
+   * the `origin` connection's reply carries, so that connection is skipped for it alone: the
+   * messages an extension generated reach it like everyone else.
+   */
   async store(
     conversation: { id: string; type: ConversationType },
     rows: NewMessage[],
     origin?: string,
   ): Promise<MessageRecord[]> {
     const results = await this.#deps.store.messages.appendBatch(rows);
-    for (const result of results) {
-      if (!result.duplicate) {
-        this.#deps.fanout.toConversation(
-          conversation,
-          'message.new',
-          { message: toPublicMessage(result.message) },
-          { connectionId: origin },
-        );
-      }
-    }
+    results.forEach((result, i) => {
+      if (result.duplicate) return;
+      this.#deps.fanout.toConversation(
+        conversation,
+        'message.new',
+        { message: toPublicMessage(result.message) },
+        i === 0 ? { connectionId: origin } : {},
+      );
+    });
     return results.map((r) => r.message);
   }
 
