@@ -130,6 +130,7 @@ export async function composeEdges(
       bridges: {
         workerTokens: useCases.workerTokens,
         sync: useCases.bridgeSync,
+        read: useCases.bridgeRead,
         bodyLimit: config.bridge_body_limit,
       },
     },

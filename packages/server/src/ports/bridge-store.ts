@@ -126,6 +126,18 @@ export interface BridgeItemRepository {
    * (a replacement worker takes over); returns the owner's id afterwards.
    */
   claimAccount(platform: string, accountId: string, tokenId: string, at: number): Promise<string>;
+  /** The accounts known, of every platform, or only those with this account id; by platform. */
+  listAccounts(accountId?: string): Promise<BridgeAccountRecord[]>;
+}
+
+/**
+ * Which Parley users may read an account's items (`/api/im/*`, `bridge.subscribe`). A grant
+ * names an account id, whatever its platform, as the read API does.
+ */
+export interface BridgeGrantRepository {
+  /** True when this call granted it (the user had no grant on the account yet). */
+  grant(accountId: string, userId: string, at: number): Promise<boolean>;
+  isGranted(accountId: string, userId: string): Promise<boolean>;
 }
 
 export interface WorkerTokenRecord {

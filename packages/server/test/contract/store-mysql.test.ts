@@ -2,6 +2,7 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { describe, expect, inject, it } from 'vitest';
 import { openMysqlStore } from '../../src/adapters/store/mysql.js';
 import { createMysqlDatabase, dropMysqlDatabase } from '../support/mariadb-server.js';
+import { describeBridgeGrantsContract } from './bridge-grants.contract.js';
 import { describeBridgeStoreContract } from './bridge-store.contract.js';
 import { describeDeviceStoreContract } from './device-store.contract.js';
 import { describeGroupStoreContract } from './group-store.contract.js';
@@ -23,6 +24,7 @@ describeSocialStoreContract('mysql', harness);
 describeGroupStoreContract('mysql', harness);
 describeDeviceStoreContract('mysql', harness);
 describeBridgeStoreContract('mysql', harness);
+describeBridgeGrantsContract('mysql', harness);
 
 describe('MySQL schema', () => {
   it('makes InnoDB utf8mb4_bin tables with their foreign keys on a latin1 database', async () => {

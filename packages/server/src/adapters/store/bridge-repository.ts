@@ -10,7 +10,7 @@ import type {
   BridgeKind,
   BridgeKindStats,
 } from '../../ports/bridge-store.js';
-import type { BridgeItemsTable } from './bridge-schema.js';
+import type { BridgeAccountsTable, BridgeItemsTable } from './bridge-schema.js';
 import { insertIfAbsent, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
@@ -37,6 +37,14 @@ const toItem = (row: Selectable<BridgeItemsTable>): BridgeItemRecord => ({
   itemTime: Number(row.item_time),
   deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
   syncedAt: Number(row.synced_at),
+});
+
+const toAccount = (row: Selectable<BridgeAccountsTable>): BridgeAccountRecord => ({
+  platform: row.platform,
+  accountId: row.account_id,
+  lastSyncAt: Number(row.last_sync_at),
+  lastTimestamp: Number(row.last_timestamp),
+  ownerTokenId: row.owner_token_id,
 });
 
 /** The last copy of an id in a batch wins, as if the items were applied in order. */
@@ -301,15 +309,14 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
       .where('platform', '=', platform)
       .where('account_id', '=', accountId)
       .executeTakeFirst();
-    return row === undefined
-      ? undefined
-      : {
-          platform: row.platform,
-          accountId: row.account_id,
-          lastSyncAt: Number(row.last_sync_at),
-          lastTimestamp: Number(row.last_timestamp),
-          ownerTokenId: row.owner_token_id,
-        };
+    return row === undefined ? undefined : toAccount(row);
+  }
+
+  async listAccounts(accountId?: string): Promise<BridgeAccountRecord[]> {
+    let q = this.#db.selectFrom('bridge_accounts').selectAll();
+    if (accountId !== undefined) q = q.where('account_id', '=', accountId);
+    const rows = await q.orderBy('platform').orderBy('account_id').execute();
+    return rows.map(toAccount);
   }
 
   async claimAccount(

@@ -5,6 +5,7 @@ import type { EngineSql } from './engine-sql.js';
 import { ParleyMigrations } from './migrations/index.js';
 import { KyselyBlockRepository } from './block-repository.js';
 import { KyselyBridgeItemRepository } from './bridge-repository.js';
+import { KyselyBridgeGrantRepository } from './bridge-grant-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyDeviceSessionRepository } from './device-session-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
@@ -46,6 +47,7 @@ export class KyselyStore implements Store {
   readonly devices;
   readonly deviceSessions;
   readonly bridgeItems;
+  readonly bridgeGrants;
   readonly workerTokens;
   readonly #db: Kysely<Database>;
   readonly #sql: EngineSql;
@@ -71,6 +73,7 @@ export class KyselyStore implements Store {
     this.devices = repos.devices;
     this.deviceSessions = repos.deviceSessions;
     this.bridgeItems = repos.bridgeItems;
+    this.bridgeGrants = repos.bridgeGrants;
     this.workerTokens = repos.workerTokens;
   }
 
@@ -117,6 +120,7 @@ export class KyselyStore implements Store {
       devices: new KyselyDeviceRepository(db, engine),
       deviceSessions: new KyselyDeviceSessionRepository(db),
       bridgeItems: new KyselyBridgeItemRepository(db, engine),
+      bridgeGrants: new KyselyBridgeGrantRepository(db, engine),
       workerTokens: new KyselyWorkerTokenRepository(db),
     };
   }
