@@ -9,6 +9,7 @@ import { ConnectionGuard } from '../transports/http/connection-guard.js';
 import { buildHttpServer } from '../transports/http/http-server.js';
 import { UpgradeRouter } from '../transports/shared/upgrade-router.js';
 import { WS_PATH } from '../transports/ws/ws-gateway.js';
+import { WorkerSocketServer } from '../transports/socketio/worker-namespace.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
 import { composeDevices, deviceGatewayPart, type DeviceParts } from './devices.js';
@@ -146,6 +147,14 @@ export async function composeEdges(
     },
   );
   upgrades.attach(http.server);
+  // Bridge workers (seed 001) push over Socket.IO as well as HTTP: served where the API is.
+  const workerSockets = plan.roles.has('api')
+    ? new WorkerSocketServer(
+        { sync: useCases.bridgeSync, workerTokens: useCases.workerTokens, clock, logger },
+        { bodyLimit: config.bridge_body_limit },
+      )
+    : undefined;
+  workerSockets?.attach(http.server, upgrades);
   let address = '';
   lifecycle.add({
     name: 'HTTP server',
@@ -166,6 +175,10 @@ export async function composeEdges(
       }
     },
   });
+  if (workerSockets !== undefined) {
+    // Added after the HTTP server, so stopped before it: workers are disconnected first.
+    lifecycle.add({ name: 'bridge worker sockets', stop: async () => workerSockets.close() });
+  }
   if (gatewayParts !== undefined || subscriptions !== undefined) {
     // WebSocket connections and Subscribe streams alike are in presence and take bus topics:
     // both resync when this node may have missed events for them.
