@@ -10,6 +10,7 @@ import { buildHttpServer } from '../transports/http/http-server.js';
 import { UpgradeRouter } from '../transports/shared/upgrade-router.js';
 import { WS_PATH } from '../transports/ws/ws-gateway.js';
 import { WorkerSocketServer } from '../transports/socketio/worker-namespace.js';
+import { BridgeLivePublisher } from '../transports/ws/bridge-live.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
 import { composeDevices, deviceGatewayPart, type DeviceParts } from './devices.js';
@@ -61,6 +62,7 @@ export async function composeEdges(
         logger,
         authenticate: (token) => auth.authenticate(token),
         onSlowConsumer: () => metrics.wsSlowConsumers.inc(),
+        bridgeRead: useCases.bridgeRead,
       })
     : undefined;
   const connectionCount = () => gatewayParts?.hub.count() ?? 0;
@@ -155,6 +157,10 @@ export async function composeEdges(
       )
     : undefined;
   workerSockets?.attach(http.server, upgrades);
+  if (plan.roles.has('api')) {
+    // Batches commit where the API is served; their changes reach every gateway by the bus.
+    useCases.bridgeSync.onCommit(new BridgeLivePublisher(engines.bus, logger).committed);
+  }
   let address = '';
   lifecycle.add({
     name: 'HTTP server',

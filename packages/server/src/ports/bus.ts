@@ -2,7 +2,8 @@
  * Bus: delivers encoded frames to the connections of the gateways, by topic.
  *
  * Topics are `user:<user_id>` (every connection of a user), `conv:<conversation_id>` (every
- * connection subscribed to a group or world conversation) and `cache` (every node: cache
+ * connection subscribed to a group or world conversation), `bridge:<account_id>` (every
+ * connection subscribed to a bridged platform account's updates) and `cache` (every node: cache
  * invalidations). A gateway subscribes to a topic while it holds a connection that wants it,
  * so in a cluster a frame travels only to gateways with interest (the NATS adapter maps topics
  * to subjects: `im.user.<id>`, `im.conv.<id>`, `im.cache`).
@@ -73,4 +74,5 @@ export interface BusLink {
 
 export const userTopic = (userId: string): string => `user:${userId}`;
 export const conversationTopic = (conversationId: string): string => `conv:${conversationId}`;
+export const bridgeTopic = (accountId: string): string => `bridge:${accountId}`;
 export const CACHE_TOPIC = 'cache';
