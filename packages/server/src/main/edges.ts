@@ -11,6 +11,7 @@ import { UpgradeRouter } from '../transports/shared/upgrade-router.js';
 import { WS_PATH } from '../transports/ws/ws-gateway.js';
 import { WorkerSocketServer } from '../transports/socketio/worker-namespace.js';
 import { BridgeLivePublisher } from '../transports/ws/bridge-live.js';
+import { bridgeMetricsListener } from './bridge-metrics-listener.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
 import { composeDevices, deviceGatewayPart, type DeviceParts } from './devices.js';
@@ -160,6 +161,8 @@ export async function composeEdges(
   if (plan.roles.has('api')) {
     // Batches commit where the API is served; their changes reach every gateway by the bus.
     useCases.bridgeSync.onCommit(new BridgeLivePublisher(engines.bus, logger).committed);
+    useCases.bridgeSync.onCommit(bridgeMetricsListener(metrics.bridges));
+    metrics.bridges.watchAccounts(() => engines.store.bridgeItems.listAccounts());
   }
   let address = '';
   lifecycle.add({

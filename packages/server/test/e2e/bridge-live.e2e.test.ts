@@ -113,4 +113,39 @@ describe('bridge.subscribe and bridge.updated (sqlite)', () => {
     }
     expect(ws.events('bridge.updated')).toHaveLength(5);
   });
+
+  it('counts items per kind, times syncs, and shows each account’s last sync', async () => {
+    const accountId = `metrics-${e2e.next()}`;
+    const { token } = await createWorkerToken(e2e.server);
+    const scrape = async () => (await e2e.get('/metrics')).body as string;
+    const value = (text: string, series: string) =>
+      Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const inserted = 'parley_bridge_items_total{kind="message",change="inserted"}';
+    const before = await scrape();
+    const at = Date.now();
+    await pushHttp(
+      e2e.server,
+      token,
+      syncPayload(accountId, 5, {
+        messages: [workerMessage(accountId, 'a', 'x'), workerMessage(accountId, 'b', 'y')],
+        contents: [{ id: 'p1' }],
+      }),
+    );
+    const after = await scrape();
+    expect(value(after, inserted) - value(before, inserted)).toBe(2);
+    expect(
+      value(after, 'parley_bridge_items_total{kind="content",change="inserted"}') -
+        value(before, 'parley_bridge_items_total{kind="content",change="inserted"}'),
+    ).toBe(1);
+    expect(
+      value(after, 'parley_bridge_sync_duration_seconds_count') -
+        value(before, 'parley_bridge_sync_duration_seconds_count'),
+    ).toBe(1);
+    const last = value(
+      after,
+      `parley_bridge_account_last_sync_seconds{platform="douyin",account_id="${accountId}"}`,
+    );
+    expect(last).toBeGreaterThanOrEqual(Math.floor(at / 1000));
+    expect(last).toBeLessThanOrEqual(Date.now() / 1000);
+  });
 });

@@ -27,7 +27,7 @@ import { bridgeSyncRoutes } from './routes/bridge-sync-routes.js';
 import type { BridgeSyncService } from '../../app/bridges/bridge-sync.js';
 import type { BridgeReadService } from '../../app/bridges/bridge-read.js';
 import { bridgeGrantRoutes } from './routes/bridge-grant-routes.js';
-import { imReadRoutes } from './routes/im-read-routes.js';
+import { IM_PREFIX, imReadRoutes } from './routes/im-read-routes.js';
 import type { WorkerTokenService } from '../../app/bridges/worker-tokens.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
@@ -169,6 +169,7 @@ export async function buildHttpServer(
       read: deps.bridges.read,
     });
     await app.register(imReadRoutes, {
+      prefix: IM_PREFIX,
       authenticate: (token) => deps.auth.authenticate(token),
       read: deps.bridges.read,
     });

@@ -39,8 +39,11 @@ function envelope(name: string, shape: Envelope, items: unknown[], page: BridgeP
     : { data: { [name]: items }, status_code: 0, cursor, has_more: page.hasMore };
 }
 
+/** Where imReadRoutes is registered. */
+export const IM_PREFIX = '/api/im';
+
 /**
- * The IM-compatible read API of BRIDGE.md (`/api/im/*`): what the original's IM clients call,
+ * The IM-compatible read API of BRIDGE.md (`/api/im/*`, registered with prefix IM_PREFIX): what the original's IM clients call,
  * in the original's envelopes, for users granted the account.
  */
 export const imReadRoutes: FastifyPluginAsyncZod<ImReadRouteOptions> = async (
@@ -52,6 +55,10 @@ export const imReadRoutes: FastifyPluginAsyncZod<ImReadRouteOptions> = async (
     if (wire.status >= 500) request.log.error({ err }, 'an /api/im read failed');
     return fail(reply, wire.status, wire.message);
   });
+  // Registered under /api/im: an unknown path or method there answers in the same envelope.
+  app.setNotFoundHandler((request, reply) =>
+    fail(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}.`),
+  );
   app.addHook('preHandler', requireAuth(authenticate));
 
   const query = (params: unknown): ImQuery => {
@@ -104,30 +111,26 @@ export const imReadRoutes: FastifyPluginAsyncZod<ImReadRouteOptions> = async (
     });
 
   list(
-    '/api/im/conversations',
+    '/conversations',
     'Direct-message conversations of a granted account (BRIDGE.md).',
     'conversations',
     'inner',
     ['conversation'],
   );
   list(
-    '/api/im/messages',
+    '/messages',
     'Direct messages of a granted account; filters conversation_id, since_time.',
     'messages',
     'inner',
     ['message'],
   );
-  list(
-    '/api/im/discussions',
-    'Comments on the posts of a granted account.',
-    'discussions',
-    'outer',
-    ['comment'],
-  );
-  list('/api/im/contents', 'Posts of a granted account.', 'contents', 'outer', ['content']);
+  list('/discussions', 'Comments on the posts of a granted account.', 'discussions', 'outer', [
+    'comment',
+  ]);
+  list('/contents', 'Posts of a granted account.', 'contents', 'outer', ['content']);
 
   app.get(
-    '/api/im/unified-messages',
+    '/unified-messages',
     schema('Comments, discussions and direct messages of a granted account, newest first.'),
     async (request) => {
       const q = query(request.query);
