@@ -4,6 +4,8 @@
  *
  * Guarantees (test/contract/bridge-store.contract.ts):
  * - `apply` writes a whole batch in one transaction; when it resolves the batch has committed.
+ *   Inside `store.transaction` it joins that transaction, except on SQLite, where bridge items
+ *   live in a database file of their own and every call there fails (nothing is written).
  * - Items are keyed by (platform, accountId, kind, itemId); the raw item is kept as given.
  * - The same batch twice changes nothing the second time (every item counts as unchanged).
  * - An item is overwritten only by a batch whose timestamp is not older than the one that last

@@ -17,6 +17,8 @@ import type { Database } from './schema.js';
 
 /** Rows per statement: 10 columns × 500 stays far under every engine's parameter limit. */
 const CHUNK = 500;
+/** Stored rows read per statement when a snapshot loads what it may replace. */
+const READ_RUN = 2_000;
 /** Attempts of a batch that keeps losing races before the error is the answer. */
 const MAX_ATTEMPTS = 5;
 
@@ -57,13 +59,30 @@ function lastOfEachId(items: readonly BridgeItemInput[]): BridgeItemInput[] {
   return [...byId.values()];
 }
 
+export interface BridgeRepositoryOptions {
+  /** Where reads go (a second SQLite connection: reads never wait for a batch); default `db`. */
+  readonly readDb?: Kysely<Database>;
+  /**
+   * Yield the event loop between the statements of a batch. For SQLite, whose driver runs
+   * synchronously: a 10,000-item snapshot stays one transaction, on a connection of its own,
+   * without holding the loop for its whole length.
+   */
+  readonly yieldBetweenStatements?: boolean;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class KyselyBridgeItemRepository implements BridgeItemRepository {
   readonly #db: Kysely<Database>;
+  readonly #read: Kysely<Database>;
   readonly #engine: EngineSql;
+  readonly #yield: () => Promise<void>;
 
-  constructor(db: Kysely<Database>, engine: EngineSql) {
+  constructor(db: Kysely<Database>, engine: EngineSql, options: BridgeRepositoryOptions = {}) {
     this.#db = db;
+    this.#read = options.readDb ?? db;
     this.#engine = engine;
+    this.#yield = options.yieldBetweenStatements === true ? nextTurn : async () => {};
   }
 
   async apply(batch: BridgeBatch, at: number): Promise<BridgeApplyResult> {
@@ -134,7 +153,8 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     const updates: BridgeItemsTable[] = [];
     // Listed unchanged, but by a newer batch: remembered, so an older snapshot cannot delete it.
     const touched: string[] = [];
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
+      if (index > 0 && index % READ_RUN === 0) await this.#yield();
       const row = existing.get(item.itemId);
       const next: BridgeItemsTable = {
         platform: batch.platform,
@@ -155,9 +175,16 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
         if (ts > Number(row.item_time)) touched.push(item.itemId);
       } else updates.push(next);
     }
-    for (const part of chunks(inserts)) await trx.insertInto('bridge_items').values(part).execute();
-    for (const part of chunks(updates)) await this.#rewrite(trx, part);
+    for (const part of chunks(inserts)) {
+      await this.#yield();
+      await trx.insertInto('bridge_items').values(part).execute();
+    }
+    for (const part of chunks(updates)) {
+      await this.#yield();
+      await this.#rewrite(trx, part);
+    }
     for (const part of chunks(touched)) {
+      await this.#yield();
       await this.#scope(trx, batch, kind, part).set({ item_time: ts }).execute();
     }
     stats.inserted = inserts.length;
@@ -169,6 +196,7 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
         (row) => !listed.has(row.item_id) && row.deleted_at === null && Number(row.item_time) <= ts,
       );
       for (const part of chunks(gone.map((row) => row.item_id))) {
+        await this.#yield();
         await this.#scope(trx, batch, kind, part)
           .set({ deleted_at: at, item_time: ts, synced_at: at })
           .execute();
@@ -236,9 +264,21 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
       .where('account_id', '=', batch.accountId)
       .where('kind', '=', kind);
     const rows: Selectable<BridgeItemsTable>[] = [];
-    if (batch.mode === 'snapshot') rows.push(...(await base.execute()));
-    else {
+    if (batch.mode === 'snapshot') {
+      // Every stored item of the kind, a run at a time by item id.
+      for (let after: string | undefined; ;) {
+        await this.#yield();
+        const run = await (after === undefined ? base : base.where('item_id', '>', after))
+          .orderBy('item_id')
+          .limit(READ_RUN)
+          .execute();
+        rows.push(...run);
+        if (run.length < READ_RUN) break;
+        after = run[run.length - 1]!.item_id;
+      }
+    } else {
       for (const part of chunks(items.map((i) => i.itemId))) {
+        await this.#yield();
         rows.push(...(await base.where('item_id', 'in', part).execute()));
       }
     }
@@ -250,7 +290,7 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     const desc = query.order === 'desc';
     const cmp = desc ? '<' : '>';
     const dir = desc ? 'desc' : 'asc';
-    let q = this.#db
+    let q = this.#read
       .selectFrom('bridge_items')
       .selectAll()
       .where('account_id', '=', query.accountId)
@@ -263,6 +303,8 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     if (query.includeDeleted !== true) q = q.where('deleted_at', 'is', null);
     const after = query.after;
     if (after !== undefined) {
+      // The plain bound lets every engine seek in the page index; the OR alone makes some scan.
+      q = q.where('sort_time', desc ? '<=' : '>=', after.sortTime);
       q = q.where((eb) =>
         eb.or([
           eb('sort_time', cmp, after.sortTime),
@@ -291,7 +333,7 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     kind: BridgeKind,
     itemId: string,
   ): Promise<BridgeItemRecord | undefined> {
-    const row = await this.#db
+    const row = await this.#read
       .selectFrom('bridge_items')
       .selectAll()
       .where('platform', '=', platform)
@@ -303,7 +345,7 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
   }
 
   async findAccount(platform: string, accountId: string): Promise<BridgeAccountRecord | undefined> {
-    const row = await this.#db
+    const row = await this.#read
       .selectFrom('bridge_accounts')
       .selectAll()
       .where('platform', '=', platform)
@@ -313,7 +355,7 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
   }
 
   async listAccounts(accountId?: string): Promise<BridgeAccountRecord[]> {
-    let q = this.#db.selectFrom('bridge_accounts').selectAll();
+    let q = this.#read.selectFrom('bridge_accounts').selectAll();
     if (accountId !== undefined) q = q.where('account_id', '=', accountId);
     const rows = await q.orderBy('platform').orderBy('account_id').execute();
     return rows.map(toAccount);

@@ -217,7 +217,7 @@ export class WorkerSocketServer {
     // Checked again for every payload: a token revoked while connected stops here.
     const worker = await this.#deps.workerTokens.authenticate(data.token);
     if (worker === undefined) return { error: UNAUTHENTICATED };
-    const parsed = parseSyncPayload(payload);
+    const parsed = await parseSyncPayload(payload);
     if (!parsed.ok) {
       this.#deps.logger.info(
         { worker_token_id: data.workerId, field: parsed.field },
