@@ -72,6 +72,18 @@ export interface BusLink {
   onLinkChange(listener: (up: boolean) => void): () => void;
 }
 
+/**
+ * An optional capability: a bus that sees every subscriber (the in-process one) can tell that
+ * nobody listens on a topic, so that a publisher skips encoding frames no one would get. A
+ * bus across a network does not implement it: its subscribers are on other nodes.
+ */
+export interface BusInterest {
+  hasSubscribers(topic: string): boolean;
+}
+
+export const knowsInterest = (bus: Bus): bus is Bus & BusInterest =>
+  typeof (bus as Partial<BusInterest>).hasSubscribers === 'function';
+
 export const userTopic = (userId: string): string => `user:${userId}`;
 export const conversationTopic = (conversationId: string): string => `conv:${conversationId}`;
 export const bridgeTopic = (accountId: string): string => `bridge:${accountId}`;

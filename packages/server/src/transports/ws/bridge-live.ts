@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SyncCommit } from '../../app/bridges/bridge-sync.js';
 import type { BridgeItemRecord, BridgeKind } from '../../ports/bridge-store.js';
-import { bridgeTopic, type Bus } from '../../ports/bus.js';
+import { bridgeTopic, knowsInterest, type Bus } from '../../ports/bus.js';
 import { bridgeView } from '../../protocol/bridge-views.js';
 import { encodeEvent } from '../../protocol/ws-frames.js';
 
@@ -34,6 +34,9 @@ export class BridgeLivePublisher {
   /** A SyncListener: queues the commit's changes (never throws). */
   readonly committed = ({ batch, result }: SyncCommit): void => {
     if (result.changed.length === 0) return;
+    // On one node nobody may be listening: then no frame is made at all.
+    const topic = bridgeTopic(batch.accountId);
+    if (knowsInterest(this.#bus) && !this.#bus.hasSubscribers(topic)) return;
     const byKind = new Map<BridgeKind, BridgeItemRecord[]>();
     for (const item of result.changed) {
       const list = byKind.get(item.kind) ?? [];
@@ -61,7 +64,9 @@ export class BridgeLivePublisher {
       this.#draining = false;
       return;
     }
+    const topic = bridgeTopic(next.accountId);
     try {
+      if (knowsInterest(this.#bus) && !this.#bus.hasSubscribers(topic)) return this.#continue();
       const frame = encodeEvent('bridge.updated', {
         account_id: next.accountId,
         kind: next.kind,
@@ -70,10 +75,14 @@ export class BridgeLivePublisher {
           is_deleted: item.deletedAt !== null,
         })),
       });
-      this.#bus.publish(bridgeTopic(next.accountId), { frame });
+      this.#bus.publish(topic, { frame });
     } catch (err) {
       this.#logger.error({ err, account_id: next.accountId }, 'a bridge update was not published');
     }
+    this.#continue();
+  }
+
+  #continue(): void {
     setImmediate(() => this.#drain());
   }
 }
