@@ -78,9 +78,9 @@ export const imReadRoutes: FastifyPluginAsyncZod<ImReadRouteOptions> = async (
     });
   /** Post titles for the comments of a page, from the account's content items. */
   const titles = async (accountId: string, items: readonly BridgeItemRecord[]) => {
-    const platforms = new Map(items.map((i) => [i.platform, i.platform]));
+    const platforms = [...new Set(items.map((i) => i.platform))];
     const refs = contentIdsOf(items).flatMap((itemId) =>
-      [...platforms.keys()].map((platform) => ({ platform, kind: 'content' as const, itemId })),
+      platforms.map((platform) => ({ platform, kind: 'content' as const, itemId })),
     );
     const found = refs.length === 0 ? [] : await read.findItems(accountId, refs);
     return new Map(found.map(titleOf).filter((t) => t !== undefined)) as TitleLookup;
