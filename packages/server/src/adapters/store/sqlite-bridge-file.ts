@@ -5,9 +5,13 @@ import { KyselyBridgeItemRepository } from './bridge-repository.js';
 import type { BridgeItemRepository } from '../../ports/bridge-store.js';
 import type { EngineSql } from './engine-sql.js';
 import type { Database } from './schema.js';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 
 /** Where the embedded store keeps bridge items: beside parley.db, a database of its own. */
 export const SQLITE_BRIDGE_FILE = 'bridges.db';
+
+/** How often the WAL of bridges.db is checkpointed (PASSIVE, in a worker thread). */
+const CHECKPOINT_INTERVAL_MS = 1_000;
 
 /** The tables of migration 0009 that hold items and accounts, as they are in parley.db. */
 const SCHEMA = `
@@ -65,6 +69,8 @@ export function openSqliteBridgeFile(
   writer.pragma('journal_mode = WAL');
   writer.pragma('synchronous = NORMAL');
   writer.pragma('busy_timeout = 5000');
+  // Checkpoints run in a worker thread (sqlite-checkpointer.ts), never inside a commit here.
+  writer.pragma('wal_autocheckpoint = 0');
   writer.exec(SCHEMA);
   writer.prepare('attach database ? as parley').run(join(dataDir, mainFile));
   const reader = new BetterSqlite3(path, { readonly: true });
@@ -75,6 +81,7 @@ export function openSqliteBridgeFile(
   const read = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withCache(reader) }),
   });
+  const checkpointer = startSqliteCheckpointer(path, { intervalMs: CHECKPOINT_INTERVAL_MS });
   return {
     items: new KyselyBridgeItemRepository(write, engine, {
       readDb: read,
@@ -83,6 +90,7 @@ export function openSqliteBridgeFile(
     async close() {
       await write.destroy();
       await read.destroy();
+      await checkpointer.close();
     },
   };
 }
