@@ -10,7 +10,8 @@ import type {
   BridgeKind,
   BridgeKindStats,
 } from '../../ports/bridge-store.js';
-import type { BridgeAccountsTable, BridgeItemsTable } from './bridge-schema.js';
+import type { BridgeItemsTable } from './bridge-schema.js';
+import { findAccount, findItem, listAccounts, listItems, toItem } from './bridge-reads.js';
 import { insertIfAbsent, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
@@ -27,27 +28,6 @@ function chunks<T>(list: readonly T[]): T[][] {
   for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
   return out;
 }
-
-const toItem = (row: Selectable<BridgeItemsTable>): BridgeItemRecord => ({
-  platform: row.platform,
-  accountId: row.account_id,
-  kind: row.kind as BridgeKind,
-  itemId: row.item_id,
-  raw: row.raw,
-  conversationId: row.conversation_id,
-  sortTime: Number(row.sort_time),
-  itemTime: Number(row.item_time),
-  deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
-  syncedAt: Number(row.synced_at),
-});
-
-const toAccount = (row: Selectable<BridgeAccountsTable>): BridgeAccountRecord => ({
-  platform: row.platform,
-  accountId: row.account_id,
-  lastSyncAt: Number(row.last_sync_at),
-  lastTimestamp: Number(row.last_timestamp),
-  ownerTokenId: row.owner_token_id,
-});
 
 /** The last copy of an id in a batch wins, as if the items were applied in order. */
 function lastOfEachId(items: readonly BridgeItemInput[]): BridgeItemInput[] {
@@ -285,80 +265,25 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     return new Map(rows.map((row) => [row.item_id, row]));
   }
 
-  async list(query: BridgeItemQuery): Promise<BridgeItemRecord[]> {
-    if (query.kinds.length === 0 || query.limit <= 0) return [];
-    const desc = query.order === 'desc';
-    const cmp = desc ? '<' : '>';
-    const dir = desc ? 'desc' : 'asc';
-    let q = this.#read
-      .selectFrom('bridge_items')
-      .selectAll()
-      .where('account_id', '=', query.accountId)
-      .where('kind', 'in', [...query.kinds]);
-    if (query.platform !== undefined) q = q.where('platform', '=', query.platform);
-    if (query.conversationId !== undefined) {
-      q = q.where('conversation_id', '=', query.conversationId);
-    }
-    if (query.sinceTime !== undefined) q = q.where('sort_time', '>=', query.sinceTime);
-    if (query.includeDeleted !== true) q = q.where('deleted_at', 'is', null);
-    const after = query.after;
-    if (after !== undefined) {
-      // The plain bound lets every engine seek in the page index; the OR alone makes some scan.
-      q = q.where('sort_time', desc ? '<=' : '>=', after.sortTime);
-      q = q.where((eb) =>
-        eb.or([
-          eb('sort_time', cmp, after.sortTime),
-          eb.and([
-            eb('sort_time', '=', after.sortTime),
-            eb.or([
-              eb('platform', cmp, after.platform),
-              eb.and([eb('platform', '=', after.platform), eb('item_id', cmp, after.itemId)]),
-            ]),
-          ]),
-        ]),
-      );
-    }
-    const rows = await q
-      .orderBy('sort_time', dir)
-      .orderBy('platform', dir)
-      .orderBy('item_id', dir)
-      .limit(query.limit)
-      .execute();
-    return rows.map(toItem);
+  list(query: BridgeItemQuery): Promise<BridgeItemRecord[]> {
+    return listItems(this.#read, query);
   }
 
-  async find(
+  find(
     platform: string,
     accountId: string,
     kind: BridgeKind,
     itemId: string,
   ): Promise<BridgeItemRecord | undefined> {
-    const row = await this.#read
-      .selectFrom('bridge_items')
-      .selectAll()
-      .where('platform', '=', platform)
-      .where('account_id', '=', accountId)
-      .where('kind', '=', kind)
-      .where('item_id', '=', itemId)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toItem(row);
+    return findItem(this.#read, platform, accountId, kind, itemId);
   }
 
-  async findAccount(platform: string, accountId: string): Promise<BridgeAccountRecord | undefined> {
-    const row = await this.#read
-      .selectFrom('bridge_accounts')
-      .selectAll()
-      .where('platform', '=', platform)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toAccount(row);
+  findAccount(platform: string, accountId: string): Promise<BridgeAccountRecord | undefined> {
+    return findAccount(this.#read, platform, accountId);
   }
 
-  async listAccounts(accountId?: string): Promise<BridgeAccountRecord[]> {
-    let q = this.#read.selectFrom('bridge_accounts').selectAll();
-    if (accountId !== undefined) q = q.where('account_id', '=', accountId);
-    const rows = await q.orderBy('platform').orderBy('account_id').execute();
-    return rows.map(toAccount);
+  listAccounts(accountId?: string): Promise<BridgeAccountRecord[]> {
+    return listAccounts(this.#read, accountId);
   }
 
   async claimAccount(
