@@ -39,7 +39,7 @@ describe('MySQL schema', () => {
           where table_schema = ? and table_name not like 'kysely%'`,
         [name],
       );
-      expect(tables.length).toBe(21);
+      expect(tables.length).toBe(22);
       for (const table of tables)
         expect([table.t, table.e, table.c]).toEqual([table.t, 'InnoDB', 'utf8mb4_bin']);
       const [keys] = await connection.query<RowDataPacket[]>(
