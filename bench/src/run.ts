@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext,devices,grpc]
+ * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext,devices,grpc,bridge]
  *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]
  *   [--rates 1000,10000] [--pairs N] [--duration S] [--members N] [--group-rate N]
  *   [--connections N] [--clients N] [--online N] [--devices N] [--protocol-version 1|2|3]`
@@ -19,6 +19,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BRIDGE_ADMIN_TOKEN } from './load/bridge.js';
 import { DEAD_EXTENSION_ENV } from './load/ext.js';
 import { runClusterBench, type ClusterPlan } from './cluster/run-cluster.js';
 import { comparePeerConnect, comparePeerDirect } from './peer/compare.js';
@@ -137,6 +138,7 @@ const all = [
   'ext',
   'devices',
   'grpc',
+  'bridge',
 ];
 const scenarios = (
   values.scenario ??
@@ -326,6 +328,24 @@ async function runStandard(): Promise<void> {
     );
   }
   if (scenarios.includes('devices')) await runDevicesScenario();
+  if (scenarios.includes('bridge')) {
+    await withParley(
+      (s) =>
+        measure(s, {
+          kind: 'bridge',
+          url: s.url,
+          params: {
+            deltas: quick ? 5 : 30,
+            snapshots: quick ? 2 : 5,
+            readers: quick ? 4 : 8,
+            durationMs: plan.durationMs,
+            chatRate: 1_000,
+            pairs: plan.pairs,
+          },
+        }),
+      { PARLEY_ADMIN_TOKEN: BRIDGE_ADMIN_TOKEN },
+    );
+  }
 }
 
 async function runDevicesScenario(): Promise<void> {

@@ -4,6 +4,7 @@
  * which samples the server's CPU and memory at those moments.
  */
 import type { LoadContext, ScenarioResult } from './load/context.js';
+import { runBridge, type BridgeParams } from './load/bridge.js';
 import { runConnect, type ConnectParams } from './load/connect.js';
 import { runDevices, type DevicesParams } from './load/devices.js';
 import { runDirect, type DirectParams } from './load/direct.js';
@@ -33,6 +34,7 @@ type JobKind =
   | { readonly kind: 'connect'; readonly url: string; readonly params: ConnectParams }
   | { readonly kind: 'reconnect'; readonly url: string; readonly params: ReconnectParams }
   | { readonly kind: 'history'; readonly url: string; readonly params: HistoryParams }
+  | { readonly kind: 'bridge'; readonly url: string; readonly params: BridgeParams }
   | { readonly kind: 'devices'; readonly url: string; readonly params: DevicesParams }
   | { readonly kind: 'unary'; readonly url: string; readonly params: UnaryParams }
   | { readonly kind: 'xmpp-connect'; readonly url: string; readonly params: XmppConnectParams }
@@ -96,6 +98,8 @@ function scenario(job: Job): Promise<ScenarioResult> {
       return runReconnect(ctx, job.params);
     case 'history':
       return runHistory(ctx, job.params);
+    case 'bridge':
+      return runBridge(ctx, job.params);
     case 'devices':
       return runDevices(ctx, job.params);
     case 'unary':

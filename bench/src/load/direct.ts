@@ -18,12 +18,12 @@ export interface DirectParams {
 
 const WARM_UP_MS = 1_000;
 
-interface Pair {
+export interface Pair {
   readonly ws: WebSocket;
   readonly userId?: string;
 }
 
-interface Phase {
+export interface Phase {
   readonly latencies: number[];
   readonly expected: number;
   readonly acked: number;
@@ -34,7 +34,7 @@ interface Phase {
 }
 
 /** One open-loop phase: every pair sends `rate / pairs` msgs/s for `durationMs`. */
-async function drive(
+export async function drive(
   pairs: readonly (readonly [Pair, Pair])[],
   rate: number,
   durationMs: number,

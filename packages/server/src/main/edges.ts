@@ -10,6 +10,9 @@ import { ConnectionGuard } from '../transports/http/connection-guard.js';
 import { buildHttpServer } from '../transports/http/http-server.js';
 import { UpgradeRouter } from '../transports/shared/upgrade-router.js';
 import { WS_PATH } from '../transports/ws/ws-gateway.js';
+import { WorkerSocketServer } from '../transports/socketio/worker-namespace.js';
+import { BridgeLivePublisher } from '../transports/ws/bridge-live.js';
+import { bridgeMetricsListener } from './bridge-metrics-listener.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
 import { composeDevices, deviceGatewayPart, type DeviceParts } from './devices.js';
@@ -62,6 +65,7 @@ export async function composeEdges(
         logger,
         authenticate: (token) => auth.authenticate(token),
         onSlowConsumer: () => metrics.wsSlowConsumers.inc(),
+        bridgeRead: useCases.bridgeRead,
       })
     : undefined;
   const connectionCount = () => gatewayParts?.hub.count() ?? 0;
@@ -132,6 +136,7 @@ export async function composeEdges(
       bridges: {
         workerTokens: useCases.workerTokens,
         sync: useCases.bridgeSync,
+        read: useCases.bridgeRead,
         bodyLimit: config.bridge_body_limit,
       },
     },
@@ -149,6 +154,20 @@ export async function composeEdges(
     },
   );
   upgrades.attach(http.server);
+  // Bridge workers (seed 001) push over Socket.IO as well as HTTP: served where the API is.
+  const workerSockets = plan.roles.has('api')
+    ? new WorkerSocketServer(
+        { sync: useCases.bridgeSync, workerTokens: useCases.workerTokens, clock, logger },
+        { bodyLimit: config.bridge_body_limit },
+      )
+    : undefined;
+  workerSockets?.attach(http.server, upgrades);
+  if (plan.roles.has('api')) {
+    // Batches commit where the API is served; their changes reach every gateway by the bus.
+    useCases.bridgeSync.onCommit(new BridgeLivePublisher(engines.bus, logger).committed);
+    useCases.bridgeSync.onCommit(bridgeMetricsListener(metrics.bridges));
+    metrics.bridges.watchAccounts(() => engines.store.bridgeItems.listAccounts());
+  }
   let address = '';
   lifecycle.add({
     name: 'HTTP server',
@@ -169,6 +188,10 @@ export async function composeEdges(
       }
     },
   });
+  if (workerSockets !== undefined) {
+    // Added after the HTTP server, so stopped before it: workers are disconnected first.
+    lifecycle.add({ name: 'bridge worker sockets', stop: async () => workerSockets.close() });
+  }
   if (gatewayParts !== undefined || subscriptions !== undefined) {
     // WebSocket connections and Subscribe streams alike are in presence and take bus topics:
     // both resync when this node may have missed events for them.

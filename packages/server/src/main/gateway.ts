@@ -12,6 +12,8 @@ import { Hub } from '../transports/ws/hub.js';
 import { RequestHandler } from '../transports/ws/request-handler.js';
 import { WsGateway } from '../transports/ws/ws-gateway.js';
 import { wsOps, type WsServices } from '../transports/ws/ws-ops.js';
+import { bridgeOps } from '../transports/ws/bridge-ops.js';
+import type { BridgeReadService } from '../app/bridges/bridge-read.js';
 
 /** Request frames that may wait per connection, counted in largest frames (4 MiB by default). */
 const WAITING_FRAMES = 4;
@@ -32,16 +34,19 @@ export function composeGateway(deps: {
   logger: Logger;
   authenticate: (token: string) => Promise<AuthContext>;
   onSlowConsumer: () => void;
+  /** Who may follow a bridge account's updates (bridge.subscribe). */
+  bridgeRead: Pick<BridgeReadService, 'authorize'>;
 }): GatewayParts {
   const { config, store, clock, logger } = deps;
   const hub = new Hub(deps.bus);
+  const ops = wsOps(deps.services, bridgeOps({ read: deps.bridgeRead, hub }));
   const gateway = new WsGateway(
     {
       authenticate: deps.authenticate,
       store,
       hub,
       presence: deps.presence,
-      requests: new RequestHandler(wsOps(deps.services), clock, logger),
+      requests: new RequestHandler(ops, clock, logger),
       clock,
       ids: deps.ids,
       logger,

@@ -8,6 +8,7 @@ import { HmacDeviceTokens } from '../adapters/security/hmac-device-tokens.js';
 import { DeviceService } from '../app/devices/device-service.js';
 import { WorkerTokenService } from '../app/bridges/worker-tokens.js';
 import { BridgeSyncService } from '../app/bridges/bridge-sync.js';
+import { BridgeReadService } from '../app/bridges/bridge-read.js';
 import { LIST_OF_KIND } from '../protocol/bridge-sync.js';
 import { JoseAccessTokens } from '../adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from '../adapters/security/secret-tokens.js';
@@ -36,6 +37,7 @@ export interface UseCases {
   readonly devices: DeviceService;
   readonly workerTokens: WorkerTokenService;
   readonly bridgeSync: BridgeSyncService;
+  readonly bridgeRead: BridgeReadService;
 }
 
 export async function composeUseCases(
@@ -146,6 +148,12 @@ export async function composeUseCases(
     clock,
     listOfKind: LIST_OF_KIND,
   });
+  const bridgeRead = new BridgeReadService({
+    items: store.bridgeItems,
+    grants: store.bridgeGrants,
+    users: store.users,
+    clock,
+  });
   return {
     auth,
     users,
@@ -156,5 +164,6 @@ export async function composeUseCases(
     devices,
     workerTokens,
     bridgeSync,
+    bridgeRead,
   };
 }

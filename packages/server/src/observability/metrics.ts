@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics.js';
 import { createDeviceMetrics, type DeviceMetrics } from './device-metrics.js';
 
 /** The Prometheus registry of one Parley instance (never prom-client's global one). */
@@ -14,6 +15,7 @@ export interface Metrics {
   /** Background tasks a worker finished, by type and outcome (ok, failed, unknown, dead). */
   readonly tasks: Counter<'task_type' | 'outcome'>;
   readonly devices: DeviceMetrics;
+  readonly bridges: BridgeMetrics;
 }
 
 export function createMetrics(): Metrics {
@@ -71,5 +73,6 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     devices: createDeviceMetrics(registry),
+    bridges: createBridgeMetrics(registry),
   };
 }

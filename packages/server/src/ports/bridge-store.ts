@@ -4,6 +4,8 @@
  *
  * Guarantees (test/contract/bridge-store.contract.ts):
  * - `apply` writes a whole batch in one transaction; when it resolves the batch has committed.
+ *   Inside `store.transaction` it joins that transaction, except on SQLite, where bridge items
+ *   live in a database file of their own and every call there fails (nothing is written).
  * - Items are keyed by (platform, accountId, kind, itemId); the raw item is kept as given.
  * - The same batch twice changes nothing the second time (every item counts as unchanged).
  * - An item is overwritten only by a batch whose timestamp is not older than the one that last
@@ -126,6 +128,18 @@ export interface BridgeItemRepository {
    * (a replacement worker takes over); returns the owner's id afterwards.
    */
   claimAccount(platform: string, accountId: string, tokenId: string, at: number): Promise<string>;
+  /** The accounts known, of every platform, or only those with this account id; by platform. */
+  listAccounts(accountId?: string): Promise<BridgeAccountRecord[]>;
+}
+
+/**
+ * Which Parley users may read an account's items (`/api/im/*`, `bridge.subscribe`). A grant
+ * names an account id, whatever its platform, as the read API does.
+ */
+export interface BridgeGrantRepository {
+  /** True when this call granted it (the user had no grant on the account yet). */
+  grant(accountId: string, userId: string, at: number): Promise<boolean>;
+  isGranted(accountId: string, userId: string): Promise<boolean>;
 }
 
 export interface WorkerTokenRecord {

@@ -2,7 +2,8 @@
  * Bus: delivers encoded frames to the connections of the gateways, by topic.
  *
  * Topics are `user:<user_id>` (every connection of a user), `conv:<conversation_id>` (every
- * connection subscribed to a group or world conversation) and `cache` (every node: cache
+ * connection subscribed to a group or world conversation), `bridge:<account_id>` (every
+ * connection subscribed to a bridged platform account's updates) and `cache` (every node: cache
  * invalidations). A gateway subscribes to a topic while it holds a connection that wants it,
  * so in a cluster a frame travels only to gateways with interest (the NATS adapter maps topics
  * to subjects: `im.user.<id>`, `im.conv.<id>`, `im.cache`).
@@ -71,6 +72,19 @@ export interface BusLink {
   onLinkChange(listener: (up: boolean) => void): () => void;
 }
 
+/**
+ * An optional capability: a bus that sees every subscriber (the in-process one) can tell that
+ * nobody listens on a topic, so that a publisher skips encoding frames no one would get. A
+ * bus across a network does not implement it: its subscribers are on other nodes.
+ */
+export interface BusInterest {
+  hasSubscribers(topic: string): boolean;
+}
+
+export const knowsInterest = (bus: Bus): bus is Bus & BusInterest =>
+  typeof (bus as Partial<BusInterest>).hasSubscribers === 'function';
+
 export const userTopic = (userId: string): string => `user:${userId}`;
 export const conversationTopic = (conversationId: string): string => `conv:${conversationId}`;
+export const bridgeTopic = (accountId: string): string => `bridge:${accountId}`;
 export const CACHE_TOPIC = 'cache';

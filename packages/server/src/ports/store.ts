@@ -20,7 +20,11 @@ import type {
   ExtJobRepository,
   MessageRepository,
 } from './messaging-store.js';
-import type { BridgeItemRepository, WorkerTokenRepository } from './bridge-store.js';
+import type {
+  BridgeGrantRepository,
+  BridgeItemRepository,
+  WorkerTokenRepository,
+} from './bridge-store.js';
 import type { DeviceRepository, DeviceSessionRepository } from './device-store.js';
 import type { BlockRepository, FriendRepository } from './social-store.js';
 
@@ -99,6 +103,7 @@ export interface Repositories {
   readonly devices: DeviceRepository;
   readonly deviceSessions: DeviceSessionRepository;
   readonly bridgeItems: BridgeItemRepository;
+  readonly bridgeGrants: BridgeGrantRepository;
   readonly workerTokens: WorkerTokenRepository;
 }
 

@@ -102,6 +102,15 @@ const FIELDS: Readonly<Record<BridgeKind, Readonly<Record<string, FieldType>>>> 
   },
 };
 
+/** Each kind's typed fields, common ones included, as a list made once (checked per item). */
+const TYPED: Readonly<Record<BridgeKind, readonly (readonly [string, FieldType])[]>> = {
+  conversation: Object.entries({ ...COMMON, ...FIELDS.conversation }),
+  message: Object.entries({ ...COMMON, ...FIELDS.message }),
+  comment: Object.entries({ ...COMMON, ...FIELDS.comment }),
+  content: Object.entries({ ...COMMON, ...FIELDS.content }),
+  notification: Object.entries({ ...COMMON, ...FIELDS.notification }),
+};
+
 /** Ids and names are keys in every engine's index: 191 characters at most (MySQL). */
 export const MAX_BRIDGE_KEY = 191;
 
@@ -147,8 +156,7 @@ function item(
 ): BridgeItemInput {
   if (!isObject(raw)) throw new Refused(`${path} must be an object.`, path);
   const itemId = key(raw.id, `${path}.id`);
-  const types = { ...COMMON, ...FIELDS[kind] };
-  for (const [name, type] of Object.entries(types)) {
+  for (const [name, type] of TYPED[kind]) {
     const value = raw[name];
     if (value === undefined || value === null) continue;
     const ok =
@@ -171,7 +179,11 @@ function item(
   return { itemId, raw: JSON.stringify(raw), createdAt, conversationId };
 }
 
-function parse(payload: unknown): BridgeBatch {
+/** Items checked between two yields of the event loop: a 10,000-item payload never holds it. */
+const ITEMS_PER_TURN = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function parse(payload: unknown): Promise<BridgeBatch> {
   if (!isObject(payload)) throw new Refused('The payload must be a JSON object.', 'payload');
   const accountId = key(payload.accountId, 'accountId');
   const platform = key(payload.platform, 'platform');
@@ -204,17 +216,20 @@ function parse(payload: unknown): BridgeBatch {
     // An absent list and null leave that kind alone, even in a snapshot.
     if (value === null) continue;
     if (!Array.isArray(value)) throw new Refused(`${path} must be an array.`, path);
-    items[kind] = value.map((raw, i) =>
-      item(raw, kind, `${path}[${i}]`, { accountId, platform, timestamp }),
-    );
+    const checked: BridgeItemInput[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0 && i % ITEMS_PER_TURN === 0) await nextTurn();
+      checked.push(item(value[i], kind, `${path}[${i}]`, { accountId, platform, timestamp }));
+    }
+    items[kind] = checked;
   }
   return { accountId, platform, timestamp, mode, items };
 }
 
-/** Checks a payload; never throws. */
-export function parseSyncPayload(payload: unknown): SyncParse {
+/** Checks a payload, yielding the event loop every 500 items; never rejects. */
+export async function parseSyncPayload(payload: unknown): Promise<SyncParse> {
   try {
-    return { ok: true, batch: parse(payload) };
+    return { ok: true, batch: await parse(payload) };
   } catch (err) {
     if (err instanceof Refused) return { ok: false, message: err.message, field: err.field };
     throw err;

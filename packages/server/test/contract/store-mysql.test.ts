@@ -2,6 +2,7 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { describe, expect, inject, it } from 'vitest';
 import { openMysqlStore } from '../../src/adapters/store/mysql.js';
 import { createMysqlDatabase, dropMysqlDatabase } from '../support/mariadb-server.js';
+import { describeBridgeGrantsContract } from './bridge-grants.contract.js';
 import { describeBridgeStoreContract } from './bridge-store.contract.js';
 import { describeDeviceStoreContract } from './device-store.contract.js';
 import { describeGroupStoreContract } from './group-store.contract.js';
@@ -23,6 +24,7 @@ describeSocialStoreContract('mysql', harness);
 describeGroupStoreContract('mysql', harness);
 describeDeviceStoreContract('mysql', harness);
 describeBridgeStoreContract('mysql', harness);
+describeBridgeGrantsContract('mysql', harness);
 
 describe('MySQL schema', () => {
   it('makes InnoDB utf8mb4_bin tables with their foreign keys on a latin1 database', async () => {
@@ -37,7 +39,7 @@ describe('MySQL schema', () => {
           where table_schema = ? and table_name not like 'kysely%'`,
         [name],
       );
-      expect(tables.length).toBe(21);
+      expect(tables.length).toBe(22);
       for (const table of tables)
         expect([table.t, table.e, table.c]).toEqual([table.t, 'InnoDB', 'utf8mb4_bin']);
       const [keys] = await connection.query<RowDataPacket[]>(

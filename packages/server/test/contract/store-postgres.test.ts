@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/store/postgres.js';
 import { singleConversationId } from '../../src/domain/conversation.js';
 import { createDatabase } from '../support/postgres-server.js';
+import { describeBridgeGrantsContract } from './bridge-grants.contract.js';
 import { describeBridgeStoreContract } from './bridge-store.contract.js';
 import { describeDeviceStoreContract } from './device-store.contract.js';
 import { describeGroupStoreContract } from './group-store.contract.js';
@@ -23,6 +24,7 @@ describeSocialStoreContract('postgres', harness);
 describeGroupStoreContract('postgres', harness);
 describeDeviceStoreContract('postgres', harness);
 describeBridgeStoreContract('postgres', harness);
+describeBridgeGrantsContract('postgres', harness);
 
 describe('PostgreSQL: a message batch in one statement', () => {
   it('writes new messages without the lookup path, and takes it for a retried key', async () => {

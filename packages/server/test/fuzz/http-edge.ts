@@ -255,11 +255,28 @@ export async function runHttpCase(baseUrl: string, c: HttpCase, tally: Tally): P
     if (c.deep === true) tally.fail('deep accepted', `${status} ← ${label}`);
     return;
   }
-  let parsed: { error?: { code?: unknown; message?: unknown; trace_id?: unknown } } | undefined;
+  let parsed:
+    | {
+        error?: { code?: unknown; message?: unknown; trace_id?: unknown };
+        data?: unknown;
+        status_code?: unknown;
+        status_msg?: unknown;
+      }
+    | undefined;
   try {
     parsed = contentType.includes('json') ? JSON.parse(text) : undefined;
   } catch {
     parsed = undefined;
+  }
+  if (c.path.startsWith('/api/im/')) {
+    // The IM-compatible read API answers errors in the original's envelope (BRIDGE.md).
+    const original =
+      parsed?.data === null &&
+      parsed.status_code === status &&
+      typeof parsed.status_msg === 'string' &&
+      parsed.status_msg.length > 0;
+    if (!original) tally.fail(`shape ${status}`, `${text.slice(0, 200)} ← ${label}`);
+    return;
   }
   const error = parsed?.error;
   const shaped =

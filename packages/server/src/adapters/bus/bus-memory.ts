@@ -1,4 +1,4 @@
-import type { Bus, BusHandler, BusMessage } from '../../ports/bus.js';
+import type { Bus, BusHandler, BusInterest, BusMessage } from '../../ports/bus.js';
 
 export interface MemoryBusOptions {
   /** Told when a handler throws; delivery to the others goes on. */
@@ -6,7 +6,7 @@ export interface MemoryBusOptions {
 }
 
 /** The in-process Bus: synchronous delivery to the handlers of a topic, in publish order. */
-export class MemoryBus implements Bus {
+export class MemoryBus implements Bus, BusInterest {
   readonly #topics = new Map<string, Set<BusHandler>>();
   readonly #onHandlerError: (err: unknown, topic: string) => void;
 
@@ -41,6 +41,10 @@ export class MemoryBus implements Bus {
       current.delete(subscription);
       if (current.size === 0) this.#topics.delete(topic);
     };
+  }
+
+  hasSubscribers(topic: string): boolean {
+    return this.#topics.has(topic);
   }
 
   /** Topics with at least one subscriber (for tests and metrics). */

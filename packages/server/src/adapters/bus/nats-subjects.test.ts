@@ -9,6 +9,7 @@ describe('NATS subjects', () => {
     expect(topicSubject('user:01J', 'im')).toBe('im.user.01J');
     expect(topicSubject('conv:c_1-2', 'im')).toBe('im.conv.c_1-2');
     expect(topicSubject('cache', 'im')).toBe('im.cache');
+    expect(topicSubject('bridge:acc-1', 'im')).toBe('im.bridge.acc-1');
     expect(topicSubject('other', 't1')).toBe('t1.topic.other');
   });
 

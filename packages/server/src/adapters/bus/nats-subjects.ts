@@ -25,6 +25,7 @@ export function idFromSubjectToken(token: string): string {
 const KINDS: ReadonlyArray<readonly [topicPrefix: string, subjectKind: string]> = [
   ['user:', 'user'],
   ['conv:', 'conv'],
+  ['bridge:', 'bridge'],
 ];
 
 /**

@@ -11,12 +11,15 @@ import type {
   BridgeKindStats,
 } from '../../ports/bridge-store.js';
 import type { BridgeItemsTable } from './bridge-schema.js';
+import { findAccount, findItem, listAccounts, listItems, toItem } from './bridge-reads.js';
 import { insertIfAbsent, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
 
 /** Rows per statement: 10 columns × 500 stays far under every engine's parameter limit. */
 const CHUNK = 500;
+/** Stored rows read per statement when a snapshot loads what it may replace. */
+const READ_RUN = 2_000;
 /** Attempts of a batch that keeps losing races before the error is the answer. */
 const MAX_ATTEMPTS = 5;
 
@@ -25,19 +28,6 @@ function chunks<T>(list: readonly T[]): T[][] {
   for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
   return out;
 }
-
-const toItem = (row: Selectable<BridgeItemsTable>): BridgeItemRecord => ({
-  platform: row.platform,
-  accountId: row.account_id,
-  kind: row.kind as BridgeKind,
-  itemId: row.item_id,
-  raw: row.raw,
-  conversationId: row.conversation_id,
-  sortTime: Number(row.sort_time),
-  itemTime: Number(row.item_time),
-  deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
-  syncedAt: Number(row.synced_at),
-});
 
 /** The last copy of an id in a batch wins, as if the items were applied in order. */
 function lastOfEachId(items: readonly BridgeItemInput[]): BridgeItemInput[] {
@@ -49,13 +39,30 @@ function lastOfEachId(items: readonly BridgeItemInput[]): BridgeItemInput[] {
   return [...byId.values()];
 }
 
+export interface BridgeRepositoryOptions {
+  /** Where reads go (a second SQLite connection: reads never wait for a batch); default `db`. */
+  readonly readDb?: Kysely<Database>;
+  /**
+   * Yield the event loop between the statements of a batch. For SQLite, whose driver runs
+   * synchronously: a 10,000-item snapshot stays one transaction, on a connection of its own,
+   * without holding the loop for its whole length.
+   */
+  readonly yieldBetweenStatements?: boolean;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class KyselyBridgeItemRepository implements BridgeItemRepository {
   readonly #db: Kysely<Database>;
+  readonly #read: Kysely<Database>;
   readonly #engine: EngineSql;
+  readonly #yield: () => Promise<void>;
 
-  constructor(db: Kysely<Database>, engine: EngineSql) {
+  constructor(db: Kysely<Database>, engine: EngineSql, options: BridgeRepositoryOptions = {}) {
     this.#db = db;
+    this.#read = options.readDb ?? db;
     this.#engine = engine;
+    this.#yield = options.yieldBetweenStatements === true ? nextTurn : async () => {};
   }
 
   async apply(batch: BridgeBatch, at: number): Promise<BridgeApplyResult> {
@@ -126,7 +133,8 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     const updates: BridgeItemsTable[] = [];
     // Listed unchanged, but by a newer batch: remembered, so an older snapshot cannot delete it.
     const touched: string[] = [];
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
+      if (index > 0 && index % READ_RUN === 0) await this.#yield();
       const row = existing.get(item.itemId);
       const next: BridgeItemsTable = {
         platform: batch.platform,
@@ -147,9 +155,16 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
         if (ts > Number(row.item_time)) touched.push(item.itemId);
       } else updates.push(next);
     }
-    for (const part of chunks(inserts)) await trx.insertInto('bridge_items').values(part).execute();
-    for (const part of chunks(updates)) await this.#rewrite(trx, part);
+    for (const part of chunks(inserts)) {
+      await this.#yield();
+      await trx.insertInto('bridge_items').values(part).execute();
+    }
+    for (const part of chunks(updates)) {
+      await this.#yield();
+      await this.#rewrite(trx, part);
+    }
     for (const part of chunks(touched)) {
+      await this.#yield();
       await this.#scope(trx, batch, kind, part).set({ item_time: ts }).execute();
     }
     stats.inserted = inserts.length;
@@ -161,6 +176,7 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
         (row) => !listed.has(row.item_id) && row.deleted_at === null && Number(row.item_time) <= ts,
       );
       for (const part of chunks(gone.map((row) => row.item_id))) {
+        await this.#yield();
         await this.#scope(trx, batch, kind, part)
           .set({ deleted_at: at, item_time: ts, synced_at: at })
           .execute();
@@ -228,88 +244,46 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
       .where('account_id', '=', batch.accountId)
       .where('kind', '=', kind);
     const rows: Selectable<BridgeItemsTable>[] = [];
-    if (batch.mode === 'snapshot') rows.push(...(await base.execute()));
-    else {
+    if (batch.mode === 'snapshot') {
+      // Every stored item of the kind, a run at a time by item id.
+      for (let after: string | undefined; ;) {
+        await this.#yield();
+        const run = await (after === undefined ? base : base.where('item_id', '>', after))
+          .orderBy('item_id')
+          .limit(READ_RUN)
+          .execute();
+        rows.push(...run);
+        if (run.length < READ_RUN) break;
+        after = run[run.length - 1]!.item_id;
+      }
+    } else {
       for (const part of chunks(items.map((i) => i.itemId))) {
+        await this.#yield();
         rows.push(...(await base.where('item_id', 'in', part).execute()));
       }
     }
     return new Map(rows.map((row) => [row.item_id, row]));
   }
 
-  async list(query: BridgeItemQuery): Promise<BridgeItemRecord[]> {
-    if (query.kinds.length === 0 || query.limit <= 0) return [];
-    const desc = query.order === 'desc';
-    const cmp = desc ? '<' : '>';
-    const dir = desc ? 'desc' : 'asc';
-    let q = this.#db
-      .selectFrom('bridge_items')
-      .selectAll()
-      .where('account_id', '=', query.accountId)
-      .where('kind', 'in', [...query.kinds]);
-    if (query.platform !== undefined) q = q.where('platform', '=', query.platform);
-    if (query.conversationId !== undefined) {
-      q = q.where('conversation_id', '=', query.conversationId);
-    }
-    if (query.sinceTime !== undefined) q = q.where('sort_time', '>=', query.sinceTime);
-    if (query.includeDeleted !== true) q = q.where('deleted_at', 'is', null);
-    const after = query.after;
-    if (after !== undefined) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('sort_time', cmp, after.sortTime),
-          eb.and([
-            eb('sort_time', '=', after.sortTime),
-            eb.or([
-              eb('platform', cmp, after.platform),
-              eb.and([eb('platform', '=', after.platform), eb('item_id', cmp, after.itemId)]),
-            ]),
-          ]),
-        ]),
-      );
-    }
-    const rows = await q
-      .orderBy('sort_time', dir)
-      .orderBy('platform', dir)
-      .orderBy('item_id', dir)
-      .limit(query.limit)
-      .execute();
-    return rows.map(toItem);
+  list(query: BridgeItemQuery): Promise<BridgeItemRecord[]> {
+    return listItems(this.#read, query);
   }
 
-  async find(
+  find(
     platform: string,
     accountId: string,
     kind: BridgeKind,
     itemId: string,
   ): Promise<BridgeItemRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('bridge_items')
-      .selectAll()
-      .where('platform', '=', platform)
-      .where('account_id', '=', accountId)
-      .where('kind', '=', kind)
-      .where('item_id', '=', itemId)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toItem(row);
+    return findItem(this.#read, platform, accountId, kind, itemId);
   }
 
-  async findAccount(platform: string, accountId: string): Promise<BridgeAccountRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('bridge_accounts')
-      .selectAll()
-      .where('platform', '=', platform)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    return row === undefined
-      ? undefined
-      : {
-          platform: row.platform,
-          accountId: row.account_id,
-          lastSyncAt: Number(row.last_sync_at),
-          lastTimestamp: Number(row.last_timestamp),
-          ownerTokenId: row.owner_token_id,
-        };
+  findAccount(platform: string, accountId: string): Promise<BridgeAccountRecord | undefined> {
+    return findAccount(this.#read, platform, accountId);
+  }
+
+  listAccounts(accountId?: string): Promise<BridgeAccountRecord[]> {
+    return listAccounts(this.#read, accountId);
   }
 
   async claimAccount(

@@ -29,7 +29,14 @@ export interface WorkerTokensTable {
   revoked_at: number | null;
 }
 
+export interface BridgeGrantsTable {
+  account_id: string;
+  user_id: string;
+  granted_at: number;
+}
+
 export interface BridgeTables {
+  bridge_grants: BridgeGrantsTable;
   bridge_accounts: BridgeAccountsTable;
   bridge_items: BridgeItemsTable;
   worker_tokens: WorkerTokensTable;

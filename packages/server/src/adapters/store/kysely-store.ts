@@ -5,6 +5,8 @@ import type { EngineSql } from './engine-sql.js';
 import { ParleyMigrations } from './migrations/index.js';
 import { KyselyBlockRepository } from './block-repository.js';
 import { KyselyBridgeItemRepository } from './bridge-repository.js';
+import type { BridgeItemRepository } from '../../ports/bridge-store.js';
+import { KyselyBridgeGrantRepository } from './bridge-grant-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyDeviceSessionRepository } from './device-session-repository.js';
 import { KyselyConversationRepository } from './conversation-repository.js';
@@ -24,6 +26,10 @@ import { KyselyWorkerTokenRepository } from './worker-token-repository.js';
 export interface KyselyStoreOverrides {
   /** Made for the store and for every transaction's repositories. */
   readonly messages?: (db: Kysely<Database>, engine: EngineSql) => MessageRepository;
+  /** Made for the store and for every transaction's repositories, like `messages`. */
+  readonly bridgeItems?: (db: Kysely<Database>) => BridgeItemRepository;
+  /** Closes what the overrides opened, after the store's own connection. */
+  readonly close?: () => Promise<void>;
 }
 
 /**
@@ -46,6 +52,7 @@ export class KyselyStore implements Store {
   readonly devices;
   readonly deviceSessions;
   readonly bridgeItems;
+  readonly bridgeGrants;
   readonly workerTokens;
   readonly #db: Kysely<Database>;
   readonly #sql: EngineSql;
@@ -71,6 +78,7 @@ export class KyselyStore implements Store {
     this.devices = repos.devices;
     this.deviceSessions = repos.deviceSessions;
     this.bridgeItems = repos.bridgeItems;
+    this.bridgeGrants = repos.bridgeGrants;
     this.workerTokens = repos.workerTokens;
   }
 
@@ -98,6 +106,7 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.#db.destroy();
+    await this.#overrides.close?.();
   }
 
   #repositories(db: Kysely<Database>): Repositories {
@@ -116,7 +125,8 @@ export class KyselyStore implements Store {
       extJobs: new KyselyExtJobRepository(db, engine),
       devices: new KyselyDeviceRepository(db, engine),
       deviceSessions: new KyselyDeviceSessionRepository(db),
-      bridgeItems: new KyselyBridgeItemRepository(db, engine),
+      bridgeItems: this.#overrides.bridgeItems?.(db) ?? new KyselyBridgeItemRepository(db, engine),
+      bridgeGrants: new KyselyBridgeGrantRepository(db, engine),
       workerTokens: new KyselyWorkerTokenRepository(db),
     };
   }

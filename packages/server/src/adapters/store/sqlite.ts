@@ -7,13 +7,15 @@ import type { EngineSql } from './engine-sql.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import { sqliteAppend } from './sqlite-append-batch.js';
+import { bridgesOutsideTransactions, openSqliteBridgeFile } from './sqlite-bridge-file.js';
 import { SqliteMessageRepository } from './sqlite-message-repository.js';
 
 export const SQLITE_FILE = 'parley.db';
 
 /**
  * The embedded store: one SQLite file in the data dir, in WAL mode with synchronous=NORMAL
- * (a commit survives a crash of the process; the last commits before a power cut may not).
+ * (a commit survives a crash of the process; the last commits before a power cut may not),
+ * and bridge items in a second file beside it (sqlite-bridge-file.ts).
  */
 export function openSqliteStore(dataDir: string): KyselyStore {
   mkdirSync(dataDir, { recursive: true });
@@ -26,8 +28,12 @@ export function openSqliteStore(dataDir: string): KyselyStore {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
   const append = sqliteAppend(database);
+  const bridges = openSqliteBridgeFile(dataDir, SQLITE_FILE, SQLITE_SQL, withStatementCache);
   return new KyselyStore(db, SQLITE_SQL, {
     messages: (conn, engine) => new SqliteMessageRepository(conn, engine, append),
+    // bridges.db cannot join a transaction of parley.db: refused there, explicitly.
+    bridgeItems: (conn) => (conn.isTransaction ? bridgesOutsideTransactions : bridges.items),
+    close: () => bridges.close(),
   });
 }
 

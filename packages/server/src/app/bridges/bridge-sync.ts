@@ -3,6 +3,7 @@
  * answered only once it has committed.
  */
 import type {
+  BridgeApplyResult,
   BridgeBatch,
   BridgeItemRecord,
   BridgeItemRepository,
@@ -22,14 +23,28 @@ export interface SyncAck {
 
 export interface SyncResult {
   readonly ack: SyncAck;
-  /** What changed, for live delivery once that is built. */
+  /** What changed (also given to the commit listeners). */
   readonly changed: readonly BridgeItemRecord[];
 }
+
+/** A batch that has committed: what live delivery and the metrics are told. */
+export interface SyncCommit {
+  readonly batch: BridgeBatch;
+  readonly result: BridgeApplyResult;
+  /** Server time of the commit (ms). */
+  readonly at: number;
+  /** Time the sync took, ownership check and transaction (seconds). */
+  readonly seconds: number;
+}
+
+/** Told of every commit, after it; must not throw (the payload is stored whatever it does). */
+export type SyncListener = (commit: SyncCommit) => void;
 
 export class BridgeSyncService {
   readonly #items: BridgeItemRepository;
   readonly #clock: Clock;
   readonly #listOfKind: Readonly<Record<BridgeKind, string>>;
+  readonly #listeners: SyncListener[] = [];
 
   constructor(deps: {
     items: BridgeItemRepository;
@@ -42,11 +57,17 @@ export class BridgeSyncService {
     this.#listOfKind = deps.listOfKind;
   }
 
+  /** Adds a listener of commits (live delivery, metrics), wired by the composition root. */
+  onCommit(listener: SyncListener): void {
+    this.#listeners.push(listener);
+  }
+
   /**
    * Stores the batch for the worker token `workerId`. The first token to push for an account
    * owns it (until revoked); any other is refused with PERMISSION_DENIED, nothing stored.
    */
   async sync(batch: BridgeBatch, workerId: string): Promise<SyncResult> {
+    const started = performance.now();
     const owner = await this.#items.claimAccount(
       batch.platform,
       batch.accountId,
@@ -59,7 +80,10 @@ export class BridgeSyncService {
         `The account ${batch.platform}/${batch.accountId} belongs to another worker token.`,
       );
     }
-    const result = await this.#items.apply(batch, this.#clock.now());
+    const at = this.#clock.now();
+    const result = await this.#items.apply(batch, at);
+    const commit = { batch, result, at, seconds: (performance.now() - started) / 1000 };
+    for (const listener of this.#listeners) listener(commit);
     const stats: Record<string, BridgeKindStats> = {};
     for (const [kind, counts] of Object.entries(result.stats) as [BridgeKind, BridgeKindStats][]) {
       stats[this.#listOfKind[kind]] = counts;

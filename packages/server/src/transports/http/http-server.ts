@@ -27,6 +27,9 @@ import { adminRoutes, type AdminRouteOptions } from './routes/admin-routes.js';
 import { bridgeAdminRoutes } from './routes/bridge-admin-routes.js';
 import { bridgeSyncRoutes } from './routes/bridge-sync-routes.js';
 import type { BridgeSyncService } from '../../app/bridges/bridge-sync.js';
+import type { BridgeReadService } from '../../app/bridges/bridge-read.js';
+import { bridgeGrantRoutes } from './routes/bridge-grant-routes.js';
+import { IM_PREFIX, imReadRoutes } from './routes/im-read-routes.js';
 import type { WorkerTokenService } from '../../app/bridges/worker-tokens.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
@@ -58,6 +61,7 @@ export interface HttpServerDeps {
   readonly bridges?: {
     readonly workerTokens: WorkerTokenService;
     readonly sync: BridgeSyncService;
+    readonly read: BridgeReadService;
     readonly bodyLimit: number;
   };
 }
@@ -164,7 +168,19 @@ export async function buildHttpServer(
     moderation: deps.groups.moderation,
   });
   await app.register(socialRoutes, { auth: deps.auth, social: deps.social });
-  if (deps.bridges !== undefined) await app.register(bridgeSyncRoutes, deps.bridges);
+  if (deps.bridges !== undefined) {
+    await app.register(bridgeSyncRoutes, deps.bridges);
+    await app.register(bridgeGrantRoutes, {
+      adminToken: deps.admin?.adminToken,
+      workerTokens: deps.bridges.workerTokens,
+      read: deps.bridges.read,
+    });
+    await app.register(imReadRoutes, {
+      prefix: IM_PREFIX,
+      authenticate: (token) => deps.auth.authenticate(token),
+      read: deps.bridges.read,
+    });
+  }
   if (deps.devices !== undefined) {
     await app.register(deviceRoutes, { auth: deps.auth, devices: deps.devices.service });
   }

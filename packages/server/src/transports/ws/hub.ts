@@ -83,6 +83,20 @@ export class Hub<C extends HubConnection = GatewayConnection> {
     return this.#connections.has(conn);
   }
 
+  /**
+   * Adds a registered connection to one more topic (a bridge account's updates); false when
+   * the connection is gone.
+   */
+  joinTopic(conn: C, topic: string): boolean {
+    if (!this.#connections.has(conn)) return false;
+    this.#join(topic, conn);
+    return true;
+  }
+
+  leaveTopic(conn: C, topic: string): void {
+    this.#leave(topic, conn);
+  }
+
   /** Unregisters a connection at once; its topics are left a chunk per event-loop turn. */
   remove(conn: C): void {
     if (!this.#connections.delete(conn)) return;

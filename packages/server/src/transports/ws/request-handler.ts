@@ -74,10 +74,12 @@ export class RequestHandler {
     const run = async () => {
       if (!conn.isOpen) return; // it waited, and the connection closed meanwhile
       try {
-        const result = await op.run(data.data, conn.auth, {
-          connectionId: conn.id,
-          connectionUserId: conn.auth.userId,
-        });
+        const result = await op.run(
+          data.data,
+          conn.auth,
+          { connectionId: conn.id, connectionUserId: conn.auth.userId },
+          conn,
+        );
         conn.send(encodeReply(id, result));
       } catch (err) {
         const { code, message, ...more } = this.#toError(err, frame.data.op);

@@ -19,6 +19,7 @@ import {
 } from '../../protocol/ws-schemas.js';
 import { publicMessageJson } from '../../protocol/message-json.js';
 import { RawJson } from '../../protocol/ws-frames.js';
+import type { GatewayConnection } from './gateway-connection.js';
 
 export interface WsServices {
   readonly messaging: MessagingService;
@@ -28,19 +29,32 @@ export interface WsServices {
   readonly edits: EditService;
 }
 
-interface Op<S extends z.ZodType> {
+export interface Op<S extends z.ZodType> {
   readonly schema: S;
-  readonly run: (data: z.output<S>, auth: AuthContext, origin: Origin) => Promise<unknown>;
+  /** `conn` is the connection the request came on (ops that subscribe it to a topic). */
+  readonly run: (
+    data: z.output<S>,
+    auth: AuthContext,
+    origin: Origin,
+    conn: GatewayConnection,
+  ) => Promise<unknown>;
 }
 
-const op = <S extends z.ZodType>(schema: S, run: Op<S>['run']): Op<z.ZodType> =>
+export const op = <S extends z.ZodType>(schema: S, run: Op<S>['run']): Op<z.ZodType> =>
   ({ schema, run }) as unknown as Op<z.ZodType>;
 
 const EMPTY = Object.freeze({});
 
-/** The table of WebSocket ops: each validates its data and calls one use case. */
-export function wsOps(s: WsServices): ReadonlyMap<string, Op<z.ZodType>> {
+/**
+ * The table of WebSocket ops: each validates its data and calls one use case. `more` adds
+ * the ops of other capabilities (bridge subscriptions).
+ */
+export function wsOps(
+  s: WsServices,
+  more: Iterable<readonly [string, Op<z.ZodType>]> = [],
+): ReadonlyMap<string, Op<z.ZodType>> {
   return new Map<string, Op<z.ZodType>>([
+    ...more,
     ['ping', op(EmptyData, async () => EMPTY)],
     [
       'message.send',

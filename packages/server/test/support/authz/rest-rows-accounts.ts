@@ -46,6 +46,30 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
       expect: anyone(401),
     },
   ],
+  // Grants: the operator or the owning worker token, never a user's token (bridge-read.e2e).
+  'POST /v1/bridge/accounts/:account_id/grants': [
+    {
+      on: "a user's token in place of the admin or a worker token",
+      request: (fx, role) => ({
+        path: '/v1/bridge/accounts/acc-1/grants',
+        body: { user_id: who(fx, role).userId },
+      }),
+      expect: anyone(401),
+    },
+  ],
+  // The IM read API: granted users only; nobody in the matrix is granted (bridge-read.e2e).
+  ...Object.fromEntries(
+    ['conversations', 'messages', 'discussions', 'contents', 'unified-messages'].map((name) => [
+      `GET /api/im/${name}`,
+      [
+        {
+          on: 'an account not granted',
+          request: page(`/api/im/${name}?account_id=acc-1`),
+          expect: signedIn(403),
+        },
+      ],
+    ]),
+  ),
   'DELETE /v1/admin/worker-tokens/:id': [
     {
       on: 'no admin token configured',

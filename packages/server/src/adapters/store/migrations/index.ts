@@ -9,6 +9,7 @@ import { conversationPagingMigration } from './0006-conversation-paging.js';
 import { groupInvitationsMigration } from './0007-group-invitations.js';
 import { devicesMigration } from './0008-devices.js';
 import { bridgesMigration } from './0009-bridges.js';
+import { bridgeGrantsMigration } from './0010-bridge-grants.js';
 
 /**
  * Versioned migrations, applied in name order and never edited once released: a change to the
@@ -32,6 +33,7 @@ export class ParleyMigrations implements MigrationProvider {
       '0007-group-invitations': groupInvitationsMigration(this.#engine),
       '0008-devices': devicesMigration(this.#engine),
       '0009-bridges': bridgesMigration(this.#engine),
+      '0010-bridge-grants': bridgeGrantsMigration(this.#engine),
     };
   }
 }

@@ -62,7 +62,7 @@ export const bridgeSyncRoutes: FastifyPluginAsyncZod<BridgeSyncRouteOptions> = a
           message: 'Send a live worker token as "Authorization: Bearer pwk_…".',
         });
       }
-      const parsed = parseSyncPayload(request.body);
+      const parsed = await parseSyncPayload(request.body);
       if (!parsed.ok) {
         request.log.info(
           { worker_token_id: worker.id, field: parsed.field },

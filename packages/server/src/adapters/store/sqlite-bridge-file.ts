@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { KyselyBridgeItemRepository } from './bridge-repository.js';
+import type { BridgeItemRepository } from '../../ports/bridge-store.js';
+import type { EngineSql } from './engine-sql.js';
+import type { Database } from './schema.js';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
+
+/** Where the embedded store keeps bridge items: beside parley.db, a database of its own. */
+export const SQLITE_BRIDGE_FILE = 'bridges.db';
+
+/** How often the WAL of bridges.db is checkpointed (PASSIVE, in a worker thread). */
+const CHECKPOINT_INTERVAL_MS = 1_000;
+
+/** The tables of migration 0009 that hold items and accounts, as they are in parley.db. */
+const SCHEMA = `
+create table if not exists bridge_accounts (
+  platform text not null, account_id text not null, last_sync_at bigint not null,
+  last_timestamp bigint not null, owner_token_id text,
+  constraint bridge_accounts_pk primary key (platform, account_id));
+create table if not exists bridge_items (
+  platform text not null, account_id text not null, kind text not null, item_id text not null,
+  raw text not null, conversation_id text, sort_time bigint not null, item_time bigint not null,
+  deleted_at bigint, synced_at bigint not null,
+  constraint bridge_items_pk primary key (platform, account_id, kind, item_id));
+create index if not exists bridge_items_page
+  on bridge_items (account_id, kind, sort_time, platform, item_id);
+create index if not exists bridge_items_by_conversation
+  on bridge_items (account_id, conversation_id, sort_time);
+`;
+
+const refuse = async (): Promise<never> => {
+  throw new Error(
+    'On SQLite, bridge items live in bridges.db: they cannot be part of a Store transaction.',
+  );
+};
+
+/** `bridgeItems` inside `store.transaction` on SQLite: every call fails, nothing is written. */
+export const bridgesOutsideTransactions: BridgeItemRepository = {
+  apply: refuse,
+  list: refuse,
+  find: refuse,
+  findAccount: refuse,
+  claimAccount: refuse,
+  listAccounts: refuse,
+};
+
+export interface SqliteBridgeFile {
+  readonly items: KyselyBridgeItemRepository;
+  close(): Promise<void>;
+}
+
+/**
+ * Bridge items on SQLite live in `bridges.db`, written through a connection of their own: SQLite
+ * locks a whole file for a write transaction, so a 10,000-item snapshot (one transaction, which
+ * yields the event loop between its statements) never makes a chat message wait for the lock of
+ * parley.db. Reads go through a third connection and never wait for a batch (WAL). The writer
+ * attaches parley.db to see which worker tokens are revoked (ownership); it never writes there.
+ */
+export function openSqliteBridgeFile(
+  dataDir: string,
+  mainFile: string,
+  engine: EngineSql,
+  withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
+): SqliteBridgeFile {
+  const path = join(dataDir, SQLITE_BRIDGE_FILE);
+  const writer = new BetterSqlite3(path);
+  writer.pragma('journal_mode = WAL');
+  writer.pragma('synchronous = NORMAL');
+  writer.pragma('busy_timeout = 5000');
+  // Checkpoints run in a worker thread (sqlite-checkpointer.ts), never inside a commit here.
+  writer.pragma('wal_autocheckpoint = 0');
+  writer.exec(SCHEMA);
+  writer.prepare('attach database ? as parley').run(join(dataDir, mainFile));
+  const reader = new BetterSqlite3(path, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  const write = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withCache(writer) }),
+  });
+  const read = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withCache(reader) }),
+  });
+  const checkpointer = startSqliteCheckpointer(path, { intervalMs: CHECKPOINT_INTERVAL_MS });
+  return {
+    items: new KyselyBridgeItemRepository(write, engine, {
+      readDb: read,
+      yieldBetweenStatements: true,
+    }),
+    async close() {
+      await write.destroy();
+      await read.destroy();
+      await checkpointer.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/** Bridge grants and the account list (seed 001, BRIDGE.md), run against every engine. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/ports/store.js';
+import type { StoreHarness } from './store.contract.js';
+
+let serial = 0;
+const uniq = () => `${Date.now().toString(36)}${(serial++).toString(36).padStart(4, '0')}`;
+
+export function describeBridgeGrantsContract(
+  engine: string,
+  makeHarness: () => Promise<StoreHarness>,
+) {
+  describe(`Store contract, bridge grants: ${engine}`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+
+    beforeEach(async () => {
+      harness = await makeHarness();
+      store = await harness.open();
+      await store.migrate();
+    });
+    afterEach(async () => {
+      await store.close();
+      await harness.dispose();
+    });
+
+    it('grants a user an account once, and only that account', async () => {
+      const [account, other, user] = [`a${uniq()}`, `a${uniq()}`, `u${uniq()}`];
+      expect(await store.bridgeGrants.isGranted(account, user)).toBe(false);
+      expect(await store.bridgeGrants.grant(account, user, 1)).toBe(true);
+      expect(await store.bridgeGrants.grant(account, user, 2)).toBe(false);
+      expect(await store.bridgeGrants.isGranted(account, user)).toBe(true);
+      expect(await store.bridgeGrants.isGranted(other, user)).toBe(false);
+      expect(await store.bridgeGrants.isGranted(account, `u${uniq()}`)).toBe(false);
+    });
+
+    it('grants racing for the same pair: exactly one reports the grant', async () => {
+      const [account, user] = [`a${uniq()}`, `u${uniq()}`];
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => store.bridgeGrants.grant(account, user, 1)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('lists the accounts, all or those of one account id across platforms', async () => {
+      const account = `a${uniq()}`;
+      const apply = (platform: string, accountId: string, at: number) =>
+        store.bridgeItems.apply(
+          { platform, accountId, mode: 'delta', timestamp: at, items: {} },
+          at + 1,
+        );
+      await apply('douyin', account, 10);
+      await apply('kuaishou', account, 20);
+      await apply('douyin', `b${uniq()}`, 30);
+      const mine = await store.bridgeItems.listAccounts(account);
+      expect(mine).toEqual([
+        {
+          platform: 'douyin',
+          accountId: account,
+          lastSyncAt: 11,
+          lastTimestamp: 10,
+          ownerTokenId: null,
+        },
+        {
+          platform: 'kuaishou',
+          accountId: account,
+          lastSyncAt: 21,
+          lastTimestamp: 20,
+          ownerTokenId: null,
+        },
+      ]);
+      const all = await store.bridgeItems.listAccounts();
+      expect(all.filter((a) => a.accountId === account)).toEqual(mine);
+      expect(all.length).toBeGreaterThanOrEqual(3);
+    });
+  });
+}
