@@ -15,7 +15,8 @@
  *   [--online 1000] [--group-rate N] [--pairs N] [--duration S]` runs direct and group against
  * the embedded shape and against a cluster (two gateways, an api, a worker, on PostgreSQL,
  * NATS, Redis and etcd), and compares them (cluster/run-cluster.ts); `--set PARLEY_X=value`
- * (repeatable) gives every Parley process of both shapes a setting, to try one.
+ * (repeatable) gives every Parley process of the cluster a setting, to try one against the
+ * embedded shape as `npm start` runs it.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -118,7 +119,7 @@ const clusterPlan = (): ClusterPlan => {
   };
 };
 
-/** `--set PARLEY_X=value` (repeatable): settings for every Parley process of both shapes. */
+/** `--set PARLEY_X=value` (repeatable): settings for every Parley process of the cluster. */
 function settings(pairs: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs) {

@@ -24,7 +24,7 @@ export interface ClusterPlan {
   readonly groupWarmUpMs: number;
   /** Node.js flags for every Parley process of both shapes (--cpu-prof). */
   readonly nodeArgs: readonly string[];
-  /** Settings (`--set`) for every Parley process of both shapes. */
+  /** Settings (`--set`) for every Parley process of the cluster shape. */
   readonly env: Readonly<Record<string, string>>;
 }
 

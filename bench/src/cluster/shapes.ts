@@ -33,7 +33,7 @@ export interface ShapeOptions {
   readonly fanoutThreshold: number;
   /** Node.js flags for every Parley process (--cpu-prof). */
   readonly nodeArgs: readonly string[];
-  /** Settings for every Parley process (`--set`), over the bench's own. */
+  /** Settings for every Parley process of the cluster (`--set`), over the bench's own. */
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -42,7 +42,8 @@ export function startShape(name: ShapeName, options: ShapeOptions): Promise<Shap
 }
 
 async function startEmbedded(options: ShapeOptions): Promise<Shape> {
-  const server = await startParley({ nodeArgs: options.nodeArgs, env: { ...options.env } });
+  // The baseline, as `npm start` runs: `--set` is for the cluster only.
+  const server = await startParley({ nodeArgs: options.nodeArgs });
   return shape({
     name: 'embedded',
     api: server.url,

@@ -39,7 +39,7 @@ import type { WsServices } from '../transports/ws/ws-ops.js';
  * it wrote batches of one or two, and each statement, and the publishes of what it stored,
  * cost PostgreSQL, NATS and the gateways far more than a row does (docs/performance.md).
  */
-const NETWORK_LINGER_MS = 5;
+const NETWORK_LINGER_MS = 10;
 
 export interface MessagingParts {
   readonly services: WsServices;
