@@ -8,6 +8,13 @@ import { encodeEvent } from '../../protocol/ws-frames.js';
 /** Items per `bridge.updated` frame: a 10,000-item snapshot is 50 frames, not one of megabytes. */
 export const BRIDGE_EVENT_ITEMS = 200;
 
+/**
+ * Frames waiting to be published (1,000 × 200 items: twenty 10,000-item snapshots). Past it the
+ * oldest are dropped: live updates are at most once, and a subscriber reads what it missed
+ * from `/api/im/*`. Only a node ingesting faster than one frame per event-loop turn gets here.
+ */
+export const BRIDGE_EVENT_QUEUE = 1_000;
+
 interface Pending {
   readonly accountId: string;
   readonly kind: BridgeKind;
@@ -24,11 +31,19 @@ export class BridgeLivePublisher {
   readonly #bus: Bus;
   readonly #logger: Logger;
   readonly #queue: Pending[] = [];
+  readonly #bound: number;
   #draining = false;
+  #dropped = 0;
 
-  constructor(bus: Bus, logger: Logger) {
+  constructor(bus: Bus, logger: Logger, bound = BRIDGE_EVENT_QUEUE) {
     this.#bus = bus;
     this.#logger = logger;
+    this.#bound = bound;
+  }
+
+  /** Frames dropped because the queue was full (for tests and metrics). */
+  get dropped(): number {
+    return this.#dropped;
   }
 
   /** A SyncListener: queues the commit's changes (never throws). */
@@ -51,6 +66,15 @@ export class BridgeLivePublisher {
           items: items.slice(i, i + BRIDGE_EVENT_ITEMS),
         });
       }
+    }
+    const excess = this.#queue.length - this.#bound;
+    if (excess > 0) {
+      this.#queue.splice(0, excess);
+      this.#dropped += excess;
+      this.#logger.warn(
+        { dropped: excess, account_id: batch.accountId },
+        'bridge updates came faster than they could be published: the oldest were dropped',
+      );
     }
     if (!this.#draining) {
       this.#draining = true;
