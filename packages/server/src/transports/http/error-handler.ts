@@ -66,20 +66,23 @@ export function clientErrorAnswer(err: NodeJS.ErrnoException): {
   }
 }
 
+/** The protocol's error object (`{code, reason, message, trace_id, field?}`) for a request. */
+export function errorObject(request: FastifyRequest, wire: WireError) {
+  return {
+    code: wire.code,
+    reason: wire.reason ?? wire.code,
+    message: wire.message,
+    trace_id: request.id,
+    ...(wire.field !== undefined && { field: wire.field }),
+  };
+}
+
 /** Answers with an error in the protocol's shape, for a refusal that is not thrown. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, wire: WireError) {
   if (wire.retryAfterMs !== undefined) {
     reply.header('retry-after', String(Math.max(1, Math.ceil(wire.retryAfterMs / 1000))));
   }
-  return reply.status(wire.status).send({
-    error: {
-      code: wire.code,
-      reason: wire.reason ?? wire.code,
-      message: wire.message,
-      trace_id: request.id,
-      ...(wire.field !== undefined && { field: wire.field }),
-    },
-  });
+  return reply.status(wire.status).send({ error: errorObject(request, wire) });
 }
 
 export function toWireError(err: FastifyError, bodyLimit: number): WireError {

@@ -4,7 +4,7 @@ import type { BridgeSyncService } from '../../../app/bridges/bridge-sync.js';
 import type { WorkerTokenService } from '../../../app/bridges/worker-tokens.js';
 import { parseSyncPayload } from '../../../protocol/bridge-sync.js';
 import { parseBearer } from '../../shared/bearer.js';
-import { toWireError, type WireError } from '../error-handler.js';
+import { errorObject, toWireError, type WireError } from '../error-handler.js';
 
 export interface BridgeSyncRouteOptions {
   readonly sync: BridgeSyncService;
@@ -18,16 +18,7 @@ export interface BridgeSyncRouteOptions {
  * written for the original, which looks at `success`, sees the failure too.
  */
 function refuse(request: FastifyRequest, reply: FastifyReply, wire: WireError) {
-  return reply.status(wire.status).send({
-    success: false,
-    error: {
-      code: wire.code,
-      reason: wire.reason ?? wire.code,
-      message: wire.message,
-      trace_id: request.id,
-      ...(wire.field !== undefined && { field: wire.field }),
-    },
-  });
+  return reply.status(wire.status).send({ success: false, error: errorObject(request, wire) });
 }
 
 /** `POST /v1/bridge/sync`: a worker's `worker:data:sync` payload over HTTP (BRIDGE.md). */
