@@ -25,6 +25,11 @@ export interface Measured {
 export type Sampled = Pick<BenchServer, 'cpuSeconds' | 'rssBytes'> & {
   /** CPU seconds per named process tree, read at one moment. */
   cpuByProcess?(): Readonly<Record<string, number>>;
+  /**
+   * Lets the server settle between a scenario's setup and its measured runs (a shape's start-up
+   * and setup work done, the engines' housekeeping after bulk setup writes). Absent: no wait.
+   */
+  settle?(): Promise<void>;
 };
 
 export class LoadProcess {
@@ -51,6 +56,14 @@ export class LoadProcess {
     return new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {
         if (message.type === 'mark') {
+          if (message.name === 'settle') {
+            const settled = server.settle?.() ?? Promise.resolve();
+            settled.then(
+              () => this.#child.send({ type: 'marked', seq: message.seq }, failed),
+              (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
+            );
+            return;
+          }
           if (message.name === 'start') {
             cpuStart = cpu();
             machineStart = machine();

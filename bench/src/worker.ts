@@ -3,7 +3,7 @@
  * scenario's clients and answers with the result. Marks ('start', 'end') go to the harness,
  * which samples the server's CPU and memory at those moments.
  */
-import type { LoadContext, ScenarioResult } from './load/context.js';
+import type { LoadContext, MarkName, ScenarioResult } from './load/context.js';
 import { runBridge, type BridgeParams } from './load/bridge.js';
 import { runConnect, type ConnectParams } from './load/connect.js';
 import { runDevices, type DevicesParams } from './load/devices.js';
@@ -41,7 +41,7 @@ type JobKind =
   | { readonly kind: 'xmpp-direct'; readonly url: string; readonly params: XmppDirectParams };
 
 export type WorkerMessage =
-  | { readonly type: 'mark'; readonly name: 'start' | 'end'; readonly seq: number }
+  | { readonly type: 'mark'; readonly name: MarkName; readonly seq: number }
   | { readonly type: 'result'; readonly result: ScenarioResult }
   | { readonly type: 'error'; readonly message: string };
 
@@ -58,7 +58,7 @@ function context(url: string, gateways: readonly string[] = [url]): LoadContext 
     gateways,
     mark(name) {
       if (name === 'start') cpuAtStart = process.cpuUsage();
-      else {
+      else if (name === 'end') {
         const used = process.cpuUsage(cpuAtStart);
         clientCpuS = (used.user + used.system) / 1e6;
       }

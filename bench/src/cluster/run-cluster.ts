@@ -21,7 +21,8 @@ export interface ClusterPlan {
   readonly members: number;
   readonly online: number;
   readonly groupRate: number;
-  readonly groupWarmUpMs: number;
+  /** Traffic at the measured rate before each measured run, so that both shapes are warm. */
+  readonly warmUpMs: number;
   /** Node.js flags for every Parley process of both shapes (--cpu-prof). */
   readonly nodeArgs: readonly string[];
   /** Settings (`--set`) for every Parley process of the cluster shape. */
@@ -96,6 +97,7 @@ function* jobs(plan: ClusterPlan, shape: Shape): Generator<readonly [string, Job
         pairs: plan.pairs,
         rate,
         durationMs: plan.durationMs,
+        warmUpMs: plan.warmUpMs,
         target: 'parley',
       } as const;
       yield [`direct@${rate}`, { ...at, kind: 'direct', params }] as const;
@@ -107,7 +109,7 @@ function* jobs(plan: ClusterPlan, shape: Shape): Generator<readonly [string, Job
       online: plan.online,
       rate: plan.groupRate,
       durationMs: plan.durationMs,
-      warmUpMs: plan.groupWarmUpMs,
+      warmUpMs: plan.warmUpMs,
       target: 'parley',
     } as const;
     yield ['group', { ...at, kind: 'group', params }] as const;

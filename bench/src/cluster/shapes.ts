@@ -10,6 +10,7 @@ import { createDatabase, startPostgres } from '#test-support/postgres-server.js'
 import type { Sampled } from '../pool.js';
 import { clockTicksPerSecond, killTrees, treeCpuSeconds } from '../proc.js';
 import { BENCH_SETTINGS, startParley } from '../server.js';
+import { untilQuiet, vacuum } from './settle.js';
 
 export type ShapeName = 'embedded' | 'cluster';
 
@@ -51,6 +52,7 @@ async function startEmbedded(options: ShapeOptions): Promise<Shape> {
     processes: new Map([['parley', server.pid]]),
     // The bench's own server keeps no log (it runs at warn, its stdout ignored).
     problems: () => [],
+    prepare: async () => {},
     stop: () => server.stop(),
   });
 }
@@ -58,9 +60,10 @@ async function startEmbedded(options: ShapeOptions): Promise<Shape> {
 async function startClusterShape(options: ShapeOptions): Promise<Shape> {
   const postgres = await startPostgres();
   let cluster: Cluster;
+  const databaseUrl = await createDatabase(postgres.url);
   try {
     cluster = await startCluster({
-      databaseUrl: await createDatabase(postgres.url),
+      databaseUrl,
       env: {
         ...BENCH_SETTINGS,
         // The product's default, not the tests' short one: heartbeats as in production.
@@ -101,6 +104,7 @@ async function startClusterShape(options: ShapeOptions): Promise<Shape> {
       processes,
       problems: () =>
         [...cluster.nodes.values()].flatMap((n) => problemLines(n.name, n.process().output())),
+      prepare: () => vacuum(databaseUrl),
       stop,
     });
   } catch (err) {
@@ -124,9 +128,10 @@ function pidOf(pid: number | undefined, what: string): number {
 }
 
 /** Adds the sampling (CPU of each process tree from /proc, RSS of the roots); stops once. */
-function shape(base: Omit<Shape, keyof Sampled | 'kill'>): Shape {
+function shape(base: ShapeBase): Shape {
   const ticks = clockTicksPerSecond();
   const cpuByProcess = () => treeCpuSeconds(base.processes, ticks);
+  const cpuSeconds = () => Object.values(cpuByProcess()).reduce((a, b) => a + b, 0);
   let stopping: Promise<void> | undefined;
   let stopped = false;
   return {
@@ -139,10 +144,19 @@ function shape(base: Omit<Shape, keyof Sampled | 'kill'>): Shape {
       if (!stopped) killTrees(base.processes.values());
     },
     cpuByProcess,
-    cpuSeconds: () => Object.values(cpuByProcess()).reduce((a, b) => a + b, 0),
+    cpuSeconds,
+    settle: async () => {
+      await base.prepare();
+      await untilQuiet(cpuSeconds);
+    },
     rssBytes: () => [...base.processes.values()].reduce((sum, pid) => sum + rssOf(pid), 0),
   };
 }
+
+type ShapeBase = Omit<Shape, keyof Sampled | 'kill'> & {
+  /** The shape's own housekeeping before the wait for quiet (the cluster vacuums). */
+  prepare(): Promise<void>;
+};
 
 function rssOf(pid: number): number {
   try {

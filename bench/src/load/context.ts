@@ -8,9 +8,14 @@ export interface LoadContext {
    * alone for one process.
    */
   readonly gateways: readonly string[];
-  /** Marks the start and end of the measured phase: the harness samples server CPU there. */
-  mark(name: 'start' | 'end'): Promise<void>;
+  /**
+   * Marks the start and end of the measured phase: the harness samples server CPU there.
+   * 'settle', after a scenario's setup: resolves once the server under test has settled.
+   */
+  mark(name: MarkName): Promise<void>;
 }
+
+export type MarkName = 'settle' | 'start' | 'end';
 
 /** The common fields every scenario's JSON line carries. */
 export interface ScenarioResult {

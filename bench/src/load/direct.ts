@@ -14,6 +14,8 @@ export interface DirectParams {
   readonly rate: number;
   readonly durationMs: number;
   readonly target: 'parley' | 'relay';
+  /** Sent at the same rate before the measured run (default 1 s). */
+  readonly warmUpMs?: number;
 }
 
 const WARM_UP_MS = 1_000;
@@ -115,9 +117,10 @@ export async function runDirect(ctx: LoadContext, p: DirectParams): Promise<Scen
             await connectUser(ctx.url, gatewayFor(ctx, i + 1)),
           ] as const),
   );
+  await ctx.mark('settle');
   // A warm-up second at the same rate, not measured: conversations are created, caches and
   // the JIT warm, and what follows is the sustained behaviour the scenario reports.
-  const warmUp = await drive(pairs, p.rate, WARM_UP_MS, 'w');
+  const warmUp = await drive(pairs, p.rate, p.warmUpMs ?? WARM_UP_MS, 'w');
   if (warmUp.latencies.length < warmUp.expected) {
     const closed = pairs.flat().filter((u) => u.ws.readyState !== WebSocket.OPEN).length;
     throw new Error(

@@ -110,6 +110,7 @@ export async function runGroup(ctx: LoadContext, p: GroupParams): Promise<Scenar
   };
   // Sign-ups, connections and the group (on the cluster: the api and the gateways).
   const setupS = (performance.now() - setupStart) / 1000;
+  await ctx.mark('settle');
   if (p.warmUpMs !== undefined && p.warmUpMs > 0) await drive('w', p.warmUpMs);
   await ctx.mark('start');
   const { phase, expected, elapsedS } = await drive('m', p.durationMs);
