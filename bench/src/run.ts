@@ -110,7 +110,7 @@ const clusterPlan = (): ClusterPlan => {
     scenarios: scenarios as ('direct' | 'group')[],
     rates: values.rates === undefined ? [2_000] : plan.rates,
     pairs: count('pairs', quick ? 20 : 100),
-    durationMs: count('duration', quick ? 2 : 10) * 1000,
+    durationMs: count('duration', quick ? 2 : 5) * 1000,
     members,
     online: Math.min(members, count('online', quick ? 200 : 1_000)),
     groupRate: count('group-rate', 10),
