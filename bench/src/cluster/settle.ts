@@ -18,16 +18,29 @@ export interface QuietOptions {
 
 export const SETTLE: QuietOptions = { minMs: 10_000, maxMs: 30_000, quietCpuS: 0.1 };
 
+export interface Time {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realTime: Time = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /** Waits `minMs`, then until a second passes with at most `quietCpuS` used (or `maxMs`). */
-export async function untilQuiet(cpuSeconds: () => number, options: QuietOptions = SETTLE) {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const started = Date.now();
-  await sleep(options.minMs);
+export async function untilQuiet(
+  cpuSeconds: () => number,
+  options: QuietOptions = SETTLE,
+  time: Time = realTime,
+): Promise<void> {
+  const started = time.now();
+  await time.sleep(options.minMs);
   for (;;) {
     const before = cpuSeconds();
-    await sleep(1_000);
+    await time.sleep(1_000);
     if (cpuSeconds() - before <= options.quietCpuS) return;
-    if (Date.now() - started >= options.maxMs) return;
+    if (time.now() - started >= options.maxMs) return;
   }
 }
 
