@@ -26,6 +26,11 @@ export function openPostgresStore(options: PostgresOptions): KyselyStore {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    // Connections stay open once made (pg closes them after 10 s idle by default). A new one is
+    // a new server process whose first statements plan and prepare anew: under steady load the
+    // pool's spare connections went idle, closed, and were opened again on the next burst,
+    // holding that burst's messages for 50-250 ms (the cluster bench's p99 past 10 s of load).
+    idleTimeoutMillis: 0,
     // Times are bigint milliseconds, well inside Number's exact range; parse them as numbers
     // for this pool only (pg's global type table stays untouched).
     types: {
