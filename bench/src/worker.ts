@@ -1,7 +1,8 @@
 /**
  * A load process: the harness forks it and sends one job at a time over IPC; it runs the
  * scenario's clients and answers with the result. Marks ('start', 'end') go to the harness,
- * which samples the server's CPU and memory at those moments.
+ * which samples the server's CPU and memory at those moments; 'settle' (after a scenario's
+ * setup) returns once the server under test has settled.
  */
 import type { LoadContext, MarkName, ScenarioResult } from './load/context.js';
 import { runBridge, type BridgeParams } from './load/bridge.js';

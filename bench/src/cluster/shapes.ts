@@ -60,8 +60,9 @@ async function startEmbedded(options: ShapeOptions): Promise<Shape> {
 async function startClusterShape(options: ShapeOptions): Promise<Shape> {
   const postgres = await startPostgres();
   let cluster: Cluster;
-  const databaseUrl = await createDatabase(postgres.url);
+  let databaseUrl: string;
   try {
+    databaseUrl = await createDatabase(postgres.url);
     cluster = await startCluster({
       databaseUrl,
       env: {
