@@ -1,6 +1,7 @@
 import { ParleyHttpClient, type AuthResult } from '@parley/client';
 import { useState } from 'preact/hooks';
 import { describeError, deviceId } from '../api/session.js';
+import { ErrorLine } from './error-line.js';
 
 type Mode = 'login' | 'register' | 'guest';
 
@@ -109,11 +110,7 @@ export function AuthScreen(props: {
             />
           </label>
         )}
-        {error !== undefined && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Please wait…' : TITLES[mode]}
         </button>

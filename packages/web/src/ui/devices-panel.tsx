@@ -2,6 +2,7 @@ import type { Session } from '@parley/client';
 import { useAction, useAsync } from './use-async.js';
 import { shortTime } from './format.js';
 import { useStore } from './use-store.js';
+import { ErrorLine } from './error-line.js';
 
 function deviceName(s: Session): string {
   const ua = s.user_agent;
@@ -42,16 +43,8 @@ export function DevicesPanel() {
   return (
     <div class="pad stack">
       <h3>Signed-in devices</h3>
-      {data.error !== undefined && (
-        <p class="error" role="alert">
-          {data.error}
-        </p>
-      )}
-      {action.error !== undefined && (
-        <p class="error" role="alert">
-          {action.error}
-        </p>
-      )}
+      <ErrorLine text={data.error} />
+      <ErrorLine text={action.error} />
       <ul class="people">
         {data.data?.map((s) => (
           <li key={s.session_id}>

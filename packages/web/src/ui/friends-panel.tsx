@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { Avatar, presenceLabel } from './avatar.js';
 import { useAction, useAsync } from './use-async.js';
 import { useStore } from './use-store.js';
+import { ErrorLine } from './error-line.js';
 
 /** Friends: search users, requests in and out, accept or reject, message, remove, block. */
 export function FriendsPanel({ onOpened }: { onOpened: () => void }) {
@@ -45,11 +46,7 @@ export function FriendsPanel({ onOpened }: { onOpened: () => void }) {
         </label>
         <button type="submit">Search</button>
       </form>
-      {action.error !== undefined && (
-        <p class="error" role="alert">
-          {action.error}
-        </p>
-      )}
+      <ErrorLine text={action.error} />
       {found !== undefined && (
         <section aria-label="Search results">
           {found.length === 0 && <p class="muted">Nobody by that name.</p>}
@@ -88,11 +85,7 @@ export function FriendsPanel({ onOpened }: { onOpened: () => void }) {
           </ul>
         </section>
       )}
-      {data.error !== undefined && (
-        <p class="error" role="alert">
-          {data.error}
-        </p>
-      )}
+      <ErrorLine text={data.error} />
       {d !== undefined && d.incoming.length > 0 && (
         <section aria-labelledby="incoming-h">
           <h3 id="incoming-h">Requests to you</h3>

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { groupIdOf, type Role } from '../api/social.js';
 import { useAction, useAsync } from './use-async.js';
 import { useStore } from './use-store.js';
+import { ErrorLine } from './error-line.js';
 
 const ROLE_NAMES: Record<Role, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 
@@ -32,16 +33,8 @@ export function GroupInfo({ conversation }: { conversation: Conversation }) {
   return (
     <aside class="info" aria-label="Group members">
       <h3>{d?.group.group_name ?? conversation.name}</h3>
-      {data.error !== undefined && (
-        <p class="error" role="alert">
-          {data.error}
-        </p>
-      )}
-      {action.error !== undefined && (
-        <p class="error" role="alert">
-          {action.error}
-        </p>
-      )}
+      <ErrorLine text={data.error} />
+      <ErrorLine text={action.error} />
       {d !== undefined && (
         <>
           {(myRole === 'owner' || myRole === 'admin') && (

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useAction, useAsync } from './use-async.js';
 import { useStore } from './use-store.js';
+import { ErrorLine } from './error-line.js';
 
 /** Groups: create one with friends, answer invitations; public channels to join. */
 export function GroupsPanel({ onOpened }: { onOpened: () => void }) {
@@ -73,16 +74,8 @@ export function GroupsPanel({ onOpened }: { onOpened: () => void }) {
           Create group
         </button>
       </form>
-      {action.error !== undefined && (
-        <p class="error" role="alert">
-          {action.error}
-        </p>
-      )}
-      {data.error !== undefined && (
-        <p class="error" role="alert">
-          {data.error}
-        </p>
-      )}
+      <ErrorLine text={action.error} />
+      <ErrorLine text={data.error} />
       {d !== undefined && d.invitations.length > 0 && (
         <section aria-labelledby="inv-h">
           <h3 id="inv-h">Invitations</h3>
