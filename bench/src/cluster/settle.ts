@@ -1,22 +1,33 @@
 /**
  * Between a scenario's setup and its measured runs, a shape settles, so that the runs measure
  * the steady cost of messages rather than the tail of start-up and setup: each Node.js process
- * does one large collection some seconds after its first burst of work ends (V8's memory
+ * does up to three large collections, 8 s apart, after a burst of work ends (V8's memory
  * reducer, 0.2-0.3 CPU-s per process), and PostgreSQL vacuums and analyses the tables the setup
  * filled. Both shapes get the same wait; the cluster also vacuums and checkpoints first.
  */
 import pg from 'pg';
 
 export interface QuietOptions {
-  /** Waited at least: V8's memory reducer starts its collection 8 s after the work ends. */
+  /** Waited at least. */
   readonly minMs: number;
   /** Waited at most, quiet or not. */
   readonly maxMs: number;
   /** A second in which the shape used at most this many CPU-seconds is quiet. */
   readonly quietCpuS: number;
+  /**
+   * How long the quiet must last: longer than V8's memory reducer waits between its
+   * collections (8 s), so that one still to come would have broken it. The reducer runs up to
+   * three of them, 8 s apart, after a burst; one second of quiet can fall between two.
+   */
+  readonly spellMs: number;
 }
 
-export const SETTLE: QuietOptions = { minMs: 10_000, maxMs: 30_000, quietCpuS: 0.1 };
+export const SETTLE: QuietOptions = {
+  minMs: 10_000,
+  maxMs: 60_000,
+  quietCpuS: 0.1,
+  spellMs: 9_000,
+};
 
 export interface Time {
   now(): number;
@@ -28,19 +39,26 @@ const realTime: Time = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Waits `minMs`, then until a second passes with at most `quietCpuS` used (or `maxMs`). */
+/**
+ * Samples the shape's CPU each second; returns once `minMs` passed and the last `spellMs`
+ * were quiet, second by second (or at `maxMs`).
+ */
 export async function untilQuiet(
   cpuSeconds: () => number,
   options: QuietOptions = SETTLE,
   time: Time = realTime,
 ): Promise<void> {
   const started = time.now();
-  await time.sleep(options.minMs);
+  let quietSince = started;
+  let before = cpuSeconds();
   for (;;) {
-    const before = cpuSeconds();
     await time.sleep(1_000);
-    if (cpuSeconds() - before <= options.quietCpuS) return;
-    if (time.now() - started >= options.maxMs) return;
+    const now = time.now();
+    const after = cpuSeconds();
+    if (after - before > options.quietCpuS) quietSince = now;
+    before = after;
+    if (now - started >= options.minMs && now - quietSince >= options.spellMs) return;
+    if (now - started >= options.maxMs) return;
   }
 }
 

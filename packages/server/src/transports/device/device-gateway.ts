@@ -68,7 +68,6 @@ export class DeviceGateway {
 
   start(): void {
     this.#accepting = true;
-    this.#sweeper = setInterval(() => this.#sweep(), 1_000).unref();
   }
 
   /**
@@ -78,6 +77,7 @@ export class DeviceGateway {
   async close(): Promise<void> {
     this.#accepting = false;
     clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
     const open = [...this.#live];
     const gone = Promise.all(
       open.map(
@@ -168,7 +168,7 @@ export class DeviceGateway {
     bound.session = session;
     const live: Live = { conn, session, openedAt: now() };
     this.#live.add(live);
-    this.#deps.onConnectionsChanged?.(this.#live.size);
+    this.#liveChanged();
     session.connected();
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: Buffer, isBinary) => {
@@ -182,9 +182,21 @@ export class DeviceGateway {
     });
     ws.on('close', (code, reason) => {
       this.#live.delete(live);
-      this.#deps.onConnectionsChanged?.(this.#live.size);
+      this.#liveChanged();
       session.disconnected(reason.toString('utf8'), code);
     });
+  }
+
+  /** The sweep runs while devices are connected: a gateway without any never wakes for it. */
+  #liveChanged(): void {
+    const count = this.#live.size;
+    this.#deps.onConnectionsChanged?.(count);
+    if (count > 0 && this.#sweeper === undefined && this.#accepting) {
+      this.#sweeper = setInterval(() => this.#sweep(), 1_000).unref();
+    } else if (count === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   /** Hello timeouts, pings, and the sessions' activity bookkeeping. */
