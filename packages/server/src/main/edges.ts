@@ -12,6 +12,7 @@ import { UpgradeRouter } from '../transports/shared/upgrade-router.js';
 import { WS_PATH } from '../transports/ws/ws-gateway.js';
 import { WorkerSocketServer } from '../transports/socketio/worker-namespace.js';
 import { BridgeLivePublisher } from '../transports/ws/bridge-live.js';
+import { composeBridgeIngest } from './bridge-ingest.js';
 import { bridgeMetricsListener } from './bridge-metrics-listener.js';
 import { VERSION } from '../version.js';
 import type { Engines } from './engines.js';
@@ -120,6 +121,8 @@ export async function composeEdges(
       })
     : undefined;
 
+  // Before the HTTP server in the lifecycle: started before it listens, stopped after it drains.
+  const ingest = composeBridgeIngest(config, plan, engines, useCases, lifecycle, logger);
   const http = await buildHttpServer(
     {
       auth,
@@ -135,7 +138,7 @@ export async function composeEdges(
       devices: { service: useCases.devices, publicUrl: config.device_public_url },
       bridges: {
         workerTokens: useCases.workerTokens,
-        sync: useCases.bridgeSync,
+        ingest,
         read: useCases.bridgeRead,
         bodyLimit: config.bridge_body_limit,
       },
@@ -157,7 +160,7 @@ export async function composeEdges(
   // Bridge workers (seed 001) push over Socket.IO as well as HTTP: served where the API is.
   const workerSockets = plan.roles.has('api')
     ? new WorkerSocketServer(
-        { sync: useCases.bridgeSync, workerTokens: useCases.workerTokens, clock, logger },
+        { ingest, workerTokens: useCases.workerTokens, clock, logger },
         { bodyLimit: config.bridge_body_limit },
       )
     : undefined;

@@ -18,21 +18,18 @@ const item = (n: number): BridgeItemRecord => ({
   syncedAt: n,
 });
 
-const commit = (from: number, count: number) => ({
-  batch: {
+const commit = (from: number, count: number) => {
+  const changed = Array.from({ length: count }, (_, i) => item(from + i));
+  return {
     platform: 'p',
     accountId: 'acc',
-    mode: 'delta' as const,
-    timestamp: from,
-    items: {},
-  },
-  result: {
     stats: {},
-    changed: Array.from({ length: count }, (_, i) => item(from + i)),
-  },
-  at: from,
-  seconds: 0,
-});
+    changedCount: changed.length,
+    changed: () => changed,
+    at: from,
+    seconds: 0,
+  };
+};
 
 describe('BridgeLivePublisher', () => {
   it('keeps at most its bound of frames waiting, dropping the oldest, and publishes the rest in order', async () => {

@@ -65,14 +65,7 @@ export function openSqliteBridgeFile(
   withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
 ): SqliteBridgeFile {
   const path = join(dataDir, SQLITE_BRIDGE_FILE);
-  const writer = new BetterSqlite3(path);
-  writer.pragma('journal_mode = WAL');
-  writer.pragma('synchronous = NORMAL');
-  writer.pragma('busy_timeout = 5000');
-  // Checkpoints run in a worker thread (sqlite-checkpointer.ts), never inside a commit here.
-  writer.pragma('wal_autocheckpoint = 0');
-  writer.exec(SCHEMA);
-  writer.prepare('attach database ? as parley').run(join(dataDir, mainFile));
+  const writer = openWriter(dataDir, mainFile);
   const reader = new BetterSqlite3(path, { readonly: true });
   reader.pragma('busy_timeout = 5000');
   const write = new Kysely<Database>({
@@ -93,4 +86,36 @@ export function openSqliteBridgeFile(
       await checkpointer.close();
     },
   };
+}
+
+/**
+ * A writer of bridges.db alone, for the ingest thread (main/bridge-ingest-thread.ts): it has
+ * nothing else to do, so its batches never yield between statements. Beside it, the store's
+ * own writer may still write (SQLite takes turns, within busy_timeout).
+ */
+export function openSqliteBridgeWriter(
+  dataDir: string,
+  mainFile: string,
+  engine: EngineSql,
+  withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
+): SqliteBridgeFile {
+  const write = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withCache(openWriter(dataDir, mainFile)) }),
+  });
+  return {
+    items: new KyselyBridgeItemRepository(write, engine),
+    close: () => write.destroy(),
+  };
+}
+
+function openWriter(dataDir: string, mainFile: string): BetterSqlite3.Database {
+  const writer = new BetterSqlite3(join(dataDir, SQLITE_BRIDGE_FILE));
+  writer.pragma('journal_mode = WAL');
+  writer.pragma('synchronous = NORMAL');
+  writer.pragma('busy_timeout = 5000');
+  // Checkpoints run in a worker thread (sqlite-checkpointer.ts), never inside a commit here.
+  writer.pragma('wal_autocheckpoint = 0');
+  writer.exec(SCHEMA);
+  writer.prepare('attach database ? as parley').run(join(dataDir, mainFile));
+  return writer;
 }

@@ -8,9 +8,13 @@ import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import { sqliteAppend } from './sqlite-append-batch.js';
 import { bridgesOutsideTransactions, openSqliteBridgeFile } from './sqlite-bridge-file.js';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessageRepository } from './sqlite-message-repository.js';
 
 export const SQLITE_FILE = 'parley.db';
+
+/** How often the WAL of parley.db is checkpointed (PASSIVE, in a worker thread). */
+const CHECKPOINT_INTERVAL_MS = 1_000;
 
 /**
  * The embedded store: one SQLite file in the data dir, in WAL mode with synchronous=NORMAL
@@ -24,6 +28,12 @@ export function openSqliteStore(dataDir: string): KyselyStore {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Checkpoints run in a worker thread, as for bridges.db: SQLite's automatic one ran inside the
+  // commit that passed 1,000 pages, on the event loop, copying and syncing megabytes.
+  database.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startSqliteCheckpointer(join(dataDir, SQLITE_FILE), {
+    intervalMs: CHECKPOINT_INTERVAL_MS,
+  });
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
@@ -33,7 +43,10 @@ export function openSqliteStore(dataDir: string): KyselyStore {
     messages: (conn, engine) => new SqliteMessageRepository(conn, engine, append),
     // bridges.db cannot join a transaction of parley.db: refused there, explicitly.
     bridgeItems: (conn) => (conn.isTransaction ? bridgesOutsideTransactions : bridges.items),
-    close: () => bridges.close(),
+    close: async () => {
+      await bridges.close();
+      await checkpointer.close();
+    },
   });
 }
 
@@ -42,7 +55,7 @@ function isSqliteUniqueViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-const SQLITE_SQL: EngineSql = {
+export const SQLITE_SQL: EngineSql = {
   engine: 'sqlite',
   isUniqueViolation: isSqliteUniqueViolation,
   // One connection, and every write transaction holds the database lock: no write races.
@@ -56,7 +69,7 @@ const STATEMENT_CACHE_MAX = 1_000;
  * SQL text gets the same prepared statement (better-sqlite3 statements are reusable; the
  * driver runs each to completion synchronously, so one is never in use twice at once).
  */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+export function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),

@@ -29,8 +29,17 @@ export interface SyncResult {
 
 /** A batch that has committed: what live delivery and the metrics are told. */
 export interface SyncCommit {
-  readonly batch: BridgeBatch;
-  readonly result: BridgeApplyResult;
+  readonly platform: string;
+  readonly accountId: string;
+  /** Per kind present in the batch. */
+  readonly stats: BridgeApplyResult['stats'];
+  /** How many items the batch inserted, updated or deleted. */
+  readonly changedCount: number;
+  /**
+   * Those items as now stored. Made when asked for: a commit from the ingest thread carries
+   * them as JSON, decoded only for a listener that has someone to tell.
+   */
+  changed(): readonly BridgeItemRecord[];
   /** Server time of the commit (ms). */
   readonly at: number;
   /** Time the sync took, ownership check and transaction (seconds). */
@@ -62,6 +71,11 @@ export class BridgeSyncService {
     this.#listeners.push(listener);
   }
 
+  /** Tells the listeners of a commit made elsewhere (the SQLite ingest thread's). */
+  announce(commit: SyncCommit): void {
+    for (const listener of this.#listeners) listener(commit);
+  }
+
   /**
    * Stores the batch for the worker token `workerId`. The first token to push for an account
    * owns it (until revoked); any other is refused with PERMISSION_DENIED, nothing stored.
@@ -82,8 +96,15 @@ export class BridgeSyncService {
     }
     const at = this.#clock.now();
     const result = await this.#items.apply(batch, at);
-    const commit = { batch, result, at, seconds: (performance.now() - started) / 1000 };
-    for (const listener of this.#listeners) listener(commit);
+    this.announce({
+      platform: batch.platform,
+      accountId: batch.accountId,
+      stats: result.stats,
+      changedCount: result.changed.length,
+      changed: () => result.changed,
+      at,
+      seconds: (performance.now() - started) / 1000,
+    });
     const stats: Record<string, BridgeKindStats> = {};
     for (const [kind, counts] of Object.entries(result.stats) as [BridgeKind, BridgeKindStats][]) {
       stats[this.#listOfKind[kind]] = counts;

@@ -26,7 +26,7 @@ import { registerOpenApi } from './openapi.js';
 import { adminRoutes, type AdminRouteOptions } from './routes/admin-routes.js';
 import { bridgeAdminRoutes } from './routes/bridge-admin-routes.js';
 import { bridgeSyncRoutes } from './routes/bridge-sync-routes.js';
-import type { BridgeSyncService } from '../../app/bridges/bridge-sync.js';
+import type { BridgeIngest } from '../shared/bridge-ingest.js';
 import type { BridgeReadService } from '../../app/bridges/bridge-read.js';
 import { bridgeGrantRoutes } from './routes/bridge-grant-routes.js';
 import { IM_PREFIX, imReadRoutes } from './routes/im-read-routes.js';
@@ -60,7 +60,7 @@ export interface HttpServerDeps {
   /** Bridges (seed 001): worker tokens, managed under /v1/admin/worker-tokens. */
   readonly bridges?: {
     readonly workerTokens: WorkerTokenService;
-    readonly sync: BridgeSyncService;
+    readonly ingest: BridgeIngest;
     readonly read: BridgeReadService;
     readonly bodyLimit: number;
   };

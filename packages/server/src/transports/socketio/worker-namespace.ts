@@ -1,11 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import type { BridgeSyncService } from '../../app/bridges/bridge-sync.js';
 import type { WorkerTokenService } from '../../app/bridges/worker-tokens.js';
-import { isAppError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/system.js';
-import { parseSyncPayload } from '../../protocol/bridge-sync.js';
 import {
   answer,
   ERROR_TYPE,
@@ -18,6 +15,7 @@ import {
   type WorkerErrorBody,
 } from '../../protocol/worker-envelope.js';
 import { parseBearer } from '../shared/bearer.js';
+import type { BridgeIngest } from '../shared/bridge-ingest.js';
 import type { UpgradeRouter } from '../shared/upgrade-router.js';
 
 /** Socket.IO's default path: what the original's workers connect to. */
@@ -26,7 +24,7 @@ export const SOCKET_IO_PATH = '/socket.io/';
 const MAX_WAITING = 4;
 
 export interface WorkerSocketDeps {
-  readonly sync: BridgeSyncService;
+  readonly ingest: BridgeIngest;
   readonly workerTokens: WorkerTokenService;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -217,27 +215,15 @@ export class WorkerSocketServer {
     // Checked again for every payload: a token revoked while connected stops here.
     const worker = await this.#deps.workerTokens.authenticate(data.token);
     if (worker === undefined) return { error: UNAUTHENTICATED };
-    const parsed = await parseSyncPayload(payload);
-    if (!parsed.ok) {
+    const outcome = await this.#deps.ingest.ingest({ value: payload }, worker.id);
+    if (outcome.ok) return { ack: outcome.ack };
+    const { refusal } = outcome;
+    if (refusal.code === 'INVALID_ARGUMENT') {
       this.#deps.logger.info(
-        { worker_token_id: data.workerId, field: parsed.field },
+        { worker_token_id: data.workerId, field: refusal.field },
         'a bridge sync payload was refused',
       );
-      return {
-        error: {
-          code: 'INVALID_ARGUMENT',
-          reason: 'INVALID_ARGUMENT',
-          message: parsed.message,
-          field: parsed.field,
-        },
-      };
     }
-    try {
-      const { ack } = await this.#deps.sync.sync(parsed.batch, worker.id);
-      return { ack };
-    } catch (err) {
-      if (!isAppError(err) || err.code === 'INTERNAL') throw err;
-      return { error: { code: err.code, reason: err.reason, message: err.message } };
-    }
+    return { error: refusal };
   }
 }

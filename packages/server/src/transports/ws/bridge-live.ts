@@ -47,13 +47,13 @@ export class BridgeLivePublisher {
   }
 
   /** A SyncListener: queues the commit's changes (never throws). */
-  readonly committed = ({ batch, result }: SyncCommit): void => {
-    if (result.changed.length === 0) return;
+  readonly committed = (commit: SyncCommit): void => {
+    if (commit.changedCount === 0) return;
     // On one node nobody may be listening: then no frame is made at all.
-    const topic = bridgeTopic(batch.accountId);
+    const topic = bridgeTopic(commit.accountId);
     if (knowsInterest(this.#bus) && !this.#bus.hasSubscribers(topic)) return;
     const byKind = new Map<BridgeKind, BridgeItemRecord[]>();
-    for (const item of result.changed) {
+    for (const item of commit.changed()) {
       const list = byKind.get(item.kind) ?? [];
       list.push(item);
       byKind.set(item.kind, list);
@@ -61,7 +61,7 @@ export class BridgeLivePublisher {
     for (const [kind, items] of byKind) {
       for (let i = 0; i < items.length; i += BRIDGE_EVENT_ITEMS) {
         this.#queue.push({
-          accountId: batch.accountId,
+          accountId: commit.accountId,
           kind,
           items: items.slice(i, i + BRIDGE_EVENT_ITEMS),
         });
@@ -72,7 +72,7 @@ export class BridgeLivePublisher {
       this.#queue.splice(0, excess);
       this.#dropped += excess;
       this.#logger.warn(
-        { dropped: excess, account_id: batch.accountId },
+        { dropped: excess, account_id: commit.accountId },
         'bridge updates came faster than they could be published: the oldest were dropped',
       );
     }

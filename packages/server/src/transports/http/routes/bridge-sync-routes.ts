@@ -1,13 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { BridgeSyncService } from '../../../app/bridges/bridge-sync.js';
 import type { WorkerTokenService } from '../../../app/bridges/worker-tokens.js';
-import { parseSyncPayload } from '../../../protocol/bridge-sync.js';
+import { HTTP_STATUS } from '../../../protocol/http-status.js';
 import { parseBearer } from '../../shared/bearer.js';
+import type { BridgeIngest } from '../../shared/bridge-ingest.js';
 import { errorObject, toWireError, type WireError } from '../error-handler.js';
 
 export interface BridgeSyncRouteOptions {
-  readonly sync: BridgeSyncService;
+  readonly ingest: BridgeIngest;
   readonly workerTokens: WorkerTokenService;
   /** PARLEY_BRIDGE_BODY_LIMIT: the largest payload in bytes (default 16 MiB). */
   readonly bodyLimit: number;
@@ -24,8 +24,14 @@ function refuse(request: FastifyRequest, reply: FastifyReply, wire: WireError) {
 /** `POST /v1/bridge/sync`: a worker's `worker:data:sync` payload over HTTP (BRIDGE.md). */
 export const bridgeSyncRoutes: FastifyPluginAsyncZod<BridgeSyncRouteOptions> = async (
   app,
-  { sync, workerTokens, bodyLimit },
+  { ingest, workerTokens, bodyLimit },
 ) => {
+  // The body reaches the ingest as bytes: on SQLite it is parsed in the ingest thread, so a
+  // payload of megabytes is never parsed on the event loop (this plugin's routes only).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
+  );
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const wire = toWireError(err, bodyLimit);
     if (wire.status >= 500) request.log.error({ err }, 'a bridge sync failed');
@@ -53,20 +59,22 @@ export const bridgeSyncRoutes: FastifyPluginAsyncZod<BridgeSyncRouteOptions> = a
           message: 'Send a live worker token as "Authorization: Bearer pwk_…".',
         });
       }
-      const parsed = await parseSyncPayload(request.body);
-      if (!parsed.ok) {
-        request.log.info(
-          { worker_token_id: worker.id, field: parsed.field },
-          'a bridge sync payload was refused',
-        );
-        return refuse(request, reply, {
-          status: 400,
-          code: 'INVALID_ARGUMENT',
-          message: parsed.message,
-          field: parsed.field,
-        });
+      const body = request.body;
+      const outcome = await ingest.ingest(
+        { json: Buffer.isBuffer(body) ? body : Buffer.alloc(0) },
+        worker.id,
+      );
+      if (!outcome.ok) {
+        const { refusal } = outcome;
+        if (refusal.code === 'INVALID_ARGUMENT') {
+          request.log.info(
+            { worker_token_id: worker.id, field: refusal.field },
+            'a bridge sync payload was refused',
+          );
+        }
+        return refuse(request, reply, { status: HTTP_STATUS[refusal.code], ...refusal });
       }
-      const { ack } = await sync.sync(parsed.batch, worker.id);
+      const { ack } = outcome;
       return reply.status(200).send(ack);
     },
   );
