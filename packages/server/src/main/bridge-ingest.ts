@@ -1,7 +1,7 @@
 /** Part of the composition root: where bridge payloads are parsed and stored. */
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { bridgeTopic, knowsInterest } from '../ports/bus.js';
+import { bridgeTopic, mayHaveSubscribers } from '../ports/bus.js';
 import { InlineBridgeIngest, type BridgeIngest } from '../transports/shared/bridge-ingest.js';
 import type { Engines } from './engines.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -21,17 +21,15 @@ export function composeBridgeIngest(
   lifecycle: Lifecycle,
   logger: Logger,
 ): BridgeIngest {
-  const inline = new InlineBridgeIngest(useCases.bridgeSync);
-  if (engines.store.engine !== 'sqlite' || !plan.roles.has('api')) return inline;
+  if (engines.store.engine !== 'sqlite' || !plan.roles.has('api')) {
+    return new InlineBridgeIngest(useCases.bridgeSync);
+  }
   const threaded = new ThreadedBridgeIngest({
     dataDir: config.data_dir,
     sync: useCases.bridgeSync,
     logger,
     // Only a bus that knows who listens can say no; another gets every commit's items.
-    wants: (accountId) => {
-      const bus = engines.bus;
-      return !knowsInterest(bus) || bus.hasSubscribers(bridgeTopic(accountId));
-    },
+    wants: (accountId) => mayHaveSubscribers(engines.bus, bridgeTopic(accountId)),
   });
   lifecycle.add({
     name: 'bridge ingest thread',

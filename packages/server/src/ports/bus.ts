@@ -84,6 +84,10 @@ export interface BusInterest {
 export const knowsInterest = (bus: Bus): bus is Bus & BusInterest =>
   typeof (bus as Partial<BusInterest>).hasSubscribers === 'function';
 
+/** False only when the bus can tell that nobody listens on the topic. */
+export const mayHaveSubscribers = (bus: Bus, topic: string): boolean =>
+  !knowsInterest(bus) || bus.hasSubscribers(topic);
+
 export const userTopic = (userId: string): string => `user:${userId}`;
 export const conversationTopic = (conversationId: string): string => `conv:${conversationId}`;
 export const bridgeTopic = (accountId: string): string => `bridge:${accountId}`;

@@ -5,13 +5,10 @@ import { KyselyBridgeItemRepository } from './bridge-repository.js';
 import type { BridgeItemRepository } from '../../ports/bridge-store.js';
 import type { EngineSql } from './engine-sql.js';
 import type { Database } from './schema.js';
-import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
+import { CHECKPOINT_INTERVAL_MS, startSqliteCheckpointer } from './sqlite-checkpointer.js';
 
 /** Where the embedded store keeps bridge items: beside parley.db, a database of its own. */
 export const SQLITE_BRIDGE_FILE = 'bridges.db';
-
-/** How often the WAL of bridges.db is checkpointed (PASSIVE, in a worker thread). */
-const CHECKPOINT_INTERVAL_MS = 1_000;
 
 /** The tables of migration 0009 that hold items and accounts, as they are in parley.db. */
 const SCHEMA = `

@@ -20,6 +20,9 @@ const timer = setInterval(() => {
 parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
 
+/** How often the stores checkpoint their WALs (parley.db and bridges.db alike). */
+export const CHECKPOINT_INTERVAL_MS = 1_000;
+
 export interface SqliteCheckpointer {
   close(): Promise<void>;
 }

@@ -8,13 +8,10 @@ import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import { sqliteAppend } from './sqlite-append-batch.js';
 import { bridgesOutsideTransactions, openSqliteBridgeFile } from './sqlite-bridge-file.js';
-import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
+import { CHECKPOINT_INTERVAL_MS, startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessageRepository } from './sqlite-message-repository.js';
 
 export const SQLITE_FILE = 'parley.db';
-
-/** How often the WAL of parley.db is checkpointed (PASSIVE, in a worker thread). */
-const CHECKPOINT_INTERVAL_MS = 1_000;
 
 /**
  * The embedded store: one SQLite file in the data dir, in WAL mode with synchronous=NORMAL

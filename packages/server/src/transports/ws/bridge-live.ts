@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SyncCommit } from '../../app/bridges/bridge-sync.js';
 import type { BridgeItemRecord, BridgeKind } from '../../ports/bridge-store.js';
-import { bridgeTopic, knowsInterest, type Bus } from '../../ports/bus.js';
+import { bridgeTopic, mayHaveSubscribers, type Bus } from '../../ports/bus.js';
 import { bridgeView } from '../../protocol/bridge-views.js';
 import { encodeEvent } from '../../protocol/ws-frames.js';
 
@@ -51,7 +51,7 @@ export class BridgeLivePublisher {
     if (commit.changedCount === 0) return;
     // On one node nobody may be listening: then no frame is made at all.
     const topic = bridgeTopic(commit.accountId);
-    if (knowsInterest(this.#bus) && !this.#bus.hasSubscribers(topic)) return;
+    if (!mayHaveSubscribers(this.#bus, topic)) return;
     const byKind = new Map<BridgeKind, BridgeItemRecord[]>();
     for (const item of commit.changed()) {
       const list = byKind.get(item.kind) ?? [];
@@ -90,7 +90,7 @@ export class BridgeLivePublisher {
     }
     const topic = bridgeTopic(next.accountId);
     try {
-      if (knowsInterest(this.#bus) && !this.#bus.hasSubscribers(topic)) return this.#continue();
+      if (!mayHaveSubscribers(this.#bus, topic)) return this.#continue();
       const frame = encodeEvent('bridge.updated', {
         account_id: next.accountId,
         kind: next.kind,
