@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import { APPEND_BATCH_SQL } from '../../src/adapters/store/postgres-append-batch.js';
 import { openPostgresStore } from '../../src/adapters/store/postgres.js';
 import { singleConversationId } from '../../src/domain/conversation.js';
 import { createDatabase } from '../support/postgres-server.js';
@@ -66,6 +68,56 @@ describe('PostgreSQL: a message batch in one statement', () => {
       ]);
       expect(fallbacks).toEqual(['a key already stored (a retry)']);
     } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('PostgreSQL: the batch statement and many conversations', () => {
+  it('finds the batch conversations by key, never by reading the whole table', async () => {
+    const url = await createDatabase(inject('postgresUrl'));
+    const store = openPostgresStore({ url });
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await store.migrate();
+      await client.connect();
+      await client.query(
+        `INSERT INTO conversations (id, type, created_at, last_activity_at)
+         SELECT 'c' || g, 'single', 0, 0 FROM generate_series(1, 20000) g`,
+      );
+      await client.query('ANALYZE conversations');
+      // The plan every pooled connection settles on once the statement is prepared.
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      await client.query(`PREPARE append_batch(json, json, text[]) AS ${APPEND_BATCH_SQL}`);
+      const rows = [1, 2].map((n) => ({
+        conversation_id: `c${n}`,
+        id: `m${n}`,
+        sender_id: 's',
+        client_msg_id: `k${n}`,
+        type: 'text',
+        content: '{"text":"hi"}',
+        status: 'sent',
+        created_at: 1,
+        ord: 1,
+      }));
+      const counts = rows.map((r) => ({ id: r.conversation_id, n: 1, last_at: 1 }));
+      const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+      const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE append_batch(${literal(JSON.stringify(rows))},
+           ${literal(JSON.stringify(counts))}, ARRAY['c1', 'c2'])`,
+      );
+      const text = plan.map((line) => line['QUERY PLAN']).join('\n');
+      expect(text).toContain('Index Scan using conversations_pkey on conversations');
+      expect(text).not.toMatch(/Seq Scan on conversations/);
+      const { rows: seqs } = await client.query<{ conversation_id: string; seq: string }>(
+        'SELECT conversation_id, seq FROM messages ORDER BY conversation_id',
+      );
+      expect(seqs).toEqual([
+        { conversation_id: 'c1', seq: '1' },
+        { conversation_id: 'c2', seq: '1' },
+      ]);
+    } finally {
+      await client.end();
       await store.close();
     }
   });

@@ -19,8 +19,12 @@ export type PreparedQuery = (
  * count to `max_seq`, and insert the messages numbered from the old value. A conversation that
  * is not there leaves its messages without a seq, which the NOT NULL column refuses, so the
  * whole statement fails and nothing is written.
+ *
+ * The conversations are found by their ids as an array (`= ANY($3)`), an index scan of the
+ * batch's rows. Joined to the JSON rows instead, the generic plan read the whole table twice
+ * (a hash join on a seq scan): 0.3 ms a batch with 200 conversations, 3 ms with 20,000.
  */
-const APPEND = `
+export const APPEND_BATCH_SQL = `
 WITH batch AS (
   SELECT * FROM json_to_recordset($1::json) AS b(
     conversation_id text, id text, sender_id text, client_msg_id text, type text,
@@ -28,10 +32,10 @@ WITH batch AS (
 ), counts AS (
   SELECT * FROM json_to_recordset($2::json) AS c(id text, n int, last_at bigint)
 ), locked AS (
-  SELECT id FROM conversations WHERE id IN (SELECT id FROM counts) ORDER BY id FOR UPDATE
+  SELECT id FROM conversations WHERE id = ANY($3::text[]) ORDER BY id FOR UPDATE
 ), bumped AS (
   UPDATE conversations t SET max_seq = t.max_seq + counts.n, last_activity_at = counts.last_at
-  FROM counts, locked WHERE t.id = counts.id AND locked.id = counts.id
+  FROM counts, locked WHERE t.id = ANY($3::text[]) AND t.id = counts.id AND locked.id = counts.id
   RETURNING t.id, t.max_seq - counts.n AS base
 )
 INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, type, content, status,
@@ -118,9 +122,10 @@ export class PostgresMessageRepository
         ord: count.n,
       });
     }
-    const { rows } = await this.#query('parley_append_batch', APPEND, [
+    const { rows } = await this.#query('parley_append_batch', APPEND_BATCH_SQL, [
       JSON.stringify(batch),
       JSON.stringify([...counts.values()]),
+      [...counts.keys()],
     ]);
     const seqs = new Map(rows.map((row) => [row['id'] as string, Number(row['seq'])]));
     const results = new Map<string, AppendResult>();
