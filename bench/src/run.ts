@@ -340,6 +340,7 @@ async function runStandard(): Promise<void> {
             deltas: quick ? 5 : 30,
             snapshots: quick ? 2 : 5,
             readers: quick ? 4 : 8,
+            pageRate: quick ? 200 : 500,
             durationMs: plan.durationMs,
             chatRate: 1_000,
             pairs: plan.pairs,

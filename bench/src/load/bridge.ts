@@ -9,6 +9,7 @@ import { connectUser, inBatches, signUp } from './clients.js';
 import type { LoadContext, ScenarioResult } from './context.js';
 import { drive, type Pair } from './direct.js';
 import { summarize } from '../stats.js';
+import { callJson, type JsonReply } from './http-call.js';
 
 /** Pushes a 10,000-item snapshot, then a 1,000-item delta, in turn, until told to stop. */
 const PUSHER = `
@@ -16,15 +17,31 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { url, token, snapshots, deltas } = workerData;
 let stop = false;
 parentPort.once('message', () => { stop = true; });
-const push = async (body, ts) => {
-  const res = await fetch(url + '/v1/bridge/sync', {
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true });
+const target = new URL(url + '/v1/bridge/sync');
+const push = (body, ts) => new Promise((resolve, reject) => {
+  const payload = body.replace(/"timestamp":0}$/, '"timestamp":' + ts + '}');
+  const req = http.request(target, {
+    agent,
     method: 'POST',
-    headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' },
-    body: body.replace(/"timestamp":0}$/, '"timestamp":' + ts + '}'),
+    headers: {
+      authorization: 'Bearer ' + token,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+    },
+  }, (res) => {
+    const chunks = [];
+    res.on('data', (c) => chunks.push(c));
+    res.on('error', reject);
+    res.on('end', () => {
+      if (res.statusCode === 200) resolve();
+      else reject(new Error('sync: ' + res.statusCode + ' ' + Buffer.concat(chunks).toString().slice(0, 200)));
+    });
   });
-  if (!res.ok) throw new Error('sync: ' + res.status + ' ' + (await res.text()).slice(0, 200));
-  await res.text();
-};
+  req.on('error', reject);
+  req.end(payload);
+});
 (async () => {
   const started = performance.now();
   let items = 0;
@@ -46,6 +63,8 @@ export interface BridgeParams {
   readonly deltas: number;
   readonly snapshots: number;
   readonly readers: number;
+  /** Pages per second offered by the same readers, open loop, for the page latency target. */
+  readonly pageRate: number;
   readonly durationMs: number;
   /** Direct chat: messages per second over all pairs, and how many pairs. */
   readonly chatRate: number;
@@ -85,23 +104,40 @@ function body(
   });
 }
 
-async function call(
-  url: string,
-  path: string,
-  token: string,
-  init: { body?: string; method?: string } = {},
-) {
-  const res = await fetch(`${url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(init.body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(init.body !== undefined && { body: init.body }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const call = callJson;
+
+/**
+ * Page reads offered at `rate` a second in all, open loop: each reader walks its own cursor and
+ * sends a page at its due time (or when its previous page is back, if that is later). A page's
+ * latency runs from its due time, so a server that falls behind shows in the figure instead of
+ * slowing the readers down.
+ */
+async function readAtRate(
+  page: (cursor: string | number) => Promise<JsonReply>,
+  readers: number,
+  rate: number,
+  durationMs: number,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  const intervalMs = (1000 * readers) / rate;
+  const start = performance.now() + 100;
+  await Promise.all(
+    Array.from({ length: readers }, async (_, r) => {
+      let cursor: string | number = 0;
+      for (
+        let due = start + (r * intervalMs) / readers;
+        due < start + durationMs;
+        due += intervalMs
+      ) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const data = (await page(cursor)).data as { has_more?: boolean; cursor?: string };
+        latencies.push(performance.now() - due);
+        cursor = data.has_more === true ? (data.cursor ?? 0) : 0;
+      }
+    }),
+  );
+  return latencies;
 }
 
 /** Pushes the bodies one after the other; items per second over them. */
@@ -145,7 +181,10 @@ export async function runBridge(ctx: LoadContext, p: BridgeParams): Promise<Scen
   const deltas = await ingest(url, token, deltaBodies, DELTA_ITEMS);
   const snapshots = await ingest(url, token, snapshotBodies, SNAPSHOT_ITEMS);
 
-  // Page reads: readers walk the deltas account (p.deltas × 1,000 items) 20 at a time.
+  // Page reads: readers walk the deltas account (p.deltas × 1,000 items) 20 at a time, first
+  // as fast as they can (the capacity), then at a fixed rate (the latency at a stated load).
+  const page = (cursor: string | number) =>
+    call(url, `/api/im/messages?account_id=deltas&count=20&cursor=${cursor}`, reader.token);
   const pageLatencies: number[] = [];
   const readStarted = performance.now();
   const stopReads = readStarted + p.durationMs;
@@ -154,18 +193,15 @@ export async function runBridge(ctx: LoadContext, p: BridgeParams): Promise<Scen
       let cursor: string | number = 0;
       while (performance.now() < stopReads) {
         const t0 = performance.now();
-        const page = await call(
-          url,
-          `/api/im/messages?account_id=deltas&count=20&cursor=${cursor}`,
-          reader.token,
-        );
+        const data = (await page(cursor)).data as { has_more?: boolean; cursor?: string };
         pageLatencies.push(performance.now() - t0);
-        cursor = page.data.has_more === true ? page.data.cursor : 0;
+        cursor = data.has_more === true ? (data.cursor ?? 0) : 0;
       }
     }),
   );
   const pagesPerS = Math.round(pageLatencies.length / ((performance.now() - readStarted) / 1000));
   const pages = summarize(pageLatencies);
+  const paced = summarize(await readAtRate(page, p.readers, p.pageRate, p.durationMs));
 
   // Chat alone, then chat while a worker pushes a 10,000-item snapshot and a 1,000-item delta
   // in turn (the snapshots alternate between two contents, so each one rewrites everything).
@@ -216,6 +252,9 @@ export async function runBridge(ctx: LoadContext, p: BridgeParams): Promise<Scen
     pages_per_s: pagesPerS,
     page_p50_ms: pages.p50,
     page_p99_ms: pages.p99,
+    page_rate: p.pageRate,
+    paced_page_p50_ms: paced.p50,
+    paced_page_p99_ms: paced.p99,
     chat_rate: p.chatRate,
     chat_quiet_p99_ms: chatQuiet.p99,
     ingest_during_chat_items_per_s: ingestDuringChat,
