@@ -15,6 +15,7 @@ import { findAccount, findItem, listAccounts, listItems, toItem } from './bridge
 import { insertIfAbsent, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
+import type { BridgeRowWriter } from './sqlite-bridge-rows.js';
 
 /** Rows per statement: 10 columns × 500 stays far under every engine's parameter limit. */
 const CHUNK = 500;
@@ -48,6 +49,11 @@ export interface BridgeRepositoryOptions {
    * without holding the loop for its whole length.
    */
   readonly yieldBetweenStatements?: boolean;
+  /**
+   * Writes item rows on the connection `db`'s transactions run on, instead of kysely's
+   * multi-row statements (SQLite, whose one connection is the transaction's).
+   */
+  readonly rows?: BridgeRowWriter;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -57,12 +63,14 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
   readonly #read: Kysely<Database>;
   readonly #engine: EngineSql;
   readonly #yield: () => Promise<void>;
+  readonly #rows: BridgeRowWriter | undefined;
 
   constructor(db: Kysely<Database>, engine: EngineSql, options: BridgeRepositoryOptions = {}) {
     this.#db = db;
     this.#read = options.readDb ?? db;
     this.#engine = engine;
     this.#yield = options.yieldBetweenStatements === true ? nextTurn : async () => {};
+    this.#rows = options.rows;
   }
 
   async apply(batch: BridgeBatch, at: number): Promise<BridgeApplyResult> {
@@ -157,7 +165,8 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     }
     for (const part of chunks(inserts)) {
       await this.#yield();
-      await trx.insertInto('bridge_items').values(part).execute();
+      if (this.#rows !== undefined) this.#rows.insert(part);
+      else await trx.insertInto('bridge_items').values(part).execute();
     }
     for (const part of chunks(updates)) {
       await this.#yield();
@@ -195,6 +204,10 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
    * sort_time is left as first stored.
    */
   async #rewrite(trx: Kysely<Database>, rows: readonly BridgeItemsTable[]): Promise<void> {
+    if (this.#rows !== undefined) {
+      this.#rows.rewrite(rows);
+      return;
+    }
     const insert = trx.insertInto('bridge_items').values(rows);
     if (this.#engine.engine === 'mysql') {
       await insert

@@ -5,6 +5,7 @@ import { KyselyBridgeItemRepository } from './bridge-repository.js';
 import type { BridgeItemRepository } from '../../ports/bridge-store.js';
 import type { EngineSql } from './engine-sql.js';
 import type { Database } from './schema.js';
+import { sqliteBridgeRows } from './sqlite-bridge-rows.js';
 import { CHECKPOINT_INTERVAL_MS, startSqliteCheckpointer } from './sqlite-checkpointer.js';
 
 /** Where the embedded store keeps bridge items: beside parley.db, a database of its own. */
@@ -63,6 +64,7 @@ export function openSqliteBridgeFile(
 ): SqliteBridgeFile {
   const path = join(dataDir, SQLITE_BRIDGE_FILE);
   const writer = openWriter(dataDir, mainFile);
+  const rows = sqliteBridgeRows(writer);
   const reader = new BetterSqlite3(path, { readonly: true });
   reader.pragma('busy_timeout = 5000');
   const write = new Kysely<Database>({
@@ -76,6 +78,7 @@ export function openSqliteBridgeFile(
     items: new KyselyBridgeItemRepository(write, engine, {
       readDb: read,
       yieldBetweenStatements: true,
+      rows,
     }),
     async close() {
       await write.destroy();
@@ -96,11 +99,12 @@ export function openSqliteBridgeWriter(
   engine: EngineSql,
   withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
 ): SqliteBridgeFile {
+  const writer = openWriter(dataDir, mainFile);
   const write = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withCache(openWriter(dataDir, mainFile)) }),
+    dialect: new SqliteDialect({ database: withCache(writer) }),
   });
   return {
-    items: new KyselyBridgeItemRepository(write, engine),
+    items: new KyselyBridgeItemRepository(write, engine, { rows: sqliteBridgeRows(writer) }),
     close: () => write.destroy(),
   };
 }
