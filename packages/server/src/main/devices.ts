@@ -15,9 +15,13 @@ import type { DeviceService } from '../app/devices/device-service.js';
 import { DEVICE_PATHS, DeviceGateway } from '../transports/device/device-gateway.js';
 import type { UpgradeRouter } from '../transports/shared/upgrade-router.js';
 import type { Lifecycle } from './lifecycle.js';
-import { periodic } from './periodic.js';
+import { runSoon } from './periodic.js';
 
-/** How often the device journal is written (one transaction for everything since the last). */
+/**
+ * How long what a device records may wait before it is written (one transaction for
+ * everything since the last write). The write is scheduled when something is recorded, so a
+ * node without devices never wakes for it.
+ */
 const JOURNAL_FLUSH_MS = 250;
 /** Log and event rows that may wait for the store; more are dropped and counted. */
 const JOURNAL_MAX_PENDING = 50_000;
@@ -47,17 +51,24 @@ export function composeDevices(deps: {
   const { config, lifecycle, logger, metrics, clock, ids } = deps;
   const ai = openAiLink(config, { clock, ids, logger, metrics });
   lifecycle.add({ name: 'AI link', start: () => ai.start(), stop: () => ai.stop() });
+  const flushing = runSoon(
+    JOURNAL_FLUSH_MS,
+    () => journal.flush(),
+    () => journal.empty,
+    logger,
+  );
   const journal = new DeviceJournal(deps.store.deviceSessions, {
     maxPendingRows: JOURNAL_MAX_PENDING,
     onDropped: (rows) => metrics.journalRowsDropped.inc(rows),
     onWriteFailed: (err) => logger.warn({ err }, 'device journal not written yet; retrying'),
+    onPending: flushing.schedule,
   });
-  const flushing = periodic('device journal', JOURNAL_FLUSH_MS, () => journal.flush(), logger);
   lifecycle.add({
-    ...flushing,
+    name: 'device journal',
+    start: async () => {},
     // The last sessions' disconnects are written before the store closes.
     stop: async () => {
-      await flushing.stop?.();
+      flushing.stop();
       await journal.flush();
     },
   });

@@ -29,3 +29,40 @@ export function periodic(
     },
   };
 }
+
+/**
+ * Runs `job` `delayMs` after the first `schedule()` since its last run, and again after a run
+ * that left work behind (`done()` false: a failed write is retried that way). Unlike
+ * `periodic`, no timer runs while there is nothing to do.
+ */
+export function runSoon(
+  delayMs: number,
+  job: () => Promise<void>,
+  done: () => boolean,
+  logger: Logger,
+): { schedule: () => void; stop: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let stopped = false;
+  const schedule = () => {
+    if (timer !== undefined || running || stopped) return;
+    timer = setTimeout(run, delayMs).unref();
+  };
+  const run = () => {
+    timer = undefined;
+    running = true;
+    job()
+      .catch((err: unknown) => logger.warn({ err }, 'a scheduled job failed'))
+      .finally(() => {
+        running = false;
+        if (!done()) schedule();
+      });
+  };
+  return {
+    schedule,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

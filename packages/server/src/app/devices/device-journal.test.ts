@@ -51,6 +51,26 @@ describe('DeviceJournal', () => {
     expect(repo.batches).toHaveLength(1);
   });
 
+  it('tells of each record (so a write is scheduled), and is empty once written', async () => {
+    const repo = new MemoryJournalRepo();
+    let pending = 0;
+    const journal = new DeviceJournal(repo, { maxPendingRows: 100, onPending: () => pending++ });
+    expect(journal.empty).toBe(true);
+    journal.opened(session);
+    journal.log(log(1));
+    journal.event({ id: 'e1', sessionId: 's1', eventType: 'hello', eventData: '{}', createdAt: 2 });
+    journal.touch('s1', 3);
+    journal.status('s1', 'inactive', 4);
+    expect(pending).toBe(5);
+    expect(journal.empty).toBe(false);
+    await journal.flush();
+    expect(journal.empty).toBe(true);
+    repo.failing = true;
+    journal.touch('s1', 5);
+    await journal.flush();
+    expect(journal.empty).toBe(false);
+  });
+
   it('keeps at most maxPendingRows rows, counting the dropped, and keeps a failed batch', async () => {
     const repo = new MemoryJournalRepo();
     let dropped = 0;

@@ -12,11 +12,17 @@ export interface DeviceJournalOptions {
   readonly maxPendingRows: number;
   readonly onDropped?: (rows: number) => void;
   readonly onWriteFailed?: (err: unknown) => void;
+  /**
+   * Told whenever something is recorded (cheap: called per frame), so that a write can be
+   * scheduled only while there is something to write, instead of a timer waking the node
+   * all day for an empty journal.
+   */
+  readonly onPending?: () => void;
 }
 
 /**
  * Gathers what the device sessions of this node record — sessions, JSON frame logs, events,
- * activity — and writes it in one transaction per flush (a periodic part calls `flush`), so
+ * activity — and writes it in one transaction per flush (scheduled when something waits: `onPending`), so
  * that a busy device costs no write per frame and last_active_at one update per session and
  * flush. Bounded: past `maxPendingRows` log and event rows wait, new ones are dropped and
  * counted; sessions and status changes (one or two per session) always wait. A failed write
@@ -40,8 +46,19 @@ export class DeviceJournal {
     return this.#rows.length;
   }
 
+  /** True when nothing waits to be written. */
+  get empty(): boolean {
+    return (
+      this.#opened.length === 0 &&
+      this.#rows.length === 0 &&
+      this.#touched.size === 0 &&
+      this.#statuses.size === 0
+    );
+  }
+
   opened(session: DeviceSessionRecord): void {
     this.#opened.push(session);
+    this.#options.onPending?.();
   }
 
   log(row: MessageLogRecord): void {
@@ -54,16 +71,18 @@ export class DeviceJournal {
 
   touch(sessionId: string, at: number): void {
     this.#touched.set(sessionId, at);
+    this.#options.onPending?.();
   }
 
   status(sessionId: string, status: DeviceSessionStatus, at: number): void {
     this.#statuses.set(sessionId, { status, at });
+    this.#options.onPending?.();
   }
 
   /** Writes what waits; one flush at a time (a second call waits for the first). */
   async flush(): Promise<void> {
     while (this.#flushing !== undefined) await this.#flushing;
-    if (this.#empty()) return;
+    if (this.empty) return;
     this.#flushing = this.#write().finally(() => (this.#flushing = undefined));
     await this.#flushing;
   }
@@ -104,14 +123,6 @@ export class DeviceJournal {
       return;
     }
     this.#rows.push(row);
-  }
-
-  #empty(): boolean {
-    return (
-      this.#opened.length === 0 &&
-      this.#rows.length === 0 &&
-      this.#touched.size === 0 &&
-      this.#statuses.size === 0
-    );
+    this.#options.onPending?.();
   }
 }
