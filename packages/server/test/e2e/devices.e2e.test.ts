@@ -330,11 +330,14 @@ describe('abort (seed 002)', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(client.audio.length).toBe(heard);
     expect(heard).toBeLessThan(200);
-    await eventually(async () =>
-      (await t.get(`/v1/device-sessions/${hello.session_id}/events`, owner!)).body.events.some(
-        (e: DeviceFrame) => e.event_type === 'aborted',
-      ),
-    );
+    // The journal writes the session and its events within 250 ms: until then, a 404.
+    await eventually(async () => {
+      const events = await t.get(`/v1/device-sessions/${hello.session_id}/events`, owner!);
+      return (
+        events.status === 200 &&
+        events.body.events.some((e: DeviceFrame) => e.event_type === 'aborted')
+      );
+    });
   });
 });
 
