@@ -9,7 +9,7 @@ import { connectUser, inBatches, signUp } from './clients.js';
 import type { LoadContext, ScenarioResult } from './context.js';
 import { drive, type Pair } from './direct.js';
 import { summarize } from '../stats.js';
-import { callJson, type JsonReply } from './http-call.js';
+import { callJson as call } from './http-call.js';
 
 /** Pushes a 10,000-item snapshot, then a 1,000-item delta, in turn, until told to stop. */
 const PUSHER = `
@@ -104,7 +104,8 @@ function body(
   });
 }
 
-const call = callJson;
+/** Reads the page at `cursor`; resolves with the next page's cursor (0: back to the start). */
+type PageRead = (cursor: string | number) => Promise<string | number>;
 
 /**
  * Page reads offered at `rate` a second in all, open loop: each reader walks its own cursor and
@@ -113,7 +114,7 @@ const call = callJson;
  * slowing the readers down.
  */
 async function readAtRate(
-  page: (cursor: string | number) => Promise<JsonReply>,
+  page: PageRead,
   readers: number,
   rate: number,
   durationMs: number,
@@ -131,9 +132,8 @@ async function readAtRate(
       ) {
         const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const data = (await page(cursor)).data as { has_more?: boolean; cursor?: string };
+        cursor = await page(cursor);
         latencies.push(performance.now() - due);
-        cursor = data.has_more === true ? (data.cursor ?? 0) : 0;
       }
     }),
   );
@@ -183,8 +183,14 @@ export async function runBridge(ctx: LoadContext, p: BridgeParams): Promise<Scen
 
   // Page reads: readers walk the deltas account (p.deltas × 1,000 items) 20 at a time, first
   // as fast as they can (the capacity), then at a fixed rate (the latency at a stated load).
-  const page = (cursor: string | number) =>
-    call(url, `/api/im/messages?account_id=deltas&count=20&cursor=${cursor}`, reader.token);
+  const page: PageRead = async (cursor) => {
+    const path = `/api/im/messages?account_id=deltas&count=20&cursor=${cursor}`;
+    const data = (await call(url, path, reader.token)).data as {
+      has_more?: boolean;
+      cursor?: string;
+    };
+    return data.has_more === true ? (data.cursor ?? 0) : 0;
+  };
   const pageLatencies: number[] = [];
   const readStarted = performance.now();
   const stopReads = readStarted + p.durationMs;
@@ -193,9 +199,8 @@ export async function runBridge(ctx: LoadContext, p: BridgeParams): Promise<Scen
       let cursor: string | number = 0;
       while (performance.now() < stopReads) {
         const t0 = performance.now();
-        const data = (await page(cursor)).data as { has_more?: boolean; cursor?: string };
+        cursor = await page(cursor);
         pageLatencies.push(performance.now() - t0);
-        cursor = data.has_more === true ? (data.cursor ?? 0) : 0;
       }
     }),
   );

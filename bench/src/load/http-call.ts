@@ -9,7 +9,7 @@ import http from 'node:http';
 
 /** A parsed JSON reply; the scenarios read the fields they know. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type JsonReply = Record<string, any>;
+type JsonReply = Record<string, any>;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 

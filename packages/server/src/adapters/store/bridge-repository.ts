@@ -15,7 +15,6 @@ import { findAccount, findItem, listAccounts, listItems, toItem } from './bridge
 import { insertIfAbsent, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
-import type { BridgeRowWriter } from './sqlite-bridge-rows.js';
 
 /** Rows per statement: 10 columns × 500 stays far under every engine's parameter limit. */
 const CHUNK = 500;
@@ -38,6 +37,14 @@ function lastOfEachId(items: readonly BridgeItemInput[]): BridgeItemInput[] {
     byId.set(item.itemId, item);
   }
   return [...byId.values()];
+}
+
+/** Writes item rows inside the open transaction, synchronously (sqlite-bridge-rows.ts). */
+export interface BridgeRowWriter {
+  /** Rows known to be new. */
+  insert(rows: readonly BridgeItemsTable[]): void;
+  /** Rows known to exist: everything but sort_time (kept as first stored) is rewritten. */
+  rewrite(rows: readonly BridgeItemsTable[]): void;
 }
 
 export interface BridgeRepositoryOptions {

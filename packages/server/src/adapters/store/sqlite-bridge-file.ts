@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { KyselyBridgeItemRepository } from './bridge-repository.js';
+import { KyselyBridgeItemRepository, type BridgeRowWriter } from './bridge-repository.js';
 import type { BridgeItemRepository } from '../../ports/bridge-store.js';
 import type { EngineSql } from './engine-sql.js';
 import type { Database } from './schema.js';
@@ -63,13 +63,9 @@ export function openSqliteBridgeFile(
   withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
 ): SqliteBridgeFile {
   const path = join(dataDir, SQLITE_BRIDGE_FILE);
-  const writer = openWriter(dataDir, mainFile);
-  const rows = sqliteBridgeRows(writer);
+  const { write, rows } = openWriter(dataDir, mainFile, withCache);
   const reader = new BetterSqlite3(path, { readonly: true });
   reader.pragma('busy_timeout = 5000');
-  const write = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withCache(writer) }),
-  });
   const read = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withCache(reader) }),
   });
@@ -99,17 +95,19 @@ export function openSqliteBridgeWriter(
   engine: EngineSql,
   withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
 ): SqliteBridgeFile {
-  const writer = openWriter(dataDir, mainFile);
-  const write = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withCache(writer) }),
-  });
+  const { write, rows } = openWriter(dataDir, mainFile, withCache);
   return {
-    items: new KyselyBridgeItemRepository(write, engine, { rows: sqliteBridgeRows(writer) }),
+    items: new KyselyBridgeItemRepository(write, engine, { rows }),
     close: () => write.destroy(),
   };
 }
 
-function openWriter(dataDir: string, mainFile: string): BetterSqlite3.Database {
+/** The writing connection, as kysely and as the prepared item-row statements on it. */
+function openWriter(
+  dataDir: string,
+  mainFile: string,
+  withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
+): { write: Kysely<Database>; rows: BridgeRowWriter } {
   const writer = new BetterSqlite3(join(dataDir, SQLITE_BRIDGE_FILE));
   writer.pragma('journal_mode = WAL');
   writer.pragma('synchronous = NORMAL');
@@ -118,5 +116,8 @@ function openWriter(dataDir: string, mainFile: string): BetterSqlite3.Database {
   writer.pragma('wal_autocheckpoint = 0');
   writer.exec(SCHEMA);
   writer.prepare('attach database ? as parley').run(join(dataDir, mainFile));
-  return writer;
+  return {
+    write: new Kysely<Database>({ dialect: new SqliteDialect({ database: withCache(writer) }) }),
+    rows: sqliteBridgeRows(writer),
+  };
 }

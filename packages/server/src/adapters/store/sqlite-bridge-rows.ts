@@ -5,15 +5,8 @@
  * ingest thread, a fifth of its time went to young-generation collections.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import type { BridgeRowWriter } from './bridge-repository.js';
 import type { BridgeItemsTable } from './bridge-schema.js';
-
-/** Writes rows inside the caller's open transaction, synchronously. */
-export interface BridgeRowWriter {
-  /** Rows known to be new. */
-  insert(rows: readonly BridgeItemsTable[]): void;
-  /** Rows known to exist: everything but sort_time (kept as first stored) is rewritten. */
-  rewrite(rows: readonly BridgeItemsTable[]): void;
-}
 
 const COLUMNS =
   'platform, account_id, kind, item_id, raw, conversation_id, sort_time, item_time, ' +
