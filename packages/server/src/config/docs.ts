@@ -49,7 +49,7 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   commit_max_batch: 'Most messages written in one group commit.',
   commit_max_pending: 'Most messages waiting for a commit; more gets UNAVAILABLE.',
   commit_linger_ms:
-    'Milliseconds a group commit that is not full may wait for more messages. Unset: 0 on SQLite, 10 on PostgreSQL and MySQL (only while messages come faster than one per that time).',
+    'Milliseconds a group commit that is not full may wait for more messages. Unset: 0 on SQLite, 15 on PostgreSQL and MySQL (only while at least three messages come in per that time).',
   dm_policy: 'friends: a single conversation needs friendship; anyone: any two users may talk.',
   guest_policy:
     'restricted: guests cannot send friend requests, open single conversations or create groups; full: like registered users.',

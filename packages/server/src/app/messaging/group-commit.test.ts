@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter, LINGER_FILL } from './group-commit.js';
 
 /** A committer whose writes are recorded, batch by batch. */
 function committer(options: { maxBatch: number; lingerMs?: number }) {
@@ -48,6 +48,24 @@ describe('GroupCommitter', () => {
     expect(batches).toEqual([['a'], ['b'], ['c']]);
   });
 
+  it(`does not linger for fewer than ${LINGER_FILL} items a linger`, async () => {
+    // One item every 8 ms against a 20 ms linger: two or three would share a batch, each
+    // waiting up to 20 ms for it. Each is written at once instead.
+    const { commit, batches } = committer({ maxBatch: 10, lingerMs: 20 });
+    for (let i = 0; i < 100; i++) {
+      void commit.submit(String(i));
+      await vi.advanceTimersByTimeAsync(8);
+    }
+    expect(batches.slice(-10).every((b) => b.length === 1)).toBe(true);
+    // One every 6 ms (more than three a linger): the batches fill.
+    const fast = committer({ maxBatch: 10, lingerMs: 20 });
+    for (let i = 0; i < 100; i++) {
+      void fast.commit.submit(String(i));
+      await vi.advanceTimersByTimeAsync(6);
+    }
+    expect(fast.batches.slice(-4, -1).every((b) => b.length >= 3)).toBe(true);
+  });
+
   it('lets a batch wait up to lingerMs from its first item while items come in fast', async () => {
     const { commit, batches } = committer({ maxBatch: 1_000, lingerMs: 20 });
     // A steady stream, one item a millisecond: the batches fill for 20 ms before they go.
@@ -69,6 +87,7 @@ describe('GroupCommitter', () => {
       void full.commit.submit(String(i));
       await vi.advanceTimersByTimeAsync(1);
     }
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(full.batches.every((b) => b.length <= 2)).toBe(true);
     expect(full.batches.flat()).toHaveLength(30);
   });
