@@ -12,7 +12,7 @@
  * Parley/ejabberd ratio lines; without --scenario it runs only those two.
  *
  * `--cluster [--quick] [--scenario direct,group] [--rates 2000] [--members 10000]
- *   [--online 1000] [--group-rate N] [--pairs N] [--duration S]` runs direct and group against
+ *   [--online 1000] [--group-rate N] [--pairs N] [--duration S] [--rounds N]` runs direct and group against
  * the embedded shape and against a cluster (two gateways, an api, a worker, on PostgreSQL,
  * NATS, Redis and etcd), and compares them (cluster/run-cluster.ts); `--set PARLEY_X=value`
  * (repeatable) gives every Parley process of the cluster a setting, to try one against the
@@ -44,6 +44,7 @@ const { values } = parseArgs({
     pairs: { type: 'string' },
     duration: { type: 'string' },
     'warm-up': { type: 'string' },
+    rounds: { type: 'string' },
     members: { type: 'string' },
     'group-rate': { type: 'string' },
     connections: { type: 'string' },
@@ -110,10 +111,11 @@ const clusterPlan = (): ClusterPlan => {
     scenarios: scenarios as ('direct' | 'group')[],
     rates: values.rates === undefined ? [2_000] : plan.rates,
     pairs: count('pairs', quick ? 20 : 100),
-    durationMs: count('duration', quick ? 2 : 5) * 1000,
+    durationMs: count('duration', quick ? 2 : 15) * 1000,
     members,
     online: Math.min(members, count('online', quick ? 200 : 1_000)),
     groupRate: count('group-rate', 10),
+    rounds: count('rounds', quick ? 1 : 2),
     warmUpMs: count('warm-up', 5) * 1000,
     nodeArgs: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
     env: settings(values.set ?? []),

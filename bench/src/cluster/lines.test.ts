@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareShapes, cpuShares, shapeLine } from './lines.js';
+import { combineRounds, compareShapes, cpuShares, shapeLine } from './lines.js';
 
 const result = {
   scenario: 'direct',
@@ -85,5 +85,37 @@ describe('the --cluster lines', () => {
       { ...result, server_cpu_us_per_delivery: 3 },
     );
     expect(line).toMatchObject({ cpu_ratio: null, cpu_ratio_met: false });
+  });
+
+  it("combines a shape's rounds over every window, and compares them round by round", () => {
+    const round = (cpu: number, p99: number, rate: number) => ({
+      ...result,
+      msgs_per_s: rate,
+      p99_ms: p99,
+      server_cpu_s: cpu,
+      server_cpu_us_per_delivery: (cpu / result.delivered) * 1e6,
+      cpu_s_by_process: { 'gw-1': cpu / 2, 'gw-2': cpu / 2 },
+    });
+    const cluster = combineRounds([round(4, 30, 1_990), round(2, 50, 2_000)]);
+    expect(cluster).toMatchObject({
+      rounds: 2,
+      sent: 20_000,
+      delivered: 20_000,
+      msgs_per_s: 1_990,
+      p99_ms: 50,
+      server_cpu_s: 6,
+      server_cpu_us_per_delivery: 300,
+      server_cpu_us_per_delivery_by_round: [400, 200],
+      cpu_s_by_process: { 'gw-1': 3, 'gw-2': 3 },
+      cpu_shares: 'gw-1 50%, gw-2 50%',
+    });
+    const embedded = combineRounds([round(1, 5, 2_000), round(2, 6, 2_000)]);
+    expect(compareShapes('direct', embedded, cluster)).toMatchObject({
+      cpu_ratio: 2,
+      cpu_ratio_by_round: [4, 1],
+      cluster_p99_ms: 50,
+      p99_met: true,
+    });
+    expect(() => combineRounds([])).toThrow();
   });
 });

@@ -53,9 +53,48 @@ export function cpuShares(split: Readonly<Record<string, number>>): string {
     .join(', ');
 }
 
+/**
+ * A shape's rounds of one scenario as one line: CPU and deliveries summed (so the CPU per
+ * delivery is over every window), the worst p99, the rate of the slowest round, and each
+ * round's own CPU per delivery.
+ */
+export function combineRounds(lines: readonly Line[]): Line {
+  const first = lines[0];
+  if (first === undefined) throw new Error('no rounds to combine');
+  const sum = (key: string) => lines.reduce((total, line) => total + Number(line[key] ?? 0), 0);
+  const cpu = sum('server_cpu_s');
+  const delivered = sum('delivered');
+  const byProcess: Record<string, number> = {};
+  for (const line of lines) {
+    for (const [name, seconds] of Object.entries(
+      (line.cpu_s_by_process ?? {}) as Record<string, number>,
+    ))
+      byProcess[name] = round((byProcess[name] ?? 0) + seconds, 3);
+  }
+  return {
+    ...first,
+    rounds: lines.length,
+    sent: sum('sent'),
+    delivered,
+    ...(first.expected_deliveries !== undefined && {
+      expected_deliveries: sum('expected_deliveries'),
+    }),
+    msgs_per_s: Math.min(...lines.map((line) => Number(line.msgs_per_s))),
+    p99_ms: Math.max(...lines.map((line) => Number(line.p99_ms))),
+    server_cpu_s: round(cpu, 3),
+    ...(delivered > 0 && { server_cpu_us_per_delivery: round((cpu / delivered) * 1e6, 2) }),
+    server_cpu_us_per_delivery_by_round: lines.map((line) => line.server_cpu_us_per_delivery),
+    cpu_s_by_process: byProcess,
+    cpu_shares: cpuShares(byProcess),
+  };
+}
+
 /** The comparison of the two shapes on one scenario (and rate), with the targets beside it. */
 export function compareShapes(scenario: 'direct' | 'group', embedded: Line, cluster: Line): Line {
   const ratio = quotient(cluster.server_cpu_us_per_delivery, embedded.server_cpu_us_per_delivery);
+  const byRound = (line: Line) => (line.server_cpu_us_per_delivery_by_round ?? []) as unknown[];
+  const clusterRounds = byRound(cluster);
+  const embeddedRounds = byRound(embedded);
   const p99 = Number(cluster.p99_ms);
   const p99Target = scenario === 'direct' ? TARGETS.directP99Ms : TARGETS.groupP99Ms;
   const expected = Number(cluster.expected_deliveries ?? cluster.sent);
@@ -66,6 +105,10 @@ export function compareShapes(scenario: 'direct' | 'group', embedded: Line, clus
     cpu_ratio: ratio,
     cpu_ratio_target: `<= ${TARGETS.cpuRatio}`,
     cpu_ratio_met: ratio !== null && ratio <= TARGETS.cpuRatio,
+    // Each round's cluster window against the embedded window just before it.
+    ...(clusterRounds.length > 1 && {
+      cpu_ratio_by_round: clusterRounds.map((c, i) => quotient(c, embeddedRounds[i])),
+    }),
     embedded_cpu_us_per_delivery: embedded.server_cpu_us_per_delivery,
     cluster_cpu_us_per_delivery: cluster.server_cpu_us_per_delivery,
     embedded_msgs_per_s: embedded.msgs_per_s,

@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- --cluster`: the same scenarios against the embedded shape and the cluster
- * shape, one after the other (so that neither idles beside the other's measured window), then
- * a line per scenario comparing them against the targets. Every process and engine a shape
- * started is stopped when it is done, when a step fails, and on SIGINT or SIGTERM.
+ * shape, both up at once and measured in turn, round after round (embedded, cluster, embedded,
+ * cluster, …), so that a change in what the shared machine gives this bench over the minutes
+ * of a run falls on both shapes alike; then a line per scenario comparing them, over all their
+ * rounds, against the targets. Every process and engine a shape started is stopped when the
+ * bench is done, when a step fails, and on SIGINT or SIGTERM.
  */
 import type { LoadProcess } from '../pool.js';
 import type { Job } from '../worker.js';
 import type { Line } from '../report.js';
-import { compareShapes, shapeLine } from './lines.js';
+import { combineRounds, compareShapes, shapeLine } from './lines.js';
 import { ShapeGuard } from './shape-guard.js';
 import type { Shape, ShapeName } from './shapes.js';
 
@@ -21,6 +23,8 @@ export interface ClusterPlan {
   readonly members: number;
   readonly online: number;
   readonly groupRate: number;
+  /** Measured runs of each scenario on each shape, alternating between the shapes. */
+  readonly rounds: number;
   /** Traffic at the measured rate before each measured run, so that both shapes are warm. */
   readonly warmUpMs: number;
   /** Node.js flags for every Parley process of both shapes (--cpu-prof). */
@@ -49,28 +53,26 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
     nodeArgs: plan.nodeArgs,
     env: plan.env,
   };
-  const lines = new Map<string, Line>();
+  const rounds = new Map<string, Line[]>();
   const guard = new ShapeGuard();
+  const shapes = new Map<ShapeName, Shape>();
   try {
     for (const name of SHAPES) {
       deps.log(`\nstarting the ${name} shape\n`);
       const shape = await guard.start(name, options);
+      shapes.set(name, shape);
       const pids = [...shape.processes].map(([process, pid]) => `${process}=${pid}`);
       deps.log(`the ${name} shape is up: ${pids.join(' ')}\n`);
-      try {
-        for (const [key, job] of jobs(plan, shape)) {
+    }
+    for (const key of keys(plan)) {
+      for (let round = 1; round <= plan.rounds; round++) {
+        for (const [name, shape] of shapes) {
           guard.check();
-          const line = shapeLine(name, await deps.load.run(shape, job));
+          const job = jobOf(plan, shape, key);
+          const line = { ...shapeLine(name, await run(deps, shape, job)), round };
           deps.emit(line);
-          lines.set(`${name}:${key}`, line);
+          rounds.set(`${name}:${key}`, [...(rounds.get(`${name}:${key}`) ?? []), line]);
         }
-      } catch (err) {
-        const problems = shape.problems();
-        if (problems.length > 0)
-          deps.log(`what the ${name} shape logged:\n${problems.join('\n')}\n`);
-        throw err;
-      } finally {
-        await shape.stop();
       }
     }
   } catch (err) {
@@ -78,42 +80,57 @@ export async function runClusterBench(plan: ClusterPlan, deps: ClusterDeps): Pro
     await guard.interruption();
     throw err;
   } finally {
+    await Promise.all([...shapes.values()].map((shape) => shape.stop()));
     guard.dispose();
   }
   for (const key of keys(plan)) {
-    const embedded = lines.get(`embedded:${key}`);
-    const cluster = lines.get(`cluster:${key}`);
+    const embedded = rounds.get(`embedded:${key}`);
+    const cluster = rounds.get(`cluster:${key}`);
     if (embedded === undefined || cluster === undefined) continue;
-    deps.emit(compareShapes(key.startsWith('direct') ? 'direct' : 'group', embedded, cluster));
+    deps.emit(
+      compareShapes(
+        key.startsWith('direct') ? 'direct' : 'group',
+        combineRounds(embedded),
+        combineRounds(cluster),
+      ),
+    );
   }
 }
 
-/** The measured runs of a shape, keyed the same for both shapes. */
-function* jobs(plan: ClusterPlan, shape: Shape): Generator<readonly [string, Job]> {
-  const at = { url: shape.api, gateways: shape.gateways };
-  if (plan.scenarios.includes('direct')) {
-    for (const rate of plan.rates) {
-      const params = {
-        pairs: plan.pairs,
-        rate,
-        durationMs: plan.durationMs,
-        warmUpMs: plan.warmUpMs,
-        target: 'parley',
-      } as const;
-      yield [`direct@${rate}`, { ...at, kind: 'direct', params }] as const;
-    }
+/** One measured run; on failure, what the shape logged is shown before the error. */
+async function run(deps: ClusterDeps, shape: Shape, job: Job) {
+  try {
+    return await deps.load.run(shape, job);
+  } catch (err) {
+    const problems = shape.problems();
+    if (problems.length > 0)
+      deps.log(`what the ${shape.name} shape logged:\n${problems.join('\n')}\n`);
+    throw err;
   }
-  if (plan.scenarios.includes('group')) {
+}
+
+/** The measured run `key` names (`direct@<rate>` or `group`) on a shape. */
+function jobOf(plan: ClusterPlan, shape: Shape, key: string): Job {
+  const at = { url: shape.api, gateways: shape.gateways };
+  if (key.startsWith('direct@')) {
     const params = {
-      members: plan.members,
-      online: plan.online,
-      rate: plan.groupRate,
+      pairs: plan.pairs,
+      rate: Number(key.slice('direct@'.length)),
       durationMs: plan.durationMs,
       warmUpMs: plan.warmUpMs,
       target: 'parley',
     } as const;
-    yield ['group', { ...at, kind: 'group', params }] as const;
+    return { ...at, kind: 'direct', params };
   }
+  const params = {
+    members: plan.members,
+    online: plan.online,
+    rate: plan.groupRate,
+    durationMs: plan.durationMs,
+    warmUpMs: plan.warmUpMs,
+    target: 'parley',
+  } as const;
+  return { ...at, kind: 'group', params };
 }
 
 function keys(plan: ClusterPlan): string[] {

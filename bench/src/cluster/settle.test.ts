@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { untilQuiet, type Time } from './settle.js';
+import { SETTLE, START_UP_MS, settleOptions, untilQuiet, type Time } from './settle.js';
 
 /** A clock that moves only when slept on. */
 function fakeTime(): Time & { readonly at: () => number } {
@@ -50,5 +50,17 @@ describe('untilQuiet', () => {
     const time = fakeTime();
     await untilQuiet(() => time.at() / 1000, { ...options, minMs: 1_000, maxMs: 5_000 }, time);
     expect(time.at()).toBe(5_000);
+  });
+});
+
+describe('settleOptions', () => {
+  it('keeps a shape that has just started unsettled until its start-up is over', () => {
+    const fresh = settleOptions(1_000, 6_000);
+    expect(fresh.minMs).toBe(START_UP_MS - 5_000);
+    expect(fresh.maxMs).toBeGreaterThanOrEqual(fresh.minMs + SETTLE.spellMs);
+  });
+
+  it('asks no more than SETTLE of a shape that has been up longer', () => {
+    expect(settleOptions(0, START_UP_MS * 3)).toEqual(SETTLE);
   });
 });

@@ -29,6 +29,24 @@ export const SETTLE: QuietOptions = {
   spellMs: 9_000,
 };
 
+/**
+ * How long after its start a shape is not yet settled, however quiet: a Node.js process that
+ * did nothing since it started still has its start-up's collections to come, 20-35 s in (a
+ * cluster's idle worker: 0.2-0.3 CPU-s each, on V8's helper threads), and no quiet before
+ * them can tell they are coming.
+ */
+export const START_UP_MS = 40_000;
+
+/** SETTLE for a shape started at `startedAt`: at least until START_UP_MS after its start. */
+export function settleOptions(startedAt: number, now: number): QuietOptions {
+  const sinceStart = now - startedAt;
+  return {
+    ...SETTLE,
+    minMs: Math.max(SETTLE.minMs, START_UP_MS - sinceStart),
+    maxMs: Math.max(SETTLE.maxMs, START_UP_MS - sinceStart + SETTLE.spellMs),
+  };
+}
+
 export interface Time {
   now(): number;
   sleep(ms: number): Promise<void>;

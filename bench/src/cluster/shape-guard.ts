@@ -1,6 +1,6 @@
 /**
  * Makes sure a shape's processes and engines never outlive the bench: SIGINT or SIGTERM stops
- * the shape that runs (or, once it is up, the one starting) and then ends the bench; an exit
+ * the shapes that run (and, once it is up, the one starting) and then ends the bench; an exit
  * by any other way SIGKILLs whatever was not stopped.
  */
 import { startShape, type Shape, type ShapeName, type ShapeOptions } from './shapes.js';
@@ -16,8 +16,10 @@ export class ShapeGuard {
     if (this.#interrupted !== undefined) return;
     process.stderr.write(`\n${signal}: stopping the bench's processes and engines\n`);
     const starting = this.#starting;
+    const started = [...this.#started];
     this.#interrupted = (async () => {
       try {
+        await Promise.all(started.map((shape) => shape.stop()));
         if (starting !== undefined) await (await starting).stop();
       } catch (err) {
         // A start that failed has stopped what it started; say why it failed.

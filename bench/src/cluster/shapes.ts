@@ -10,7 +10,7 @@ import { createDatabase, startPostgres } from '#test-support/postgres-server.js'
 import type { Sampled } from '../pool.js';
 import { clockTicksPerSecond, killTrees, treeCpuSeconds } from '../proc.js';
 import { BENCH_SETTINGS, startParley } from '../server.js';
-import { untilQuiet, vacuum } from './settle.js';
+import { settleOptions, untilQuiet, vacuum } from './settle.js';
 
 export type ShapeName = 'embedded' | 'cluster';
 
@@ -133,6 +133,7 @@ function shape(base: ShapeBase): Shape {
   const ticks = clockTicksPerSecond();
   const cpuByProcess = () => treeCpuSeconds(base.processes, ticks);
   const cpuSeconds = () => Object.values(cpuByProcess()).reduce((a, b) => a + b, 0);
+  const startedAt = Date.now();
   let stopping: Promise<void> | undefined;
   let stopped = false;
   return {
@@ -148,7 +149,7 @@ function shape(base: ShapeBase): Shape {
     cpuSeconds,
     settle: async () => {
       await base.prepare();
-      await untilQuiet(cpuSeconds);
+      await untilQuiet(cpuSeconds, settleOptions(startedAt, Date.now()));
     },
     rssBytes: () => [...base.processes.values()].reduce((sum, pid) => sum + rssOf(pid), 0),
   };
