@@ -113,7 +113,7 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'Bearer token for the operator endpoints under /v1/admin/ (at least 16 characters). Unset: they answer 404.',
   presence_ttl: "Seconds after which a silent gateway's users count as offline (cluster presence).",
   fanout_worker_threshold:
-    "Members above which a group's messages fan out from workers in batches (cluster shape only).",
+    "Members above which a group's messages fan out from the workers (one publish on the group's topic each) instead of from the sender's node (cluster shape only).",
   task_ack_wait: 'Seconds a background task may run unacknowledged before another worker takes it.',
   task_concurrency: 'Background tasks a worker runs at once.',
   membership_ttl:
