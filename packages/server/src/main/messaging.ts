@@ -151,7 +151,7 @@ export function composeMessaging(deps: {
       { recallWindowMs: config.recall_window * 1000, maxContentBytes: config.max_content_bytes },
     ),
   };
-  const events = new GroupEvents(bus, fanout);
+  const events = new GroupEvents(bus, fanout, access);
   const guestsRestricted = config.guest_policy === 'restricted';
   const maxMembers = config.group_max_members;
   const admission = new GroupAdmission({ store, policy: deps.groupAddPolicy, events, clock });

@@ -31,8 +31,9 @@ export function composeWorkers(
   const { store } = engines;
   const delivery = new LargeGroupDelivery({ bus: engines.bus, codec: largeGroupCodec });
   const jobs = useCases.messaging.extensionJobs;
-  const handlers: Record<string, (payload: Uint8Array) => Promise<unknown>> = {
-    [LARGE_GROUP_FANOUT]: async (payload) => delivery.handle(payload),
+  // A handler that returns no promise is done at once (and its task acked in the same turn).
+  const handlers: Record<string, (payload: Uint8Array) => void | Promise<unknown>> = {
+    [LARGE_GROUP_FANOUT]: (payload) => delivery.handle(payload),
     [EXT_DISPATCH]: (payload) => jobs.handle(EXT_DISPATCH, payload),
     [EXT_RETRY]: (payload) => jobs.handle(EXT_RETRY, payload),
     [TOKEN_SWEEP]: async () => {
@@ -45,20 +46,27 @@ export function composeWorkers(
     name: 'task consumer',
     start: async () => {
       stopConsuming = await engines.tasks.consume(
-        async ({ task }) => {
+        ({ task }) => {
           const handle = handlers[task.taskType];
           if (handle === undefined) {
             metrics.tasks.inc({ task_type: 'unknown', outcome: 'unknown' });
             logger.warn({ task_type: task.taskType }, 'dropped a task of an unknown type');
             return;
           }
-          try {
-            await handle(task.payload);
-            metrics.tasks.inc({ task_type: task.taskType, outcome: 'ok' });
-          } catch (err) {
-            metrics.tasks.inc({ task_type: task.taskType, outcome: 'failed' });
+          const counted = (outcome: 'ok' | 'failed') =>
+            metrics.tasks.inc({ task_type: task.taskType, outcome });
+          const failed = (err: unknown): never => {
+            counted('failed');
             throw err;
+          };
+          let pending: void | Promise<unknown> = undefined;
+          try {
+            pending = handle(task.payload);
+          } catch (err) {
+            failed(err);
           }
+          if (pending === undefined) return counted('ok');
+          return pending.then(() => counted('ok'), failed);
         },
         {
           concurrency: config.task_concurrency,

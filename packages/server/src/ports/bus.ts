@@ -39,7 +39,7 @@ export type BusControl =
     };
 
 /** The per-process caches that listen for invalidations. */
-export type CacheName = 'social' | 'conversation' | 'session';
+export type CacheName = 'social' | 'conversation' | 'members' | 'session';
 
 export interface BusMessage {
   /** A protocol frame, encoded once (UTF-8 JSON text). */

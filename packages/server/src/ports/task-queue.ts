@@ -33,7 +33,12 @@ export interface TaskDelivery {
   readonly deliveries: number;
 }
 
-export type TaskHandler = (delivery: TaskDelivery) => Promise<void>;
+/**
+ * Handles one task: resolves (or returns) when done, throws or rejects to have it offered again.
+ * A handler done without a promise is acknowledged in the same turn, so that what it published
+ * and the acknowledgement can leave together.
+ */
+export type TaskHandler = (delivery: TaskDelivery) => void | Promise<void>;
 
 export interface ConsumeOptions {
   /** Tasks handled at once by this consumer. */

@@ -25,7 +25,7 @@ export type DecodedBusMessage =
 const EMPTY = new Uint8Array(0);
 
 const key = z.string().max(1_024);
-const cacheName = z.enum(['social', 'conversation', 'session']);
+const cacheName = z.enum(['social', 'conversation', 'members', 'session']);
 
 const BusControlSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscribe'), conversationId: key }),

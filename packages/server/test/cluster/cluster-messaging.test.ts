@@ -252,6 +252,43 @@ describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])(
       expect(statuses).toEqual([401, 401, 401, 429]);
     });
 
+    it('refuses a member muted or kicked on the api node at a gateway that let them post', async () => {
+      const owner = await register(api, 'mo');
+      const talker = await register(api, 'mt');
+      const { group } = await call(api, 'POST', '/v1/groups', owner.access_token, {
+        name: 'moderated',
+        member_ids: [talker.user.user_id],
+      });
+      const ws = await open(gw2, talker);
+      const members = `/v1/groups/${group.group_id}/members/${talker.user.user_id}`;
+      let n = 0;
+      const post = async () =>
+        (
+          await ws.request('message.send', {
+            conversation_id: group.conversation_id,
+            client_msg_id: `mod-${n++}`,
+            type: 'text',
+            content: { text: 'hello' },
+          })
+        ).error?.reason ?? 'ok';
+      // gw-2 has read (and remembers) that the talker may post.
+      expect(await post()).toBe('ok');
+      await call(api, 'POST', `${members}/mute`, owner.access_token, { duration_s: 600 });
+      await eventually(async () => (await post()) === 'MUTED', 1_000);
+      await call(api, 'POST', `${members}/mute`, owner.access_token, { duration_s: 0 });
+      await eventually(async () => (await post()) === 'ok', 1_000);
+      await call(api, 'POST', `/v1/groups/${group.group_id}/mute`, owner.access_token, {
+        muted: true,
+      });
+      await eventually(async () => (await post()) === 'MUTED', 1_000);
+      await call(api, 'POST', `/v1/groups/${group.group_id}/mute`, owner.access_token, {
+        muted: false,
+      });
+      await eventually(async () => (await post()) === 'ok', 1_000);
+      await call(api, 'DELETE', members, owner.access_token);
+      await eventually(async () => (await post()) === 'NOT_A_MEMBER', 1_000);
+    });
+
     it("takes a dead gateway's users offline for their contacts (presence TTL and sweep)", async () => {
       const erin = await register(api, 'erin');
       const frank = await register(api, 'frank');

@@ -142,6 +142,22 @@ export function describeTaskQueueContract(
       expect(l.dead).toEqual([]);
     });
 
+    it('acks a handler done without a promise, and redelivers one that throws at once', async () => {
+      const l = log();
+      const stop = await queue.consume((d) => {
+        l.deliveries.push(d);
+        if (text(d.task.payload) === 'flaky' && d.deliveries < 2) throw new Error('not yet');
+      }, l.options);
+      stops.push(stop);
+      await queue.enqueue('job', bytes('done'));
+      await queue.enqueue('job', bytes('flaky'));
+      await vi.waitFor(() => expect(l.deliveries).toHaveLength(3));
+      // Past ackWait nothing comes back: both were acknowledged.
+      await new Promise((r) => setTimeout(r, ACK_WAIT_MS * 2));
+      expect(l.texts().sort()).toEqual(['done', 'flaky', 'flaky']);
+      expect(l.dead).toEqual([]);
+    });
+
     it('dead-letters a task after maxDeliveries failures, and goes on with the others', async () => {
       const l = log({ maxDeliveries: 2 });
       await consume(queue, l, async (d) => {

@@ -3,6 +3,8 @@ import { MemoryBus } from '../../src/adapters/bus/bus-memory.js';
 import type { Store } from '../../src/ports/store.js';
 import { SocialGraph } from '../../src/app/social/social-graph.js';
 import { CacheSync } from '../../src/app/cluster/cache-sync.js';
+import { ConversationAccess } from '../../src/app/messaging/access.js';
+import type { PostingState } from '../../src/ports/group-store.js';
 
 /** The block table two nodes share (the database), as the graph reads it. */
 function sharedBlocks() {
@@ -48,5 +50,38 @@ describe('CacheSync', () => {
     blocks.delete('alice>bob');
     nodeA.blockRemoved('alice', 'bob');
     expect(await nodeB.isBlockedBy('bob', 'alice')).toBe(false);
+  });
+
+  it("makes a mute or kick on one node refuse the member's next post on another", async () => {
+    const bus = new MemoryBus();
+    const members = new Map<string, PostingState>([
+      ['bob', { role: 'member', mutedUntil: null, mutedAll: false }],
+    ]);
+    let reads = 0;
+    const store = {
+      conversations: { find: async (id: string) => ({ id, type: 'group' }) },
+      members: {
+        posting: async (_c: string, user: string) => {
+          reads++;
+          return members.get(user);
+        },
+      },
+    } as unknown as Store;
+    const nodeA = new ConversationAccess(store, new CacheSync(bus, 'a'));
+    const nodeB = new ConversationAccess(store, new CacheSync(bus, 'b'));
+    const post = (node: ConversationAccess) =>
+      node.requirePoster('bob', 'g1', 1_000).then(
+        () => 'ok',
+        (err: { reason?: string }) => err.reason,
+      );
+    expect(await post(nodeB)).toBe('ok');
+    expect(await post(nodeB)).toBe('ok');
+    expect(reads).toBe(1); // remembered
+    members.set('bob', { role: 'member', mutedUntil: 60_000, mutedAll: false });
+    nodeA.membersChanged('g1');
+    expect(await post(nodeB)).toBe('MUTED');
+    members.delete('bob');
+    nodeA.membersChanged('g1');
+    expect(await post(nodeB)).toBe('NOT_A_MEMBER');
   });
 });

@@ -1,17 +1,27 @@
 import { conversationTopic, userTopic, type Bus } from '../../ports/bus.js';
+import type { ConversationAccess } from '../messaging/access.js';
 import type { Fanout } from '../messaging/fanout.js';
 
 /**
  * Membership changes as events and subscriptions. Joiners are subscribed before the event so
  * that their other devices hear it too; leavers hear the event before they are unsubscribed.
+ * A leave, and any change of roles or mutes (`membersChanged`), also drops what every node
+ * remembers of the conversation's posting rights.
  */
 export class GroupEvents {
   readonly #bus: Bus;
   readonly #fanout: Fanout;
+  readonly #access: Pick<ConversationAccess, 'membersChanged'>;
 
-  constructor(bus: Bus, fanout: Fanout) {
+  constructor(bus: Bus, fanout: Fanout, access: Pick<ConversationAccess, 'membersChanged'>) {
     this.#bus = bus;
     this.#fanout = fanout;
+    this.#access = access;
+  }
+
+  /** Roles or mutes changed (stored already). */
+  membersChanged(conversationId: string): void {
+    this.#access.membersChanged(conversationId);
   }
 
   joined(conversationId: string, userIds: readonly string[], data: Record<string, unknown>): void {
@@ -22,6 +32,7 @@ export class GroupEvents {
   }
 
   left(conversationId: string, userId: string, data: Record<string, unknown>): void {
+    this.#access.membersChanged(conversationId);
     // The leaver's connections are still subscribed, so they hear it too.
     this.toMembers(conversationId, 'group.member_left', data);
     this.#bus.publish(userTopic(userId), { control: { kind: 'unsubscribe', conversationId } });

@@ -33,6 +33,7 @@ export class ModerationService {
     const target = await this.#target(conversationId, userId);
     if (target.role === 'owner') throw invalidArgument('Transfer ownership instead.', 'user_id');
     await this.#store.members.setRole(conversationId, userId, role);
+    this.#events.membersChanged(conversationId);
     this.#memberUpdated(conversationId, userId, role, target.mutedUntil);
   }
 
@@ -44,6 +45,7 @@ export class ModerationService {
     if (userId === auth.userId) throw invalidArgument('You already own this group.', 'user_id');
     await this.#target(group.conversationId, userId);
     await this.#store.groups.transferOwnership(groupId, auth.userId, userId, this.#clock.now());
+    this.#events.membersChanged(group.conversationId);
     const updated = await this.#store.groups.find(groupId);
     this.#events.toMembers(group.conversationId, 'group.updated', {
       group: updated && { group_id: updated.id, owner_id: updated.ownerId },
@@ -62,12 +64,14 @@ export class ModerationService {
     permissions.moderate(actor, target.role);
     const until = seconds === 0 ? null : this.#clock.now() + seconds * 1000;
     await this.#store.members.setMutedUntil(conversationId, userId, until);
+    this.#events.membersChanged(conversationId);
     this.#memberUpdated(conversationId, userId, target.role, until);
   }
 
   async muteAll(auth: AuthContext, conversationId: string, muted: boolean) {
     permissions.manage(await this.#roleOf(conversationId, auth.userId));
     await this.#store.members.setMutedAll(conversationId, muted);
+    this.#events.membersChanged(conversationId);
     this.#events.toMembers(conversationId, 'conversation.muted', {
       conversation_id: conversationId,
       muted_all: muted,

@@ -4,6 +4,7 @@ import { appError } from '../../domain/errors.js';
 import { permissions } from '../../domain/group.js';
 import type { Store } from '../../ports/store.js';
 import type { CacheSync } from '../cluster/cache-sync.js';
+import { PostingCache } from './posting-cache.js';
 
 export interface ConversationRef {
   readonly id: string;
@@ -17,17 +18,26 @@ const KNOWN_MAX = 100_000;
  * their check needs no membership read; group and world conversations check membership.
  * A conversation's type never changes, so known ones are remembered (bounded); a conversation
  * that ends (a dissolved group) is forgotten here and, through the CacheSync, on every node.
+ * The posting state of members who post is remembered too, and dropped the same way whenever a
+ * conversation's roles, mutes or members change (`membersChanged`).
  */
 export class ConversationAccess {
   readonly #store: Store;
   readonly #known = new Map<string, ConversationType>();
+  readonly #posting = new PostingCache();
   readonly #sync: CacheSync | undefined;
 
   constructor(store: Store, sync?: CacheSync) {
     this.#store = store;
     this.#sync = sync;
     sync?.subscribe('conversation', (ids) => {
-      for (const id of ids) this.#known.delete(id);
+      for (const id of ids) {
+        this.#known.delete(id);
+        this.#posting.drop(id);
+      }
+    });
+    sync?.subscribe('members', (ids) => {
+      for (const id of ids) this.#posting.drop(id);
     });
   }
 
@@ -44,8 +54,9 @@ export class ConversationAccess {
   }
 
   /**
-   * Like requireMember, for posting: in group and world conversations one read returns the
-   * member's role and mute and the conversation's mute-all, and the send is checked against them.
+   * Like requireMember, for posting: in group and world conversations one read (remembered)
+   * returns the member's role and mute and the conversation's mute-all, and the send is checked
+   * against them.
    */
   async requirePoster(
     userId: string,
@@ -54,7 +65,9 @@ export class ConversationAccess {
   ): Promise<ConversationRef> {
     const ref = await this.find(conversationId);
     if (ref.type === 'single') return this.requireMember(userId, conversationId);
-    const state = await this.#store.members.posting(ref.id, userId);
+    const state = await this.#posting.get(ref.id, userId, () =>
+      this.#store.members.posting(ref.id, userId),
+    );
     if (state === undefined) throw notAMember();
     permissions.post(state.role, state.mutedUntil, state.mutedAll, now);
     return ref;
@@ -78,7 +91,17 @@ export class ConversationAccess {
   /** The conversation ended: no node answers from memory for it any more. */
   forget(conversationId: string): void {
     this.#known.delete(conversationId);
+    this.#posting.drop(conversationId);
     this.#sync?.publish('conversation', [conversationId]);
+  }
+
+  /**
+   * The conversation's roles, mutes or members changed (call after the change is stored): every
+   * node reads its posting state again.
+   */
+  membersChanged(conversationId: string): void {
+    this.#posting.drop(conversationId);
+    this.#sync?.publish('members', [conversationId]);
   }
 
   remember(ref: ConversationRef): void {
