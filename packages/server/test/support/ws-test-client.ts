@@ -4,7 +4,7 @@ export interface Frame {
   readonly id?: string | number | null;
   readonly ok?: boolean;
   readonly data?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  readonly error?: { code: string; message: string };
+  readonly error?: { code: string; reason?: string; message: string };
   readonly event?: string;
 }
 
