@@ -33,6 +33,9 @@ import { Traffic } from './traffic.js';
 /** Groups of more than this many members fan out from the worker. */
 const WORKER_THRESHOLD = 10;
 
+/** Fan-out tasks queued while the worker is away, in the worker-kill case. */
+const BACKLOG = 240;
+
 describe('a cluster under faults (its own postgres)', () => {
   let postgres: PostgresServer;
   let cluster: Cluster;
@@ -188,21 +191,25 @@ describe('a cluster under faults (its own postgres)', () => {
       return q.messages === 0 && q.ackPending === 0;
     });
 
-    // A backlog: the worker is away while 60 messages are sent (each one is a fan-out task of
-    // 5 batches of 10 members), then it comes back and is killed part way through.
+    // A backlog: the worker is away while BACKLOG messages are sent (each one a fan-out task),
+    // then it comes back and is killed part way through. A task takes the worker well under a
+    // millisecond, so the backlog is long enough for the kill to land inside it.
     await worker.kill();
     await natsForgot(cluster, 'worker-1');
     const senderClients = [await open('wk-owner', owner as Account, 0), members[0], members[1]];
     const acks = await Promise.all(
-      Array.from({ length: 60 }, async (_, n) => {
+      Array.from({ length: BACKLOG }, async (_, n) => {
         const client = senderClients[n % 3] as RoamingClient;
         return client.send(large, `wk-${n}`, `#${n}`);
       }),
     );
     const seqs = acks.map((a) => a?.seq as number);
-    expect(new Set(seqs).size).toBe(60);
-    // Each send enqueues its task after its answer: wait for the 60 tasks.
-    await waitUntil('60 tasks queued', async () => (await taskQueue(cluster)).messages === 60);
+    expect(new Set(seqs).size).toBe(BACKLOG);
+    // Each send enqueues its task after its answer: wait for them all.
+    await waitUntil(
+      'the backlog queued',
+      async () => (await taskQueue(cluster)).messages === BACKLOG,
+    );
 
     await worker.start();
     let firstRun = 0;
@@ -242,7 +249,7 @@ describe('a cluster under faults (its own postgres)', () => {
     console.info(
       'worker kill:',
       JSON.stringify({
-        tasks: 60,
+        tasks: BACKLOG,
         okBeforeKill: firstRun,
         leftAtKill: afterKill.messages,
         inHandAtKill: afterKill.ackPending,
@@ -254,7 +261,7 @@ describe('a cluster under faults (its own postgres)', () => {
     );
     // The kill came with tasks left and in hand; the restarted worker finished exactly those.
     expect(afterKill.messages).toBeGreaterThan(0);
-    expect(afterKill.messages).toBeLessThan(60);
+    expect(afterKill.messages).toBeLessThan(BACKLOG);
     expect(secondRun).toBe(afterKill.messages);
     expect(done.deliveries - done.delivered).toBeGreaterThanOrEqual(afterKill.ackPending);
     expect(members.every((m) => m.stats.reconnects === 0)).toBe(true);
