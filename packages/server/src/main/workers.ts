@@ -59,11 +59,11 @@ export function composeWorkers(
             counted('failed');
             throw err;
           };
-          let pending: void | Promise<unknown> = undefined;
+          let pending: void | Promise<unknown>;
           try {
             pending = handle(task.payload);
           } catch (err) {
-            failed(err);
+            return failed(err);
           }
           if (pending === undefined) return counted('ok');
           return pending.then(() => counted('ok'), failed);
