@@ -1,5 +1,3 @@
-import { credentials, type ClientDuplexStream } from '@grpc/grpc-js';
-import { AIServiceClient, type ChatRequest, type ChatResponse } from '@parley/proto';
 import type { DeviceIdentity, DeviceUp } from '../../domain/device.js';
 import type {
   AiLink,
@@ -8,9 +6,12 @@ import type {
   AiSession,
   AiSessionHandlers,
 } from '../../ports/ai-link.js';
-import { toAiDown, toChatRequest } from './ai-codec.js';
+import { toChatRequest } from './ai-codec.js';
 import { AiSessionQueue } from './ai-session-queue.js';
-import { PooledStream, type StreamOwner } from './pooled-stream.js';
+import { AudioRequestEncoder, frameRequest, readResponse, type ReadResponse } from './ai-wire.js';
+import { H2Call, type H2CallEvents } from './h2-call.js';
+import { H2Channel } from './h2-channel.js';
+import { PooledStream, STREAM_BUFFER_BYTES, type StreamOwner } from './pooled-stream.js';
 
 export interface GrpcAiLinkOptions {
   /** host:port of the AI service. */
@@ -40,15 +41,34 @@ export interface GrpcAiLinkHooks {
 /** How long a connect attempt waits for the channel to be ready before it backs off. */
 const CONNECT_WAIT_MS = 3_000;
 
+/** The method's path, and the request headers gRPC over HTTP/2 asks for. */
+const CHAT_STREAM_HEADERS = {
+  ':method': 'POST',
+  ':path': '/im.ai.v1.AIService/ChatStream',
+  'content-type': 'application/grpc',
+  te: 'trailers',
+  'grpc-accept-encoding': 'identity',
+  'user-agent': 'parley-ai-link',
+};
+
+/** The largest message taken from the AI service: gRPC's default limit. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
 /**
- * The AI link over gRPC: `streams` long-lived `AIService.ChatStream` calls on one channel
- * (one HTTP/2 connection, as the seed has it), opened at start and reopened with exponential
- * backoff and jitter when they break. See the AiLink port for the guarantees.
+ * The AI link over gRPC: `streams` long-lived `AIService.ChatStream` calls on one HTTP/2
+ * connection (as the seed has it), opened at start and reopened with exponential backoff and
+ * jitter when they break. See the AiLink port for the guarantees.
+ *
+ * gRPC is spoken here on node:http2 directly rather than through @grpc/grpc-js (which the
+ * public API and the extension services use): a device's every 60 ms frame crosses this link,
+ * and grpc-js costs about 15 µs of CPU to send one and 9 µs to receive one, where this costs
+ * about 2 µs each — the frames of one event-loop turn leave in one write, and audio is encoded
+ * and read by hand (ai-wire.ts). Keepalive and the framing are gRPC's (h2-channel.ts, h2-call.ts).
  */
 export class GrpcAiLink implements AiLink, StreamOwner {
   readonly #options: GrpcAiLinkOptions;
   readonly #hooks: GrpcAiLinkHooks;
-  readonly #client: AIServiceClient;
+  readonly #channel: H2Channel;
   readonly #streams: PooledStream[] = [];
   readonly #sessions = new Map<string, AiSessionQueue>();
   #reconnects = 0;
@@ -57,15 +77,10 @@ export class GrpcAiLink implements AiLink, StreamOwner {
   constructor(options: GrpcAiLinkOptions, hooks: GrpcAiLinkHooks) {
     this.#options = options;
     this.#hooks = hooks;
-    this.#client = new AIServiceClient(options.addr, credentials.createInsecure(), {
-      'grpc.keepalive_time_ms': options.keepaliveMs,
-      'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
-      'grpc.keepalive_permit_without_calls': 1,
-      'grpc.initial_reconnect_backoff_ms': Math.min(200, options.reconnectMaxMs),
-      'grpc.max_reconnect_backoff_ms': options.reconnectMaxMs,
-      // A long-lived stream is never retried by the channel (this link reopens it): without
-      // this, grpc-js keeps every message of a stream in a retry buffer until it commits.
-      'grpc.enable_retries': 0,
+    this.#channel = new H2Channel(options.addr, {
+      keepaliveMs: options.keepaliveMs,
+      keepaliveTimeoutMs: options.keepaliveTimeoutMs,
+      connectTimeoutMs: CONNECT_WAIT_MS,
     });
     for (let i = 0; i < options.streams; i++) this.#streams.push(new PooledStream(i, this));
   }
@@ -84,7 +99,7 @@ export class GrpcAiLink implements AiLink, StreamOwner {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const stream of this.#streams) stream.close();
-    this.#client.close();
+    this.#channel.close();
   }
 
   open(sessionId: string, who: DeviceIdentity, handlers: AiSessionHandlers): AiSession {
@@ -126,26 +141,35 @@ export class GrpcAiLink implements AiLink, StreamOwner {
     return this.#options;
   }
 
-  openCall(): ClientDuplexStream<ChatRequest, ChatResponse> {
-    return this.#client.chatStream();
+  openCall(events: H2CallEvents): H2Call {
+    return new H2Call(this.#channel.request(CHAT_STREAM_HEADERS), events, {
+      congestedBytes: STREAM_BUFFER_BYTES,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+    });
   }
 
   waitForReady(cb: (err: Error | undefined) => void): void {
-    this.#client.waitForReady(Date.now() + CONNECT_WAIT_MS, (err) => cb(err ?? undefined));
+    this.#channel.ready(cb);
   }
 
-  deliver(response: ChatResponse): void {
-    const session = this.#sessions.get(response.sessionId);
-    const down = toAiDown(response);
-    if (session === undefined || down === undefined) {
+  deliver(message: Buffer): void {
+    let read: ReadResponse;
+    try {
+      read = readResponse(message);
+    } catch (err) {
+      // Bytes that are not a ChatResponse: the stream is broken (it is reopened).
+      throw new Error(`the AI service sent a message that is not a ChatResponse: ${String(err)}`);
+    }
+    const session = this.#sessions.get(read.sessionId);
+    if (session === undefined || read.down === undefined) {
       this.#hooks.onWarning?.('dropped a response of the AI service', {
-        session_id: response.sessionId.slice(0, 64),
+        session_id: read.sessionId.slice(0, 64),
         reason: session === undefined ? 'unknown session' : 'type and content disagree',
       });
       return;
     }
     try {
-      session.handlers.onMessage(down);
+      session.handlers.onMessage(read.down);
     } catch (err) {
       // A session's failure stays the session's: the stream and its other sessions go on.
       this.#hooks.onWarning?.('a response could not be delivered', {
@@ -207,13 +231,7 @@ export class GrpcAiLink implements AiLink, StreamOwner {
     session.stream = stream;
     stream.sessions.add(session);
     // The AI service knows a session by its hello: a session that moved says it again there.
-    if (session.hello !== undefined) {
-      stream.tryWrite({
-        ...session.hello,
-        messageId: this.#hooks.nextId(),
-        timestamp: this.#hooks.now(),
-      });
-    }
+    if (session.hello !== undefined) stream.tryWrite(this.#request(session.hello, session));
     this.drained(stream);
   }
 
@@ -226,14 +244,15 @@ export class GrpcAiLink implements AiLink, StreamOwner {
     return best;
   }
 
-  #request(up: DeviceUp, session: AiSessionQueue): ChatRequest {
-    return toChatRequest(
-      up,
-      session.id,
-      session.who,
-      this.#hooks.nextId(),
-      this.#hooks.now(),
-      session.uplink,
-    );
+  /** The framed ChatRequest for a device frame, with a new message id and the time. */
+  #request(up: DeviceUp, session: AiSessionQueue): Buffer {
+    const messageId = this.#hooks.nextId();
+    const now = this.#hooks.now();
+    if (up.type === 'audio') {
+      session.audioEncoder ??= new AudioRequestEncoder(session.who, session.id, session.uplink);
+      const framed = session.audioEncoder.encode(messageId, now, up.data);
+      if (framed !== undefined) return framed;
+    }
+    return frameRequest(toChatRequest(up, session.id, session.who, messageId, now, session.uplink));
   }
 }

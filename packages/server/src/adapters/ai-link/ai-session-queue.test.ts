@@ -1,7 +1,8 @@
-import type { ChatRequest } from '@parley/proto';
+import { ChatRequest } from '@parley/proto';
 import { describe, expect, it } from 'vitest';
 import type { DeviceUp } from '../../domain/device.js';
 import { toChatRequest } from './ai-codec.js';
+import { frameRequest, GRPC_PREFIX_BYTES } from './ai-wire.js';
 import { AiSessionQueue, type SessionStream } from './ai-session-queue.js';
 
 /** A stream whose write buffer is full or not, at the test's say. */
@@ -9,9 +10,9 @@ class TestStream implements SessionStream {
   live = true;
   congested = false;
   readonly written: ChatRequest[] = [];
-  tryWrite(request: ChatRequest): boolean {
+  tryWrite(framed: Buffer): boolean {
     if (!this.live || this.congested) return false;
-    this.written.push(request);
+    this.written.push(ChatRequest.decode(framed.subarray(GRPC_PREFIX_BYTES)));
     return true;
   }
 }
@@ -30,7 +31,7 @@ function session(bound = 4) {
       onCongestion: (c) => pauses.push(c),
     },
     bound,
-    build: (up, s) => toChatRequest(up, s.id, s.who, `m${++n}`, 0, s.uplink),
+    build: (up, s) => frameRequest(toChatRequest(up, s.id, s.who, `m${++n}`, 0, s.uplink)),
     onDropped: () => dropped++,
     onRelease: () => {},
   });

@@ -1,13 +1,19 @@
-import type { ChatRequest } from '@parley/proto';
 import type { AiSession, AiSendResult, AiSessionHandlers } from '../../ports/ai-link.js';
 import type { DeviceIdentity, DeviceUp } from '../../domain/device.js';
+import type { AudioRequestEncoder } from './ai-wire.js';
 
 /** The stream a session is pinned to, as the session sees it. */
 export interface SessionStream {
-  /** Writes now when the stream is live and not congested; false when it could not. */
-  tryWrite(request: ChatRequest): boolean;
+  /** Writes a framed message now when the stream is live and not congested; false when not. */
+  tryWrite(framed: Buffer): boolean;
   readonly live: boolean;
   readonly congested: boolean;
+}
+
+/** A framed message waiting for its stream; audio may be dropped, the rest may not. */
+interface Waiting {
+  readonly framed: Buffer;
+  readonly audio: boolean;
 }
 
 /**
@@ -22,12 +28,14 @@ export class AiSessionQueue implements AiSession {
   readonly handlers: AiSessionHandlers;
   stream: SessionStream | undefined;
   /** The session's hello, sent again when the session moves to another stream. */
-  hello: ChatRequest | undefined;
+  hello: DeviceUp | undefined;
   uplink = { sampleRate: 16_000, frameDuration: 60 };
+  /** Encodes this session's audio requests (made for the uplink its hello announced). */
+  audioEncoder: AudioRequestEncoder | undefined;
   released = false;
-  readonly #queue: ChatRequest[] = [];
+  readonly #queue: Waiting[] = [];
   readonly #bound: number;
-  readonly #build: (up: DeviceUp, session: AiSessionQueue) => ChatRequest;
+  readonly #build: (up: DeviceUp, session: AiSessionQueue) => Buffer;
   readonly #onDropped: () => void;
   readonly #onRelease: (session: AiSessionQueue) => void;
   #paused = false;
@@ -37,7 +45,7 @@ export class AiSessionQueue implements AiSession {
     who: DeviceIdentity;
     handlers: AiSessionHandlers;
     bound: number;
-    build: (up: DeviceUp, session: AiSessionQueue) => ChatRequest;
+    build: (up: DeviceUp, session: AiSessionQueue) => Buffer;
     onDropped: () => void;
     onRelease: (session: AiSessionQueue) => void;
   }) {
@@ -61,9 +69,10 @@ export class AiSessionQueue implements AiSession {
         sampleRate: up.audioParams.sampleRate,
         frameDuration: up.audioParams.frameDuration,
       };
+      this.hello = up;
+      this.audioEncoder = undefined;
     }
     const request = this.#build(up, this);
-    if (up.type === 'hello') this.hello = request;
     const stream = this.stream;
     // What waits goes first: a stream that takes frames again may never say 'drain' to us
     // (it did not refuse this session's last write), so the queue is not left to stall.
@@ -77,12 +86,12 @@ export class AiSessionQueue implements AiSession {
         this.#onDropped();
         return 'dropped';
       }
-      this.#queue.push(request);
+      this.#queue.push({ framed: request, audio: true });
       return 'queued';
     }
     // Never dropped; an abort goes first, ahead of audio the AI should no longer act on.
-    if (up.type === 'abort') this.#queue.unshift(request);
-    else this.#queue.push(request);
+    if (up.type === 'abort') this.#queue.unshift({ framed: request, audio: false });
+    else this.#queue.push({ framed: request, audio: false });
     this.updatePause();
     return 'queued';
   }
@@ -90,7 +99,7 @@ export class AiSessionQueue implements AiSession {
   /** Writes what waits until the stream is congested again; true when the queue emptied. */
   flushOne(): boolean {
     const next = this.#queue[0];
-    if (next === undefined || this.stream?.tryWrite(next) !== true) return false;
+    if (next === undefined || this.stream?.tryWrite(next.framed) !== true) return false;
     this.#queue.shift();
     return true;
   }
@@ -98,7 +107,7 @@ export class AiSessionQueue implements AiSession {
   /** Audio that waited for a stream that broke is stale: it goes; control frames stay. */
   dropWaitingAudio(): void {
     const before = this.#queue.length;
-    const kept = this.#queue.filter((r) => r.audio === undefined);
+    const kept = this.#queue.filter((waiting) => !waiting.audio);
     this.#queue.length = 0;
     this.#queue.push(...kept);
     for (let i = kept.length; i < before; i++) this.#onDropped();

@@ -1,6 +1,5 @@
-import type { ClientDuplexStream } from '@grpc/grpc-js';
-import type { ChatRequest, ChatResponse } from '@parley/proto';
 import type { AiSessionQueue, SessionStream } from './ai-session-queue.js';
+import type { H2Call, H2CallEvents } from './h2-call.js';
 
 /**
  * A stream that lived this long before it broke starts its backoff afresh; one that breaks
@@ -9,19 +8,19 @@ import type { AiSessionQueue, SessionStream } from './ai-session-queue.js';
 const STABLE_MS = 5_000;
 
 /**
- * Messages a stream's write buffer holds before it counts as full (its devices paused until it
- * drains): room for a burst (grpc-js says "full" past 16, which a few hundred devices pass in
- * one tick), small enough that what waits here is a few ms of audio, not a backlog.
+ * Bytes a stream's write buffer holds, beyond what it has sent, before it counts as full (its
+ * devices paused until it is half empty): what a peer that stopped reading leaves waiting, not
+ * a turn's burst (every message of a turn leaves at its end, in one write).
  */
-const STREAM_BUFFER_MESSAGES = 64;
+export const STREAM_BUFFER_BYTES = 64 * 1024;
 
 /** What a pooled stream needs of its pool (GrpcAiLink). */
 export interface StreamOwner {
   readonly stopped: boolean;
   readonly options: { readonly reconnectBaseMs?: number; readonly reconnectMaxMs: number };
-  openCall(): ClientDuplexStream<ChatRequest, ChatResponse>;
+  openCall(events: H2CallEvents): H2Call;
   waitForReady(cb: (err: Error | undefined) => void): void;
-  deliver(response: ChatResponse): void;
+  deliver(message: Buffer): void;
   streamUp(stream: PooledStream, wasReconnect: boolean): void;
   streamDown(stream: PooledStream, reason: string): void;
   congested(): void;
@@ -36,7 +35,7 @@ export class PooledStream implements SessionStream {
   connecting = false;
   congested = false;
   readonly #link: StreamOwner;
-  #call: ClientDuplexStream<ChatRequest, ChatResponse> | undefined;
+  #call: H2Call | undefined;
   #attempt = 0;
   #everUp = false;
   #openedAt = 0;
@@ -58,17 +57,10 @@ export class PooledStream implements SessionStream {
     });
   }
 
-  tryWrite(request: ChatRequest): boolean {
+  tryWrite(framed: Buffer): boolean {
     const call = this.#call;
     if (!this.live || this.congested || call === undefined) return false;
-    call.write(request);
-    // grpc-js says "full" past 16 messages, which a burst of devices passes at once (each
-    // write is acknowledged a tick or two later); the stream is full at this bound instead.
-    if (call.writableLength >= STREAM_BUFFER_MESSAGES) {
-      this.congested = true;
-      this.#link.congested();
-      for (const session of this.sessions) session.updatePause();
-    }
+    call.write(framed);
     return true;
   }
 
@@ -81,31 +73,39 @@ export class PooledStream implements SessionStream {
   }
 
   #open(): void {
-    const call = this.#link.openCall();
-    this.#call = call;
-    this.live = true;
-    this.congested = false;
     const wasReconnect = this.#everUp;
-    this.#everUp = true;
-    this.#openedAt = Date.now();
-    call.on('data', (response: ChatResponse) => this.#link.deliver(response));
-    call.on('drain', () => {
-      if (this.#call !== call) return;
-      this.congested = false;
-      this.#link.drained(this);
-    });
+    let call: H2Call | undefined;
     const broken = (reason: string) => {
-      if (this.#call !== call) return;
+      if (call === undefined || this.#call !== call) return;
       this.#call = undefined;
       this.live = false;
       this.congested = false;
-      call.cancel();
       if (Date.now() - this.#openedAt >= STABLE_MS) this.#attempt = 0;
       this.#link.streamDown(this, reason);
       this.#retry();
     };
-    call.on('error', (err: Error) => broken(err.message));
-    call.on('end', () => broken('the AI service ended the stream'));
+    try {
+      call = this.#link.openCall({
+        message: (bytes) => this.#link.deliver(bytes),
+        broken,
+        congestion: (full) => {
+          if (this.#call !== call) return;
+          this.congested = full;
+          if (full) {
+            this.#link.congested();
+            for (const session of this.sessions) session.updatePause();
+          } else this.#link.drained(this);
+        },
+      });
+    } catch {
+      // The connection went between ready and now: try again after the backoff.
+      return this.#retry();
+    }
+    this.#call = call;
+    this.live = true;
+    this.congested = false;
+    this.#everUp = true;
+    this.#openedAt = Date.now();
     this.#link.streamUp(this, wasReconnect);
   }
 
