@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [--scenario connect,direct,knee,group,reconnect,history,ext,devices,grpc,bridge]
  *   [--database-url postgres://…] [--results FILE] [--cpu-prof DIR] [--peer ejabberd]
  *   [--rates 1000,10000] [--pairs N] [--duration S] [--members N] [--group-rate N]
- *   [--connections N] [--clients N] [--online N] [--devices N] [--protocol-version 1|2|3]`
+ *   [--connections N] [--clients N] [--online N] [--devices N] [--protocol-version 1|2|3]
+ *   [--ai-peer h2|grpc-js]`
  *
  * Starts the server under test in its own process (Parley on a fresh embedded store unless
  * --database-url; the bare ws relay for the floors), drives it from a forked load process
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     online: { type: 'string' },
     devices: { type: 'string' },
     'protocol-version': { type: 'string' },
+    'ai-peer': { type: 'string' },
   },
 });
 
@@ -358,6 +360,8 @@ async function runDevicesScenario(): Promise<void> {
   const version = Number(values['protocol-version'] ?? 3);
   if (version !== 1 && version !== 2 && version !== 3)
     throw new Error('--protocol-version 1, 2 or 3');
+  const aiPeer = values['ai-peer'] ?? 'h2';
+  if (aiPeer !== 'h2' && aiPeer !== 'grpc-js') throw new Error('--ai-peer h2 or grpc-js');
   await withParley(
     (s) =>
       measure(s, {
@@ -367,6 +371,7 @@ async function runDevicesScenario(): Promise<void> {
           devices: plan.devices,
           durationMs: plan.durationMs,
           aiPort,
+          aiPeer,
           serverPid: s.pid,
           version,
         },

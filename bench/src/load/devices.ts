@@ -13,7 +13,14 @@ import WebSocket from 'ws';
 import { inBatches } from './clients.js';
 import type { LoadContext, ScenarioResult } from './context.js';
 import { summarize } from '../stats.js';
-import { FRAME_MS, stamp, wallNow, type AiControl, type AiReport } from './devices-ai.js';
+import {
+  FRAME_MS,
+  stamp,
+  wallNow,
+  type AiControl,
+  type AiPeer,
+  type AiReport,
+} from './devices-ai.js';
 
 const AI_PROCESS = fileURLToPath(new URL('./devices-ai.js', import.meta.url));
 
@@ -22,6 +29,8 @@ export interface DevicesParams {
   readonly durationMs: number;
   /** The port the AI service listens on (Parley was started with PARLEY_AI_ADDR on it). */
   readonly aiPort: number;
+  /** How the bench's AI service speaks gRPC (devices-ai.ts). */
+  readonly aiPeer: AiPeer;
   /** The server's pid, for its RSS before and during the streaming. */
   readonly serverPid: number;
   readonly version: 1 | 2 | 3;
@@ -53,8 +62,8 @@ interface Tally {
 }
 
 /** Forks the AI service (devices-ai.ts) on `port`; resolves once it listens. */
-async function forkAi(port: number): Promise<ChildProcess> {
-  const child = fork(AI_PROCESS, ['--serve', String(port)], {
+async function forkAi(port: number, peer: AiPeer): Promise<ChildProcess> {
+  const child = fork(AI_PROCESS, ['--serve', String(port), peer], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -121,7 +130,7 @@ async function openDevice(url: string, token: string, id: number, p: DevicesPara
 
 export async function runDevices(ctx: LoadContext, p: DevicesParams): Promise<ScenarioResult> {
   const tally: Tally = { measuring: false, down: [] };
-  const ai = await forkAi(p.aiPort);
+  const ai = await forkAi(p.aiPort, p.aiPeer);
   try {
     await waitConnected(ctx.url);
     const res = await fetch(`${ctx.url}/v1/auth/register`, {
@@ -172,6 +181,7 @@ export async function runDevices(ctx: LoadContext, p: DevicesParams): Promise<Sc
       scenario: 'devices',
       clients: p.devices,
       protocol_version: p.version,
+      ai_peer: p.aiPeer,
       sent,
       delivered,
       msgs_per_s: Math.round(delivered / elapsedS),

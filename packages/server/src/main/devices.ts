@@ -82,8 +82,6 @@ export function composeDevices(deps: {
     onError: (err) => logger.warn({ err }, 'a device turn could not be posted to the conversation'),
   });
   lifecycle.add({ name: 'device assistant', start: () => dialogue.ensureAssistant() });
-  const framesUp = metrics.audioFrames.labels('up');
-  const framesDown = metrics.audioFrames.labels('down');
   const gateway = new DeviceGateway(
     {
       devices: deps.devices,
@@ -95,9 +93,8 @@ export function composeDevices(deps: {
         dialogue,
         answerTimeoutMs: config.ai_answer_timeout * 1000,
         meter: {
-          // Per frame: the labelled children are looked up once, not on every frame.
-          audioUp: (n) => framesUp.inc(n),
-          audioDown: (n) => framesDown.inc(n),
+          audioUp: () => metrics.frameRelayed('up'),
+          audioDown: () => metrics.frameRelayed('down'),
           audioDropped: (reason) => metrics.audioDropped.inc({ reason }),
           audioAborted: () => metrics.audioDropped.inc({ reason: 'aborted' }),
         },

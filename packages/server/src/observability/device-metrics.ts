@@ -4,6 +4,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export interface DeviceMetrics {
   readonly sessions: Gauge;
   readonly audioFrames: Counter<'direction'>;
+  /** One relayed frame: counted here, added to `audioFrames` when it is read (not per frame). */
+  readonly frameRelayed: (direction: 'up' | 'down') => void;
   readonly audioDropped: Counter<'reason'>;
   readonly slowConsumers: Counter;
   readonly aiReconnects: Counter;
@@ -14,7 +16,9 @@ export interface DeviceMetrics {
 
 export function createDeviceMetrics(registry: Registry): DeviceMetrics {
   const registers = [registry];
+  const relayed = { up: 0, down: 0 };
   return {
+    frameRelayed: (direction) => relayed[direction]++,
     sessions: new Gauge({
       name: 'parley_device_connections',
       help: 'Device WebSocket connections open on this node.',
@@ -25,6 +29,12 @@ export function createDeviceMetrics(registry: Registry): DeviceMetrics {
       help: 'Opus frames relayed, direction=up (device to AI) or down (AI to device).',
       labelNames: ['direction'],
       registers,
+      collect(this: Counter<'direction'>) {
+        for (const direction of ['up', 'down'] as const) {
+          this.labels(direction).inc(relayed[direction]);
+          relayed[direction] = 0;
+        }
+      },
     }),
     audioDropped: new Counter({
       name: 'parley_device_audio_dropped_total',

@@ -52,30 +52,42 @@ export function decodeBinaryFrame(version: ProtocolVersion, frame: Buffer): Bina
   return { kind: 'audio', data: frame.subarray(V3_HEADER) };
 }
 
-/** One Opus packet as a binary frame in `version`; `timestampMs` is used by version 2. */
+/** The bytes before the Opus packet in each version's binary frame. */
+export const AUDIO_HEADER_BYTES: Readonly<Record<ProtocolVersion, number>> = {
+  1: 0,
+  2: V2_HEADER,
+  3: V3_HEADER,
+};
+
+/**
+ * One Opus packet as a binary frame in `version`; `timestampMs` is used by version 2. With
+ * `headroom`, the frame starts that many (unwritten) bytes in, for the transport's own header.
+ */
 export function encodeAudioFrame(
   version: ProtocolVersion,
   opus: Uint8Array,
   timestampMs: number,
+  headroom = 0,
 ): Buffer {
-  if (version === 1) return Buffer.from(opus.buffer, opus.byteOffset, opus.byteLength);
-  if (version === 2) {
-    const frame = Buffer.allocUnsafe(V2_HEADER + opus.byteLength);
-    frame.writeUInt16BE(2, 0);
-    frame.writeUInt16BE(0, 2);
-    frame.writeUInt32BE(0, 4);
-    frame.writeUInt32BE(timestampMs >>> 0, 8);
-    frame.writeUInt32BE(opus.byteLength, 12);
-    frame.set(opus, V2_HEADER);
-    return frame;
+  if (version === 1 && headroom === 0) {
+    return Buffer.from(opus.buffer, opus.byteOffset, opus.byteLength);
   }
-  if (opus.byteLength > 0xffff)
+  if (version === 3 && opus.byteLength > 0xffff)
     throw new RangeError('An Opus packet of version 3 is at most 65535 bytes');
-  const frame = Buffer.allocUnsafe(V3_HEADER + opus.byteLength);
-  frame.writeUInt8(0, 0);
-  frame.writeUInt8(0, 1);
-  frame.writeUInt16BE(opus.byteLength, 2);
-  frame.set(opus, V3_HEADER);
+  const at = headroom;
+  const frame = Buffer.allocUnsafe(at + AUDIO_HEADER_BYTES[version] + opus.byteLength);
+  if (version === 2) {
+    frame.writeUInt16BE(2, at);
+    frame.writeUInt16BE(0, at + 2);
+    frame.writeUInt32BE(0, at + 4);
+    frame.writeUInt32BE(timestampMs >>> 0, at + 8);
+    frame.writeUInt32BE(opus.byteLength, at + 12);
+  } else if (version === 3) {
+    frame.writeUInt8(0, at);
+    frame.writeUInt8(0, at + 1);
+    frame.writeUInt16BE(opus.byteLength, at + 2);
+  }
+  frame.set(opus, at + AUDIO_HEADER_BYTES[version]);
   return frame;
 }
 

@@ -65,6 +65,13 @@ describe('the device endpoint (seed 002, DEVICES.md)', () => {
   for (const version of [1, 2, 3] as const) {
     it(`relays audio both ways in Protocol-Version ${version}`, async () => {
       const { client } = await device({ version });
+      const relayed = async () => {
+        const metrics = (await t.server.fetch('/metrics')).body as string;
+        const count = (direction: string) =>
+          counter(metrics, `parley_device_audio_frames_total{direction="${direction}"}`);
+        return { up: count('up'), down: count('down') };
+      };
+      const before = await relayed();
       await client.hello();
       client.sendJson({ type: 'listen', state: 'start', mode: 'auto' });
       for (let i = 0; i < 5; i++) client.sendAudio(opusUp, i * 60);
@@ -79,6 +86,12 @@ describe('the device endpoint (seed 002, DEVICES.md)', () => {
       client.sendAudio(opusUp);
       client.sendJson({ type: 'listen', state: 'stop' });
       await client.next((f) => f.type === 'stt' && f.text === '(heard 1 audio frames)');
+      await client.next((f) => f.type === 'tts' && f.state === 'stop');
+      // Relayed frames are counted (the three outside a listen are not); the server is shared
+      // with other devices' tests, whose replies may still be counted downward meanwhile.
+      const after = await relayed();
+      expect(after.up - before.up).toBe(6);
+      expect(after.down - before.down).toBeGreaterThanOrEqual(client.audio.length);
       // Real Opus: each frame decodes to 60 ms of 24 kHz audio.
       const decoder = new OpusScript(24_000, 1);
       for (const packet of client.audio) expect(decoder.decode(packet).length).toBe(1440 * 2);

@@ -87,21 +87,20 @@ export class H2Call {
     const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
-    this.#stream.write(chunk, () => this.#checkCongestion());
-    this.#checkCongestion();
-  }
-
-  #checkCongestion(): void {
-    if (this.#done) return;
-    const buffered = this.#stream.writableLength;
-    const limit = this.#limits.congestedBytes;
-    if (!this.#congested && buffered >= limit) {
+    // What earlier turns left unsent says whether the peer keeps up; this turn's write does
+    // not count (it is not sent before the loop turns).
+    const unsent = this.#stream.writableLength;
+    this.#stream.write(chunk, () => this.#drainedTo(this.#stream.writableLength));
+    if (!this.#congested && unsent >= this.#limits.congestedBytes) {
       this.#congested = true;
       this.#events.congestion(true);
-    } else if (this.#congested && buffered <= limit / 2) {
-      this.#congested = false;
-      this.#events.congestion(false);
     }
+  }
+
+  #drainedTo(unsent: number): void {
+    if (this.#done || !this.#congested || unsent > this.#limits.congestedBytes / 2) return;
+    this.#congested = false;
+    this.#events.congestion(false);
   }
 
   #headers(headers: IncomingHttpHeaders, which: 'response' | 'trailers'): void {

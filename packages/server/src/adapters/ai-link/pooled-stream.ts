@@ -9,10 +9,11 @@ const STABLE_MS = 5_000;
 
 /**
  * Bytes a stream's write buffer holds, beyond what it has sent, before it counts as full (its
- * devices paused until it is half empty): what a peer that stopped reading leaves waiting, not
- * a turn's burst (every message of a turn leaves at its end, in one write).
+ * devices paused until it is half empty). Not a turn's burst (every message of a turn leaves
+ * at its end, in one write), nor what waits on the peer's HTTP/2 window for a few ms (64 KiB by
+ * default, which a grpc-js or plain node:http2 peer keeps): a peer that stopped reading.
  */
-export const STREAM_BUFFER_BYTES = 64 * 1024;
+export const STREAM_BUFFER_BYTES = 256 * 1024;
 
 /** What a pooled stream needs of its pool (GrpcAiLink). */
 export interface StreamOwner {

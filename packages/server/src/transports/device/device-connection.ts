@@ -1,7 +1,9 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { DeviceSession, DeviceOutput } from '../../app/devices/device-session.js';
 import type { DeviceDown } from '../../domain/device.js';
 import {
+  AUDIO_HEADER_BYTES,
   decodeBinaryFrame,
   encodeAudioFrame,
   type ProtocolVersion,
@@ -23,6 +25,8 @@ export interface DeviceConnectionLimits {
 }
 
 const TERMINATE_AFTER_MS = 1_000;
+/** A WebSocket frame's first byte for a whole (FIN) binary message. */
+const WS_FIN_BINARY = 0x82;
 const MAX_V3_PAYLOAD = 0xffff;
 /** One "too many frames" alert per this many ms at most. */
 const FLOOD_ALERT_EVERY_MS = 1_000;
@@ -34,6 +38,8 @@ const FLOOD_ALERT_EVERY_MS = 1_000;
  */
 export class DeviceConnection implements DeviceOutput {
   readonly #ws: WebSocket;
+  /** The socket under `#ws`, which audio frames are written to directly. */
+  readonly #socket: Duplex;
   readonly #version: ProtocolVersion;
   readonly #limits: DeviceConnectionLimits;
   readonly #now: () => number;
@@ -49,12 +55,14 @@ export class DeviceConnection implements DeviceOutput {
 
   constructor(init: {
     ws: WebSocket;
+    socket: Duplex;
     version: ProtocolVersion;
     limits: DeviceConnectionLimits;
     now: () => number;
     onSlow: (buffered: number) => void;
   }) {
     this.#ws = init.ws;
+    this.#socket = init.socket;
     this.#version = init.version;
     this.#limits = init.limits;
     this.#now = init.now;
@@ -104,7 +112,23 @@ export class DeviceConnection implements DeviceOutput {
     if (!this.isOpen) return;
     // Version 3 says the size in 16 bits: a larger packet (no real Opus packet is) cannot go.
     if (this.#version === 3 && opus.byteLength > MAX_V3_PAYLOAD) return;
-    this.#ws.send(encodeAudioFrame(this.#version, opus, this.#now() - this.#startedAt));
+    // The WebSocket frame is built here around the audio frame, in one buffer and one write:
+    // ws writes every message to this socket as it is sent (no compression, no queue), so
+    // frames written here and by ws never interleave.
+    const payload = AUDIO_HEADER_BYTES[this.#version] + opus.byteLength;
+    const head = payload < 126 ? 2 : payload <= 0xffff ? 4 : 10;
+    const frame = encodeAudioFrame(this.#version, opus, this.#now() - this.#startedAt, head);
+    frame[0] = WS_FIN_BINARY;
+    if (head === 2) frame[1] = payload;
+    else if (head === 4) {
+      frame[1] = 126;
+      frame.writeUInt16BE(payload, 2);
+    } else {
+      frame[1] = 127;
+      frame.writeUInt32BE(0, 2);
+      frame.writeUInt32BE(payload, 6);
+    }
+    this.#socket.write(frame);
     this.#checkQueue();
   }
 

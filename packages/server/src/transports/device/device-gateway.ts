@@ -140,15 +140,16 @@ export class DeviceGateway {
       const message = err instanceof Error ? err.message : 'The token is invalid.';
       return rejectUpgrade(req, socket, 401, 'UNAUTHENTICATED', message);
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws, who, version));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws, socket, who, version));
   }
 
-  #open(ws: WebSocket, who: DeviceIdentity, version: ProtocolVersion): void {
+  #open(ws: WebSocket, socket: Duplex, who: DeviceIdentity, version: ProtocolVersion): void {
     const { session: sessionDeps, logger } = this.#deps;
     const now = () => sessionDeps.clock.now();
     const bound: { session?: DeviceSession } = {};
     const conn = new DeviceConnection({
       ws,
+      socket,
       version,
       limits: this.#options,
       now,
