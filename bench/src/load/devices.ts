@@ -2,14 +2,15 @@
  * `devices` (seed 002): N devices, each streaming 60 ms Opus-sized frames up (16.7 frames/s)
  * through Parley to an AI service that streams a frame back for each one. The AI service runs
  * in a process of its own (devices-ai.ts); both stamp and read times on the wall clock with
- * sub-millisecond precision. Measures frames relayed per second each way, p99 relay latency device →
- * AI and AI → device, and the server's RSS per device session; the harness adds server CPU
- * per relayed frame.
+ * sub-millisecond precision. The devices are WebSockets on bare sockets (bench-device.ts).
+ * Measures frames relayed per second each way, p99 relay latency device → AI and AI →
+ * device, and the server's RSS per device session; the harness adds server CPU per relayed
+ * frame.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { BenchDevice } from './bench-device.js';
 import { inBatches } from './clients.js';
 import type { LoadContext, ScenarioResult } from './context.js';
 import { summarize } from '../stats.js';
@@ -93,39 +94,34 @@ async function waitConnected(url: string): Promise<void> {
 }
 
 async function openDevice(url: string, token: string, id: number, p: DevicesParams, tally: Tally) {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/xiaozhi/v1/`, {
-    headers: {
-      authorization: `Bearer ${token}`,
-      'device-id': `be:9c:00:${(id >> 16) & 0xff}:${(id >> 8) & 0xff}:${id & 0xff}`,
-      'client-id': `bench-${id}`,
-      'protocol-version': String(p.version),
-    },
+  const device = await BenchDevice.open(new URL(`${url}/xiaozhi/v1/`), {
+    Authorization: `Bearer ${token}`,
+    'Device-Id': `be:9c:00:${(id >> 16) & 0xff}:${(id >> 8) & 0xff}:${id & 0xff}`,
+    'Client-Id': `bench-${id}`,
+    'Protocol-Version': String(p.version),
   });
   const skip = headerBytes(p.version);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('error', reject);
-    ws.once('open', () => {
-      ws.send(
-        JSON.stringify({
-          type: 'hello',
-          version: p.version,
-          transport: 'websocket',
-          audio_params: { format: 'opus', sample_rate: 16000, channels: 1, frame_duration: 60 },
-        }),
-      );
-    });
-    ws.on('message', (data: Buffer, isBinary) => {
-      if (isBinary) {
+  await new Promise<void>((resolve) => {
+    device.on({
+      binary: (data) => {
         if (tally.measuring) tally.down.push(wallNow() - data.readDoubleBE(skip));
-        return;
-      }
-      if (data.includes('"type":"hello"')) {
-        ws.send('{"type":"listen","state":"start","mode":"realtime"}');
+      },
+      text: (text) => {
+        if (!text.includes('"type":"hello"')) return;
+        device.sendText('{"type":"listen","state":"start","mode":"realtime"}');
         resolve();
-      }
+      },
     });
+    device.sendText(
+      JSON.stringify({
+        type: 'hello',
+        version: p.version,
+        transport: 'websocket',
+        audio_params: { format: 'opus', sample_rate: 16000, channels: 1, frame_duration: 60 },
+      }),
+    );
   });
-  return ws;
+  return device;
 }
 
 export async function runDevices(ctx: LoadContext, p: DevicesParams): Promise<ScenarioResult> {
@@ -147,12 +143,12 @@ export async function runDevices(ctx: LoadContext, p: DevicesParams): Promise<Sc
     const ids = Array.from({ length: p.devices }, (_, i) => i);
     const sockets = await inBatches(ids, 50, (id) => openDevice(ctx.url, token, id, p, tally));
     let sent = 0;
-    const timers = sockets.map((ws, i) =>
+    const timers = sockets.map((device, i) =>
       setTimeout(
         () => {
           const tick = () => {
-            if (ws.readyState !== WebSocket.OPEN) return;
-            ws.send(wrap(p.version, stamp()));
+            if (!device.open) return;
+            device.sendBinary(wrap(p.version, stamp()));
             if (tally.measuring) sent++;
           };
           tick();
@@ -173,7 +169,7 @@ export async function runDevices(ctx: LoadContext, p: DevicesParams): Promise<Sc
     await ctx.mark('end');
     const rssDuring = rssBytes(p.serverPid);
     for (const timer of timers) clearInterval(timer);
-    for (const ws of sockets) ws.close();
+    for (const device of sockets) device.close();
     const up = summarize(await aiReport(ai));
     const down = summarize(tally.down);
     const delivered = up.count + down.count;
