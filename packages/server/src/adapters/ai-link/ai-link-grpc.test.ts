@@ -87,7 +87,7 @@ describe('GrpcAiLink', () => {
     );
     const hello: DeviceUp = {
       type: 'hello',
-      version: 3,
+      version: '3',
       transport: 'websocket',
       audioParams: { format: 'opus', sampleRate: 16_000, channels: 1, frameDuration: 60 },
       featuresJson: '{}',
