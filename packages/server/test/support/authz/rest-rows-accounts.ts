@@ -57,6 +57,13 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
       expect: anyone(401),
     },
   ],
+  'DELETE /v1/bridge/accounts/:account_id/grants/:user_id': [
+    {
+      on: "a user's token in place of the admin or a worker token",
+      request: (fx, role) => ({ path: `/v1/bridge/accounts/acc-1/grants/${who(fx, role).userId}` }),
+      expect: anyone(401),
+    },
+  ],
   // The IM read API: granted users only; nobody in the matrix is granted (bridge-read.e2e).
   ...Object.fromEntries(
     ['conversations', 'messages', 'discussions', 'contents', 'unified-messages'].map((name) => [
