@@ -46,7 +46,7 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
       expect: anyone(401),
     },
   ],
-  // Grants: the operator or the owning worker token, never a user's token (bridge-read.e2e).
+  // Grants: the operator or the owning worker token, never a user's token (bridge-grants.e2e).
   'POST /v1/bridge/accounts/:account_id/grants': [
     {
       on: "a user's token in place of the admin or a worker token",

@@ -9,7 +9,7 @@ import { ErrorBody } from '../../../protocol/rest-schemas.js';
 import { parseBearer } from '../../shared/bearer.js';
 
 export interface BridgeGrantRouteOptions {
-  /** PARLEY_ADMIN_TOKEN; unset: only the owning worker token may grant. */
+  /** PARLEY_ADMIN_TOKEN; unset: only the owning worker token may grant and withdraw. */
   readonly adminToken: string | undefined;
   readonly workerTokens: WorkerTokenService;
   readonly grants: BridgeGrantService;
