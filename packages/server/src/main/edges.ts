@@ -140,6 +140,7 @@ export async function composeEdges(
         workerTokens: useCases.workerTokens,
         ingest,
         read: useCases.bridgeRead,
+        grants: useCases.bridgeGrants,
         bodyLimit: config.bridge_body_limit,
       },
     },

@@ -9,6 +9,7 @@ import { DeviceService } from '../app/devices/device-service.js';
 import { WorkerTokenService } from '../app/bridges/worker-tokens.js';
 import { BridgeSyncService } from '../app/bridges/bridge-sync.js';
 import { BridgeReadService } from '../app/bridges/bridge-read.js';
+import { BridgeGrantService } from '../app/bridges/bridge-grants.js';
 import { LIST_OF_KIND } from '../protocol/bridge-sync.js';
 import { JoseAccessTokens } from '../adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from '../adapters/security/secret-tokens.js';
@@ -38,6 +39,7 @@ export interface UseCases {
   readonly workerTokens: WorkerTokenService;
   readonly bridgeSync: BridgeSyncService;
   readonly bridgeRead: BridgeReadService;
+  readonly bridgeGrants: BridgeGrantService;
 }
 
 export async function composeUseCases(
@@ -151,7 +153,12 @@ export async function composeUseCases(
   const bridgeRead = new BridgeReadService({
     items: store.bridgeItems,
     grants: store.bridgeGrants,
+  });
+  const bridgeGrants = new BridgeGrantService({
+    items: store.bridgeItems,
+    grants: store.bridgeGrants,
     users: store.users,
+    bus,
     clock,
   });
   return {
@@ -165,5 +172,6 @@ export async function composeUseCases(
     workerTokens,
     bridgeSync,
     bridgeRead,
+    bridgeGrants,
   };
 }

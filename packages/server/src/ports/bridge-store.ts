@@ -134,11 +134,14 @@ export interface BridgeItemRepository {
 
 /**
  * Which Parley users may read an account's items (`/api/im/*`, `bridge.subscribe`). A grant
- * names an account id, whatever its platform, as the read API does.
+ * names an account id, whatever its platform, as the read API does. `grant` and `revoke` take
+ * effect when they resolve: the next `isGranted` sees them.
  */
 export interface BridgeGrantRepository {
   /** True when this call granted it (the user had no grant on the account yet). */
   grant(accountId: string, userId: string, at: number): Promise<boolean>;
+  /** True when this call removed the grant (false: the user had none on the account). */
+  revoke(accountId: string, userId: string): Promise<boolean>;
   isGranted(accountId: string, userId: string): Promise<boolean>;
 }
 

@@ -21,6 +21,8 @@ export type BusControl =
   | { readonly kind: 'subscribe'; readonly conversationId: string }
   /** …and stop (after a leave). */
   | { readonly kind: 'unsubscribe'; readonly conversationId: string }
+  /** The user's connections stop receiving a bridged account's updates (a grant withdrawn). */
+  | { readonly kind: 'unsubscribe-bridge'; readonly accountId: string }
   /** Close every connection of a session (logout, revocation). */
   | {
       readonly kind: 'close-session';

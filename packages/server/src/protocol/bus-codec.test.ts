@@ -19,6 +19,7 @@ describe('bus codec', () => {
     const messages: BusMessage[] = [
       { frame: Buffer.alloc(0) },
       { control: { kind: 'unsubscribe', conversationId: 'c' } },
+      { control: { kind: 'unsubscribe-bridge', accountId: 'acc-1' } },
       {
         frame: Buffer.from('f'),
         exceptConnection: 'c1',
@@ -43,6 +44,7 @@ describe('bus codec', () => {
       '[]',
       '{"exceptUser":1}',
       '{"control":{"kind":"subscribe"}}',
+      '{"control":{"kind":"unsubscribe-bridge","conversationId":"c"}}',
       '{"control":{"kind":"invalidate","cache":"other","keys":[]}}',
       '{"frame":true}',
     ];

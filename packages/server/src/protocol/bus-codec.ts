@@ -30,6 +30,7 @@ const cacheName = z.enum(['social', 'conversation', 'members', 'session']);
 const BusControlSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscribe'), conversationId: key }),
   z.object({ kind: z.literal('unsubscribe'), conversationId: key }),
+  z.object({ kind: z.literal('unsubscribe-bridge'), accountId: key }),
   z.object({
     kind: z.literal('close-session'),
     sessionId: key,

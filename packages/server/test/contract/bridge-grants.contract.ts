@@ -42,6 +42,33 @@ export function describeBridgeGrantsContract(
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
+    it('revokes one grant once, leaving the other users and accounts alone', async () => {
+      const [account, other, user, peer] = [`a${uniq()}`, `a${uniq()}`, `u${uniq()}`, `u${uniq()}`];
+      const grants = store.bridgeGrants;
+      expect(await grants.revoke(account, user)).toBe(false);
+      await grants.grant(account, user, 1);
+      await grants.grant(account, peer, 1);
+      await grants.grant(other, user, 1);
+      expect(await grants.revoke(account, user)).toBe(true);
+      expect(await grants.revoke(account, user)).toBe(false);
+      expect(await grants.isGranted(account, user)).toBe(false);
+      expect(await grants.isGranted(account, peer)).toBe(true);
+      expect(await grants.isGranted(other, user)).toBe(true);
+      // Granted again after a withdrawal: a new grant, as the first one was.
+      expect(await grants.grant(account, user, 2)).toBe(true);
+      expect(await grants.isGranted(account, user)).toBe(true);
+    });
+
+    it('revokes racing for the same pair: exactly one reports the withdrawal', async () => {
+      const [account, user] = [`a${uniq()}`, `u${uniq()}`];
+      await store.bridgeGrants.grant(account, user, 1);
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => store.bridgeGrants.revoke(account, user)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.bridgeGrants.isGranted(account, user)).toBe(false);
+    });
+
     it('lists the accounts, all or those of one account id across platforms', async () => {
       const account = `a${uniq()}`;
       const apply = (platform: string, accountId: string, at: number) =>

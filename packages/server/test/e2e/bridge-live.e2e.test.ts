@@ -6,10 +6,12 @@ import {
   grant,
   pushHttp,
   syncPayload,
+  withdraw,
   workerMessage,
 } from '../support/bridge-fixture.js';
 import { e2eServer } from '../support/e2e-fixture.js';
 import { SocketIoWorker } from '../support/socketio-worker.js';
+import type { Frame } from '../support/ws-test-client.js';
 
 describe('bridge.subscribe and bridge.updated (sqlite)', () => {
   const e2e = e2eServer('sqlite', { admin_token: ADMIN });
@@ -86,6 +88,66 @@ describe('bridge.subscribe and bridge.updated (sqlite)', () => {
     await ws.call('ping');
     expect(ws.events('bridge.updated').length).toBe(before);
     expect(other.events('bridge.updated')).toEqual([]);
+  });
+
+  it("ends every live subscription of a user whose grant is withdrawn, and no one else's", async () => {
+    const [accountId, kept] = [`live-${e2e.next()}`, `live-${e2e.next()}`];
+    const { token } = await createWorkerToken(e2e.server);
+    const reader = await e2e.account('reader');
+    const peer = await e2e.account('peer');
+    for (const [account, who] of [
+      [accountId, reader],
+      [kept, reader],
+      [accountId, peer],
+    ] as const) {
+      await grant(e2e.server, ADMIN, account, who.user.user_id);
+    }
+    const [phone, laptop, peerWs] = await Promise.all([
+      e2e.connect(reader),
+      e2e.connect(reader),
+      e2e.connect(peer),
+    ]);
+    for (const ws of [phone, laptop, peerWs]) {
+      await ws.call('bridge.subscribe', { account_id: accountId });
+    }
+    await phone.call('bridge.subscribe', { account_id: kept });
+    const push = (account: string, id: string, at: number) =>
+      pushHttp(
+        e2e.server,
+        token,
+        syncPayload(account, at, { messages: [workerMessage(account, id, id)] }, 'delta'),
+      );
+    const updated = (account: string, id: string) => (f: Frame) =>
+      f.event === 'bridge.updated' &&
+      f.data.account_id === account &&
+      f.data.items.some((i: { msg_id: string }) => i.msg_id === id);
+    expect((await push(accountId, 'before', 1)).status).toBe(200);
+    await Promise.all([phone, laptop, peerWs].map((ws) => ws.next(updated(accountId, 'before'))));
+
+    const withdrawn = await withdraw(e2e.server, ADMIN, accountId, reader.user.user_id);
+    expect(withdrawn.body).toMatchObject({ revoked: true });
+    const frames = [phone.frames.length, laptop.frames.length];
+    await push(accountId, 'after', 2);
+    await push(kept, 'other', 3);
+    // The peer, still granted, gets the change, and the reader the other account's: both
+    // were published, on this node, by the time they arrive.
+    await peerWs.next(updated(accountId, 'after'));
+    await phone.next(updated(kept, 'other'));
+    await laptop.call('ping');
+    const sinceWithdrawal = (ws: typeof phone, at: number) =>
+      ws.frames.slice(at).filter((f) => f.event !== undefined);
+    expect(sinceWithdrawal(phone, frames[0]!)).toEqual([
+      expect.objectContaining({
+        event: 'bridge.updated',
+        data: expect.objectContaining({ account_id: kept }),
+      }),
+    ]);
+    expect(sinceWithdrawal(laptop, frames[1]!)).toEqual([]);
+    // Following it again is refused until it is granted again.
+    expect(await phone.request('bridge.subscribe', { account_id: accountId })).toMatchObject({
+      ok: false,
+      error: { code: 'PERMISSION_DENIED' },
+    });
   });
 
   it('splits a large snapshot into frames of at most 200 items', async () => {

@@ -1,4 +1,7 @@
-/** The `/api/im/*` read API and grants of BRIDGE.md: shapes field by field, access, paging. */
+/**
+ * The `/api/im/*` read API of BRIDGE.md: shapes field by field, access, paging. Who may grant
+ * and withdraw access: bridge-grants.e2e.test.ts.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -300,25 +303,6 @@ describe.each(ENGINES)('/api/im/* and grants on %s', (engine) => {
     expect([badCursor.status, badCursor.body]).toEqual([400, envelope(400)]);
     const badCount = await e2e.get(`/api/im/messages?account_id=${accountId}&count=x`, reader);
     expect(badCount.status).toBe(400);
-  });
-
-  it('lets the operator and the owning worker grant; nobody else', async () => {
-    const { accountId, worker } = await seeded();
-    const user = await e2e.account('granted');
-    const other = await createWorkerToken(e2e.server, 'another');
-    expect((await grant(e2e.server, other.token, accountId, user.user.user_id)).status).toBe(403);
-    expect((await grant(e2e.server, user.access_token, accountId, user.user.user_id)).status).toBe(
-      401,
-    );
-    expect((await grant(e2e.server, 'pwk_forged', accountId, user.user.user_id)).status).toBe(401);
-    expect((await grant(e2e.server, ADMIN, accountId, 'no-such-user')).status).toBe(404);
-    const byOwner = await grant(e2e.server, worker.token, accountId, user.user.user_id);
-    expect([byOwner.status, byOwner.body]).toEqual([
-      201,
-      { grant: { account_id: accountId, user_id: user.user.user_id }, created: true },
-    ]);
-    expect((await grant(e2e.server, ADMIN, accountId, user.user.user_id)).status).toBe(200);
-    expect((await e2e.get(`/api/im/messages?account_id=${accountId}`, user)).status).toBe(200);
   });
 
   it('caps count at 100 and walks every item exactly once while workers keep writing', async () => {

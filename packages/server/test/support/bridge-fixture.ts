@@ -25,6 +25,12 @@ export const grant = (server: TestServer, bearer: string, accountId: string, use
     json({ user_id: userId }, { authorization: `Bearer ${bearer}` }),
   );
 
+export const withdraw = (server: TestServer, bearer: string, accountId: string, userId: string) =>
+  server.fetch(
+    `/v1/bridge/accounts/${encodeURIComponent(accountId)}/grants/${encodeURIComponent(userId)}`,
+    { method: 'DELETE', headers: { authorization: `Bearer ${bearer}` } },
+  );
+
 export const workerMessage = (
   accountId: string,
   id: string,

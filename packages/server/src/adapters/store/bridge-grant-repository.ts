@@ -22,6 +22,15 @@ export class KyselyBridgeGrantRepository implements BridgeGrantRepository {
     );
   }
 
+  async revoke(accountId: string, userId: string): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('bridge_grants')
+      .where('account_id', '=', accountId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   async isGranted(accountId: string, userId: string): Promise<boolean> {
     const row = await this.#db
       .selectFrom('bridge_grants')

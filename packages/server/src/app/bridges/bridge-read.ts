@@ -1,8 +1,8 @@
 /**
  * Reading a platform account's items (BRIDGE.md, `/api/im/*` and `bridge.subscribe`): only by
- * users granted the account, a keyset page at a time.
+ * users granted the account (bridge-grants.ts), a keyset page at a time.
  */
-import { appError, notFound } from '../../domain/errors.js';
+import { appError } from '../../domain/errors.js';
 import type {
   BridgeCursor,
   BridgeGrantRepository,
@@ -11,8 +11,6 @@ import type {
   BridgeItemRepository,
   BridgeKind,
 } from '../../ports/bridge-store.js';
-import type { UserRepository } from '../../ports/store.js';
-import type { Clock } from '../../ports/system.js';
 
 /** The most items a page holds, whatever the client asks (BRIDGE.md: count at most 100). */
 export const MAX_PAGE_ITEMS = 100;
@@ -40,37 +38,14 @@ const positionOf = (item: BridgeItemRecord): BridgeCursor => ({
 
 export class BridgeReadService {
   readonly #items: BridgeItemRepository;
-  readonly #grants: BridgeGrantRepository;
-  readonly #users: Pick<UserRepository, 'findById'>;
-  readonly #clock: Clock;
+  readonly #grants: Pick<BridgeGrantRepository, 'isGranted'>;
 
   constructor(deps: {
     items: BridgeItemRepository;
-    grants: BridgeGrantRepository;
-    users: Pick<UserRepository, 'findById'>;
-    clock: Clock;
+    grants: Pick<BridgeGrantRepository, 'isGranted'>;
   }) {
     this.#items = deps.items;
     this.#grants = deps.grants;
-    this.#users = deps.users;
-    this.#clock = deps.clock;
-  }
-
-  /** True when the worker token owns an account with this id (on any platform). */
-  async ownsAccount(workerTokenId: string, accountId: string): Promise<boolean> {
-    const accounts = await this.#items.listAccounts(accountId);
-    return accounts.some((a) => a.ownerTokenId === workerTokenId);
-  }
-
-  /**
-   * Lets a user read an account. The caller is authorized by the transport (the operator's
-   * admin token, or the worker token owning the account). True when newly granted.
-   */
-  async grant(accountId: string, userId: string): Promise<boolean> {
-    if ((await this.#users.findById(userId)) === undefined) {
-      throw notFound(`There is no user ${userId}.`);
-    }
-    return this.#grants.grant(accountId, userId, this.#clock.now());
   }
 
   /** PERMISSION_DENIED unless the user was granted the account. */

@@ -28,6 +28,7 @@ import { bridgeAdminRoutes } from './routes/bridge-admin-routes.js';
 import { bridgeSyncRoutes } from './routes/bridge-sync-routes.js';
 import type { BridgeIngest } from '../shared/bridge-ingest.js';
 import type { BridgeReadService } from '../../app/bridges/bridge-read.js';
+import type { BridgeGrantService } from '../../app/bridges/bridge-grants.js';
 import { bridgeGrantRoutes } from './routes/bridge-grant-routes.js';
 import { IM_PREFIX, imReadRoutes } from './routes/im-read-routes.js';
 import type { WorkerTokenService } from '../../app/bridges/worker-tokens.js';
@@ -62,6 +63,7 @@ export interface HttpServerDeps {
     readonly workerTokens: WorkerTokenService;
     readonly ingest: BridgeIngest;
     readonly read: BridgeReadService;
+    readonly grants: BridgeGrantService;
     readonly bodyLimit: number;
   };
 }
@@ -173,7 +175,7 @@ export async function buildHttpServer(
     await app.register(bridgeGrantRoutes, {
       adminToken: deps.admin?.adminToken,
       workerTokens: deps.bridges.workerTokens,
-      read: deps.bridges.read,
+      grants: deps.bridges.grants,
     });
     await app.register(imReadRoutes, {
       prefix: IM_PREFIX,

@@ -17,7 +17,8 @@ const isBridgeTopic = (topic: string) => topic.startsWith(bridgeTopic(''));
 /**
  * `bridge.subscribe` / `bridge.unsubscribe` (BRIDGE.md, "Live"): a connection of a user granted
  * the account starts (stops) receiving its `bridge.updated` events, from whichever node the
- * worker pushed to (the account's bus topic).
+ * worker pushed to (the account's bus topic). A withdrawn grant ends the subscription too
+ * (the hub's `unsubscribe-bridge` control, app/bridges/bridge-grants.ts).
  */
 export function bridgeOps(deps: {
   read: Pick<BridgeReadService, 'authorize'>;
@@ -37,6 +38,15 @@ export function bridgeOps(deps: {
           );
         }
         deps.hub.joinTopic(conn, topic);
+        // A withdrawal that committed between the check and the join told this node before
+        // the connection followed the account, so it could not end the subscription: checking
+        // again after the join catches it (one that commits later finds the connection joined).
+        try {
+          await deps.read.authorize(auth.userId, d.account_id);
+        } catch (err) {
+          deps.hub.leaveTopic(conn, topic);
+          throw err;
+        }
         return { account_id: d.account_id };
       }),
     ],

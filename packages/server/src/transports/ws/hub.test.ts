@@ -96,4 +96,26 @@ describe('Hub', () => {
     expect(a.sent).toEqual(['{"event":"x"}']);
     expect(b.sent).toEqual(['{"event":"x"}', '{"event":"y"}']);
   });
+
+  it("takes one account's updates from every connection of the user it is withdrawn from", async () => {
+    const bus = new CountingBus();
+    const hub = new Hub(bus);
+    const [phone, laptop, other] = [fakeConnection('u'), fakeConnection('u'), fakeConnection('v')];
+    for (const c of [phone, laptop, other]) {
+      await hub.add(c.conn, []);
+      hub.joinTopic(c.conn, 'bridge:acc');
+    }
+    hub.joinTopic(phone.conn, 'bridge:kept');
+    bus.publish('user:u', { control: { kind: 'unsubscribe-bridge', accountId: 'acc' } });
+    bus.publish('bridge:acc', { frame: Buffer.from('{"event":"a"}') });
+    bus.publish('bridge:kept', { frame: Buffer.from('{"event":"k"}') });
+    expect(phone.sent).toEqual(['{"event":"k"}']);
+    expect(laptop.sent).toEqual([]);
+    expect(other.sent).toEqual(['{"event":"a"}']);
+    expect([...phone.conn.topics].sort()).toEqual(['bridge:kept', 'user:u']);
+    expect([...laptop.conn.topics]).toEqual(['user:u']);
+    // The last local follower leaving ends the node's bus subscription to the account.
+    hub.leaveTopic(other.conn, 'bridge:acc');
+    expect(bus.live).toBe(3); // user:u, user:v and bridge:kept; no more bridge:acc
+  });
 });

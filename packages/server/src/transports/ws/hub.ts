@@ -1,4 +1,5 @@
 import {
+  bridgeTopic,
   conversationTopic,
   userTopic,
   type Bus,
@@ -170,6 +171,9 @@ export class Hub<C extends HubConnection = GatewayConnection> {
           break;
         case 'unsubscribe':
           this.#leave(conversationTopic(control.conversationId), conn);
+          break;
+        case 'unsubscribe-bridge':
+          this.#leave(bridgeTopic(control.accountId), conn);
           break;
         case 'close-session':
           if (conn.auth.sessionId === control.sessionId) conn.close(control.code, control.reason);

@@ -46,7 +46,7 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
       expect: anyone(401),
     },
   ],
-  // Grants: the operator or the owning worker token, never a user's token (bridge-read.e2e).
+  // Grants: the operator or the owning worker token, never a user's token (bridge-grants.e2e).
   'POST /v1/bridge/accounts/:account_id/grants': [
     {
       on: "a user's token in place of the admin or a worker token",
@@ -54,6 +54,13 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
         path: '/v1/bridge/accounts/acc-1/grants',
         body: { user_id: who(fx, role).userId },
       }),
+      expect: anyone(401),
+    },
+  ],
+  'DELETE /v1/bridge/accounts/:account_id/grants/:user_id': [
+    {
+      on: "a user's token in place of the admin or a worker token",
+      request: (fx, role) => ({ path: `/v1/bridge/accounts/acc-1/grants/${who(fx, role).userId}` }),
       expect: anyone(401),
     },
   ],
