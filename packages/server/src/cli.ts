@@ -6,6 +6,7 @@ import { CONFIG_DOCS } from './config/docs.js';
 import type { Config } from './config/schema.js';
 import { createParley, openStore } from './main.js';
 import { workerTokenCommand } from './main/worker-token-command.js';
+import { createLogger } from './observability/logger.js';
 import { VERSION } from './version.js';
 
 const USAGE = `parley ${VERSION}: the Parley instant-messaging server
@@ -67,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function migrate(config: Config): Promise<number> {
-  const store = openStore(config);
+  // Log lines (bridge data moved on SQLite, say) go to stderr: stdout is the command's answer.
+  const store = openStore(config, createLogger(config.log_level, process.stderr));
   try {
     const { applied, current } = await store.migrate();
     process.stdout.write(

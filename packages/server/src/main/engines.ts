@@ -48,7 +48,12 @@ export interface Engines {
 
 export function openStore(config: Config, logger?: Logger): Store {
   const url = config.database_url;
-  if (url === undefined) return openSqliteStore(config.data_dir);
+  if (url === undefined) {
+    return openSqliteStore(config.data_dir, {
+      onBridgeDataMoved: (moved) =>
+        logger?.info(moved, 'bridge accounts and items moved from parley.db to bridges.db'),
+    });
+  }
   const pool = { url, poolSize: config.database_pool_size };
   return /^(mysql|mariadb):\/\//.test(url)
     ? openMysqlStore({

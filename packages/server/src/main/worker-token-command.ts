@@ -4,6 +4,7 @@ import { SystemClock } from '../adapters/system/system-clock.js';
 import { WorkerTokenService } from '../app/bridges/worker-tokens.js';
 import { isAppError } from '../domain/errors.js';
 import type { Config } from '../config/schema.js';
+import { createLogger } from '../observability/logger.js';
 import { openStore } from './engines.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
@@ -27,7 +28,8 @@ export async function workerTokenCommand(
     );
     return 2;
   }
-  const store = openStore(config);
+  // Log lines (bridge data moved on SQLite, say) go to stderr: stdout is the command's answer.
+  const store = openStore(config, createLogger(config.log_level, process.stderr));
   try {
     // Safe on every run, and a fresh database needs no separate `parley migrate` first.
     await store.migrate();

@@ -5,6 +5,7 @@ import { KyselyBridgeItemRepository, type BridgeRowWriter } from './bridge-repos
 import type { BridgeItemRepository } from '../../ports/bridge-store.js';
 import type { EngineSql } from './engine-sql.js';
 import type { Database } from './schema.js';
+import { moveBridgeDataFromMainFile, type BridgeDataMoved } from './sqlite-bridge-move.js';
 import { sqliteBridgeRows } from './sqlite-bridge-rows.js';
 import { CHECKPOINT_INTERVAL_MS, startSqliteCheckpointer } from './sqlite-checkpointer.js';
 
@@ -49,21 +50,37 @@ export interface SqliteBridgeFile {
   close(): Promise<void>;
 }
 
+export interface SqliteBridgeFileOptions {
+  /** Told once, at open, when bridge data an older Parley kept in parley.db was moved here. */
+  readonly onBridgeDataMoved?: (moved: BridgeDataMoved) => void;
+}
+
 /**
  * Bridge items on SQLite live in `bridges.db`, written through a connection of their own: SQLite
  * locks a whole file for a write transaction, so a 10,000-item snapshot (one transaction, which
  * yields the event loop between its statements) never makes a chat message wait for the lock of
  * parley.db. Reads go through a third connection and never wait for a batch (WAL). The writer
- * attaches parley.db to see which worker tokens are revoked (ownership); it never writes there.
+ * attaches parley.db to see which worker tokens are revoked (ownership); it writes there only
+ * at open, to empty the bridge tables an older Parley filled (sqlite-bridge-move.ts). A failed
+ * move fails the open, everything left in parley.db.
  */
 export function openSqliteBridgeFile(
   dataDir: string,
   mainFile: string,
   engine: EngineSql,
   withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
+  options: SqliteBridgeFileOptions = {},
 ): SqliteBridgeFile {
   const path = join(dataDir, SQLITE_BRIDGE_FILE);
-  const { write, rows } = openWriter(dataDir, mainFile, withCache);
+  const { write, rows, connection } = openWriter(dataDir, mainFile, withCache);
+  let moved: BridgeDataMoved | undefined;
+  try {
+    moved = moveBridgeDataFromMainFile(connection);
+  } catch (err) {
+    connection.close();
+    throw err;
+  }
+  if (moved !== undefined) options.onBridgeDataMoved?.(moved);
   const reader = new BetterSqlite3(path, { readonly: true });
   reader.pragma('busy_timeout = 5000');
   const read = new Kysely<Database>({
@@ -102,12 +119,12 @@ export function openSqliteBridgeWriter(
   };
 }
 
-/** The writing connection, as kysely and as the prepared item-row statements on it. */
+/** The writing connection, as kysely, as the prepared item-row statements on it, and bare. */
 function openWriter(
   dataDir: string,
   mainFile: string,
   withCache: (database: BetterSqlite3.Database) => SqliteDatabase,
-): { write: Kysely<Database>; rows: BridgeRowWriter } {
+): { write: Kysely<Database>; rows: BridgeRowWriter; connection: BetterSqlite3.Database } {
   const writer = new BetterSqlite3(join(dataDir, SQLITE_BRIDGE_FILE));
   writer.pragma('journal_mode = WAL');
   writer.pragma('synchronous = NORMAL');
@@ -119,5 +136,6 @@ function openWriter(
   return {
     write: new Kysely<Database>({ dialect: new SqliteDialect({ database: withCache(writer) }) }),
     rows: sqliteBridgeRows(writer),
+    connection: writer,
   };
 }

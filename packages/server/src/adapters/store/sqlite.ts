@@ -7,7 +7,12 @@ import type { EngineSql } from './engine-sql.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import { sqliteAppend } from './sqlite-append-batch.js';
-import { bridgesOutsideTransactions, openSqliteBridgeFile } from './sqlite-bridge-file.js';
+import {
+  bridgesOutsideTransactions,
+  openSqliteBridgeFile,
+  type SqliteBridgeFile,
+  type SqliteBridgeFileOptions,
+} from './sqlite-bridge-file.js';
 import { CHECKPOINT_INTERVAL_MS, startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessageRepository } from './sqlite-message-repository.js';
 
@@ -18,7 +23,10 @@ export const SQLITE_FILE = 'parley.db';
  * (a commit survives a crash of the process; the last commits before a power cut may not),
  * and bridge items in a second file beside it (sqlite-bridge-file.ts).
  */
-export function openSqliteStore(dataDir: string): KyselyStore {
+export function openSqliteStore(
+  dataDir: string,
+  options: SqliteBridgeFileOptions = {},
+): KyselyStore {
   mkdirSync(dataDir, { recursive: true });
   const database = new BetterSqlite3(join(dataDir, SQLITE_FILE));
   database.pragma('journal_mode = WAL');
@@ -28,6 +36,14 @@ export function openSqliteStore(dataDir: string): KyselyStore {
   // Checkpoints run in a worker thread, as for bridges.db: SQLite's automatic one ran inside the
   // commit that passed 1,000 pages, on the event loop, copying and syncing megabytes.
   database.pragma('wal_autocheckpoint = 0');
+  // Before anything else starts: opening it may move bridge data out of parley.db, and fail.
+  let bridges: SqliteBridgeFile;
+  try {
+    bridges = openSqliteBridgeFile(dataDir, SQLITE_FILE, SQLITE_SQL, withStatementCache, options);
+  } catch (err) {
+    database.close();
+    throw err;
+  }
   const checkpointer = startSqliteCheckpointer(join(dataDir, SQLITE_FILE), {
     intervalMs: CHECKPOINT_INTERVAL_MS,
   });
@@ -35,7 +51,6 @@ export function openSqliteStore(dataDir: string): KyselyStore {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
   const append = sqliteAppend(database);
-  const bridges = openSqliteBridgeFile(dataDir, SQLITE_FILE, SQLITE_SQL, withStatementCache);
   return new KyselyStore(db, SQLITE_SQL, {
     messages: (conn, engine) => new SqliteMessageRepository(conn, engine, append),
     // bridges.db cannot join a transaction of parley.db: refused there, explicitly.
