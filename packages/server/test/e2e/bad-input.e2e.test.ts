@@ -231,6 +231,18 @@ describe.each(ENGINES)('bad input over HTTP (%s)', (engine) => {
     );
   });
 
+  it('answers headers too large with 431, in the IM envelope on /api/im', async () => {
+    const huge = { authorization: `Bearer ${'x'.repeat(40_000)}` };
+    expectError(await t.server.fetch('/v1/users/me', { headers: huge }), 431, 'INVALID_ARGUMENT');
+    const im = await t.server.fetch('/api/im/messages?limit=5', { headers: huge });
+    expect(im.status).toBe(431);
+    expect(im.body).toEqual({
+      data: null,
+      status_code: 431,
+      status_msg: 'The request headers are larger than Parley accepts.',
+    });
+  });
+
   it('answers unknown routes with 404 in the error shape', async () => {
     expectError(await t.server.fetch('/v1/nothing-here'), 404, 'NOT_FOUND');
   });

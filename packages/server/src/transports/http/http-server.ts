@@ -21,7 +21,7 @@ import {
   installErrorHandling,
   sendError,
 } from './error-handler.js';
-import { endWithHttpError } from '../shared/raw-http-error.js';
+import { endWithHttpError, endWithJson, rawRequestPath } from '../shared/raw-http-error.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes, type AdminRouteOptions } from './routes/admin-routes.js';
 import { bridgeAdminRoutes } from './routes/bridge-admin-routes.js';
@@ -109,7 +109,10 @@ export async function buildHttpServer(
     frameworkErrors: frameworkErrorHandler(options.bodyLimit),
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       const { status, code, message } = clientErrorAnswer(err);
-      endWithHttpError(socket, status, code, message, newTraceId());
+      // The IM-compatible read API answers every error in the original's envelope (BRIDGE.md).
+      if (rawRequestPath(err)?.startsWith(`${IM_PREFIX}/`)) {
+        endWithJson(socket, status, { data: null, status_code: status, status_msg: message });
+      } else endWithHttpError(socket, status, code, message, newTraceId());
     },
     // A socket that sends nothing, or dribbles its headers, is closed (408) after the headers
     // timeout; the check runs every second. A WebSocket leaves these timeouts at its upgrade.
