@@ -22,6 +22,10 @@ Usage:
                                    list worker tokens (never the tokens themselves)
   parley worker-token revoke ID [--config FILE]
                                    revoke a worker token: its worker is refused from now on
+  parley worker-token assign --platform PLATFORM --account ACCOUNT_ID --token-id ID
+                             [--config FILE]
+                                   move a bridged account to another live worker token: the
+                                   previous owner is refused from its next push for it
   parley --help | --version
 
 Settings come from a JSON config file (--config or PARLEY_CONFIG) and from environment
@@ -41,6 +45,9 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
       name: { type: 'string', short: 'n' },
+      platform: { type: 'string' },
+      account: { type: 'string' },
+      'token-id': { type: 'string' },
     },
   });
   if (values.help) {
@@ -54,7 +61,17 @@ async function main(argv: string[]): Promise<number> {
   const command = positionals[0] ?? 'start';
   if (command === 'worker-token') {
     const config = loadConfig({ file: values.config });
-    return workerTokenCommand(config, positionals.slice(1), values.name, USAGE);
+    return workerTokenCommand(
+      config,
+      positionals.slice(1),
+      {
+        name: values.name,
+        platform: values.platform,
+        account: values.account,
+        tokenId: values['token-id'],
+      },
+      USAGE,
+    );
   }
   if (positionals.length > 1 || (command !== 'start' && command !== 'migrate')) {
     process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);

@@ -138,6 +138,7 @@ export async function composeEdges(
       devices: { service: useCases.devices, publicUrl: config.device_public_url },
       bridges: {
         workerTokens: useCases.workerTokens,
+        accounts: useCases.bridgeAccounts,
         ingest,
         read: useCases.bridgeRead,
         grants: useCases.bridgeGrants,

@@ -10,6 +10,7 @@ import { WorkerTokenService } from '../app/bridges/worker-tokens.js';
 import { BridgeSyncService } from '../app/bridges/bridge-sync.js';
 import { BridgeReadService } from '../app/bridges/bridge-read.js';
 import { BridgeGrantService } from '../app/bridges/bridge-grants.js';
+import { BridgeAccountService } from '../app/bridges/bridge-accounts.js';
 import { LIST_OF_KIND } from '../protocol/bridge-sync.js';
 import { JoseAccessTokens } from '../adapters/security/jose-access-tokens.js';
 import { RandomSecretTokens } from '../adapters/security/secret-tokens.js';
@@ -40,6 +41,7 @@ export interface UseCases {
   readonly bridgeSync: BridgeSyncService;
   readonly bridgeRead: BridgeReadService;
   readonly bridgeGrants: BridgeGrantService;
+  readonly bridgeAccounts: BridgeAccountService;
 }
 
 export async function composeUseCases(
@@ -161,6 +163,10 @@ export async function composeUseCases(
     bus,
     clock,
   });
+  const bridgeAccounts = new BridgeAccountService({
+    items: store.bridgeItems,
+    tokens: store.workerTokens,
+  });
   return {
     auth,
     users,
@@ -173,5 +179,6 @@ export async function composeUseCases(
     bridgeSync,
     bridgeRead,
     bridgeGrants,
+    bridgeAccounts,
   };
 }

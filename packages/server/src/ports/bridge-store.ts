@@ -16,6 +16,9 @@
  * - `list` is a keyset page: ordered by (sortTime, platform, itemId), where sortTime is the
  *   item's `createdAt` when first stored and never changes, so paging while workers keep
  *   writing sees every item that existed throughout exactly once.
+ * - An account belongs to one worker token at a time: the first live one to claim it, the next
+ *   live claimant once that one is revoked, or the one an operator moves it to
+ *   (`setAccountOwner`). A claim by any other token returns the owner, not the claimant.
  */
 
 export const BRIDGE_KINDS = [
@@ -128,9 +131,45 @@ export interface BridgeItemRepository {
    * (a replacement worker takes over); returns the owner's id afterwards.
    */
   claimAccount(platform: string, accountId: string, tokenId: string, at: number): Promise<string>;
-  /** The accounts known, of every platform, or only those with this account id; by platform. */
-  listAccounts(accountId?: string): Promise<BridgeAccountRecord[]>;
+  /**
+   * The accounts known, of every platform, or only those with this account id; ordered by
+   * (platform, accountId). With `page`: at most `limit` of them, after the key `after`.
+   */
+  listAccounts(accountId?: string, page?: BridgeAccountPage): Promise<BridgeAccountRecord[]>;
+  /**
+   * Moves a known account to a live worker token, in one transaction: from when it resolves,
+   * `claimAccount` returns this token to everyone, the previous owner included. Moving it to
+   * its owner changes nothing. An account never synced is not created (`no-account`); a token
+   * that does not exist or is revoked is refused (`no-live-token`), the owner left as it was.
+   */
+  setAccountOwner(
+    platform: string,
+    accountId: string,
+    tokenId: string,
+  ): Promise<SetAccountOwnerResult>;
 }
+
+/** An account's key: where a page of accounts ends. */
+export interface BridgeAccountKey {
+  readonly platform: string;
+  readonly accountId: string;
+}
+
+export interface BridgeAccountPage {
+  /** Only accounts after this key, in (platform, accountId) order. */
+  readonly after?: BridgeAccountKey;
+  readonly limit: number;
+}
+
+export type SetAccountOwnerResult =
+  | {
+      readonly outcome: 'set';
+      /** The owner before: null when it had none; equal to `ownerTokenId` when unchanged. */
+      readonly previousOwnerTokenId: string | null;
+      readonly ownerTokenId: string;
+    }
+  | { readonly outcome: 'no-account' }
+  | { readonly outcome: 'no-live-token' };
 
 /**
  * Which Parley users may read an account's items (`/api/im/*`, `bridge.subscribe`). A grant

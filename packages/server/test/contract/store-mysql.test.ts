@@ -2,6 +2,7 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { describe, expect, inject, it } from 'vitest';
 import { openMysqlStore } from '../../src/adapters/store/mysql.js';
 import { createMysqlDatabase, dropMysqlDatabase } from '../support/mariadb-server.js';
+import { describeBridgeAccountsContract } from './bridge-accounts.contract.js';
 import { describeBridgeGrantsContract } from './bridge-grants.contract.js';
 import { describeBridgeStoreContract } from './bridge-store.contract.js';
 import { describeDeviceStoreContract } from './device-store.contract.js';
@@ -25,6 +26,7 @@ describeGroupStoreContract('mysql', harness);
 describeDeviceStoreContract('mysql', harness);
 describeBridgeStoreContract('mysql', harness);
 describeBridgeGrantsContract('mysql', harness);
+describeBridgeAccountsContract('mysql', harness);
 
 describe('MySQL schema', () => {
   it('makes InnoDB utf8mb4_bin tables with their foreign keys on a latin1 database', async () => {

@@ -4,6 +4,7 @@ import { APPEND_BATCH_SQL } from '../../src/adapters/store/postgres-append-batch
 import { openPostgresStore } from '../../src/adapters/store/postgres.js';
 import { singleConversationId } from '../../src/domain/conversation.js';
 import { createDatabase } from '../support/postgres-server.js';
+import { describeBridgeAccountsContract } from './bridge-accounts.contract.js';
 import { describeBridgeGrantsContract } from './bridge-grants.contract.js';
 import { describeBridgeStoreContract } from './bridge-store.contract.js';
 import { describeDeviceStoreContract } from './device-store.contract.js';
@@ -27,6 +28,7 @@ describeGroupStoreContract('postgres', harness);
 describeDeviceStoreContract('postgres', harness);
 describeBridgeStoreContract('postgres', harness);
 describeBridgeGrantsContract('postgres', harness);
+describeBridgeAccountsContract('postgres', harness);
 
 describe('PostgreSQL: a message batch in one statement', () => {
   it('writes new messages without the lookup path, and takes it for a retried key', async () => {

@@ -1,6 +1,7 @@
 /** The read side of the bridge repository: keyset pages, lookups, the account list. */
 import type { Kysely, Selectable } from 'kysely';
 import type {
+  BridgeAccountPage,
   BridgeAccountRecord,
   BridgeItemQuery,
   BridgeItemRecord,
@@ -110,9 +111,23 @@ export async function findAccount(
 export async function listAccounts(
   db: Kysely<Database>,
   accountId?: string,
+  page?: BridgeAccountPage,
 ): Promise<BridgeAccountRecord[]> {
+  if (page !== undefined && page.limit <= 0) return [];
   let q = db.selectFrom('bridge_accounts').selectAll();
   if (accountId !== undefined) q = q.where('account_id', '=', accountId);
-  const rows = await q.orderBy('platform').orderBy('account_id').execute();
-  return rows.map(toAccount);
+  const after = page?.after;
+  if (after !== undefined) {
+    // The plain bound lets the primary key be sought; the OR alone makes some engines scan.
+    q = q.where('platform', '>=', after.platform);
+    q = q.where((eb) =>
+      eb.or([
+        eb('platform', '>', after.platform),
+        eb.and([eb('platform', '=', after.platform), eb('account_id', '>', after.accountId)]),
+      ]),
+    );
+  }
+  q = q.orderBy('platform').orderBy('account_id');
+  if (page !== undefined) q = q.limit(page.limit);
+  return (await q.execute()).map(toAccount);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
+  BridgeAccountPage,
   BridgeAccountRecord,
   BridgeApplyResult,
   BridgeBatch,
@@ -9,7 +10,9 @@ import type {
   BridgeItemRepository,
   BridgeKind,
   BridgeKindStats,
+  SetAccountOwnerResult,
 } from '../../ports/bridge-store.js';
+import { setAccountOwner } from './bridge-account-owner.js';
 import type { BridgeItemsTable } from './bridge-schema.js';
 import { findAccount, findItem, listAccounts, listItems, toItem } from './bridge-reads.js';
 import { insertIfAbsent, type EngineSql } from './engine-sql.js';
@@ -302,8 +305,16 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     return findAccount(this.#read, platform, accountId);
   }
 
-  listAccounts(accountId?: string): Promise<BridgeAccountRecord[]> {
-    return listAccounts(this.#read, accountId);
+  listAccounts(accountId?: string, page?: BridgeAccountPage): Promise<BridgeAccountRecord[]> {
+    return listAccounts(this.#read, accountId, page);
+  }
+
+  setAccountOwner(
+    platform: string,
+    accountId: string,
+    tokenId: string,
+  ): Promise<SetAccountOwnerResult> {
+    return setAccountOwner(this.#db, platform, accountId, tokenId);
   }
 
   async claimAccount(

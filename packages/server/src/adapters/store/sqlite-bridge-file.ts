@@ -43,6 +43,7 @@ export const bridgesOutsideTransactions: BridgeItemRepository = {
   findAccount: refuse,
   claimAccount: refuse,
   listAccounts: refuse,
+  setAccountOwner: refuse,
 };
 
 export interface SqliteBridgeFile {

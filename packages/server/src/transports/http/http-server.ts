@@ -29,6 +29,7 @@ import { bridgeSyncRoutes } from './routes/bridge-sync-routes.js';
 import type { BridgeIngest } from '../shared/bridge-ingest.js';
 import type { BridgeReadService } from '../../app/bridges/bridge-read.js';
 import type { BridgeGrantService } from '../../app/bridges/bridge-grants.js';
+import type { BridgeAccountService } from '../../app/bridges/bridge-accounts.js';
 import { bridgeGrantRoutes } from './routes/bridge-grant-routes.js';
 import { IM_PREFIX, imReadRoutes } from './routes/im-read-routes.js';
 import type { WorkerTokenService } from '../../app/bridges/worker-tokens.js';
@@ -61,6 +62,7 @@ export interface HttpServerDeps {
   /** Bridges (seed 001): worker tokens, managed under /v1/admin/worker-tokens. */
   readonly bridges?: {
     readonly workerTokens: WorkerTokenService;
+    readonly accounts: BridgeAccountService;
     readonly ingest: BridgeIngest;
     readonly read: BridgeReadService;
     readonly grants: BridgeGrantService;
@@ -158,6 +160,7 @@ export async function buildHttpServer(
     await app.register(bridgeAdminRoutes, {
       adminToken: deps.admin.adminToken,
       workerTokens: deps.bridges.workerTokens,
+      accounts: deps.bridges.accounts,
     });
   }
   if (options.routes?.api === false) return app;

@@ -84,6 +84,24 @@ export const ACCOUNT_ROWS: Readonly<Record<string, readonly Variant[]>> = {
       expect: anyone(404),
     },
   ],
+  // Bridge accounts and their owners: the same operator guard (bridge-account-move.e2e checks it).
+  'GET /v1/admin/bridge-accounts': [
+    {
+      on: 'no admin token configured',
+      request: page('/v1/admin/bridge-accounts'),
+      expect: anyone(404),
+    },
+  ],
+  'PUT /v1/admin/bridge-accounts/:platform/:account_id/owner': [
+    {
+      on: 'no admin token configured',
+      request: () => ({
+        path: '/v1/admin/bridge-accounts/douyin/acc-1/owner',
+        body: { worker_token_id: 'any' },
+      }),
+      expect: anyone(404),
+    },
+  ],
 
   'POST /v1/auth/register': [
     {
