@@ -1,6 +1,10 @@
-/** Moving a bridge account to another worker token (an operator's act; see bridge-store.ts). */
+/**
+ * Who owns a bridge account: the first live worker token to push for it claims it, and an
+ * operator may move it to another live token (see bridge-store.ts).
+ */
 import type { Kysely } from 'kysely';
 import type { SetAccountOwnerResult } from '../../ports/bridge-store.js';
+import { insertIfAbsent, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -47,4 +51,49 @@ export function setAccountOwner(
     }
     return { outcome: 'set', previousOwnerTokenId: previous, ownerTokenId: tokenId };
   });
+}
+
+/** Makes `tokenId` the owner when the account has none or its owner was revoked. */
+export async function claimAccount(
+  db: Kysely<Database>,
+  engine: EngineSql,
+  claim: { platform: string; accountId: string; tokenId: string; at: number },
+): Promise<string> {
+  const { platform, accountId, tokenId, at } = claim;
+  await insertIfAbsent(
+    engine,
+    db.insertInto('bridge_accounts').values({
+      platform,
+      account_id: accountId,
+      last_sync_at: at,
+      // No batch yet: any first batch is newer.
+      last_timestamp: 0,
+      owner_token_id: tokenId,
+    }),
+    (oc) => oc.columns(['platform', 'account_id']).doNothing(),
+  );
+  // Conditional: of racing claimants for an ownerless account, exactly one wins.
+  await db
+    .updateTable('bridge_accounts')
+    .set({ owner_token_id: tokenId })
+    .where('platform', '=', platform)
+    .where('account_id', '=', accountId)
+    .where((eb) =>
+      eb.or([
+        eb('owner_token_id', 'is', null),
+        eb(
+          'owner_token_id',
+          'in',
+          eb.selectFrom('worker_tokens').select('id').where('revoked_at', 'is not', null),
+        ),
+      ]),
+    )
+    .execute();
+  const row = await db
+    .selectFrom('bridge_accounts')
+    .select('owner_token_id')
+    .where('platform', '=', platform)
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return row.owner_token_id ?? tokenId;
 }

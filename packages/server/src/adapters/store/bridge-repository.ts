@@ -12,10 +12,10 @@ import type {
   BridgeKindStats,
   SetAccountOwnerResult,
 } from '../../ports/bridge-store.js';
-import { setAccountOwner } from './bridge-account-owner.js';
+import { claimAccount, setAccountOwner } from './bridge-account-owner.js';
 import type { BridgeItemsTable } from './bridge-schema.js';
 import { findAccount, findItem, listAccounts, listItems, toItem } from './bridge-reads.js';
-import { insertIfAbsent, type EngineSql } from './engine-sql.js';
+import type { EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -317,47 +317,7 @@ export class KyselyBridgeItemRepository implements BridgeItemRepository {
     return setAccountOwner(this.#db, platform, accountId, tokenId);
   }
 
-  async claimAccount(
-    platform: string,
-    accountId: string,
-    tokenId: string,
-    at: number,
-  ): Promise<string> {
-    await insertIfAbsent(
-      this.#engine,
-      this.#db.insertInto('bridge_accounts').values({
-        platform,
-        account_id: accountId,
-        last_sync_at: at,
-        // No batch yet: any first batch is newer.
-        last_timestamp: 0,
-        owner_token_id: tokenId,
-      }),
-      (oc) => oc.columns(['platform', 'account_id']).doNothing(),
-    );
-    // Conditional: of racing claimants for an ownerless account, exactly one wins.
-    await this.#db
-      .updateTable('bridge_accounts')
-      .set({ owner_token_id: tokenId })
-      .where('platform', '=', platform)
-      .where('account_id', '=', accountId)
-      .where((eb) =>
-        eb.or([
-          eb('owner_token_id', 'is', null),
-          eb(
-            'owner_token_id',
-            'in',
-            eb.selectFrom('worker_tokens').select('id').where('revoked_at', 'is not', null),
-          ),
-        ]),
-      )
-      .execute();
-    const row = await this.#db
-      .selectFrom('bridge_accounts')
-      .select('owner_token_id')
-      .where('platform', '=', platform)
-      .where('account_id', '=', accountId)
-      .executeTakeFirstOrThrow();
-    return row.owner_token_id ?? tokenId;
+  claimAccount(platform: string, accountId: string, tokenId: string, at: number): Promise<string> {
+    return claimAccount(this.#db, this.#engine, { platform, accountId, tokenId, at });
   }
 }
