@@ -29,7 +29,10 @@ afterEach(async () => {
 });
 
 /** A plain HTTP/2 server; `onStream` plays the gRPC peer. */
-async function connect(onStream: (stream: ServerHttp2Stream) => void) {
+async function connect(
+  onStream: (stream: ServerHttp2Stream) => void,
+  onMessage: (bytes: Buffer) => void = () => {},
+) {
   server = createServer();
   server.on('stream', onStream);
   server.listen(0, '127.0.0.1');
@@ -54,7 +57,10 @@ async function connect(onStream: (stream: ServerHttp2Stream) => void) {
   const call = new H2Call(
     stream,
     {
-      message: (bytes) => events.messages.push(Buffer.from(bytes)),
+      message: (bytes) => {
+        events.messages.push(Buffer.from(bytes));
+        onMessage(bytes);
+      },
       broken: (reason) => events.broken.push(reason),
       congestion: (full) => events.congestion.push(full),
     },
@@ -99,6 +105,41 @@ describe('H2Call', () => {
     await until(() => events.messages.length === 50);
     expect(events.messages).toEqual(messages);
     expect(events.broken).toEqual([]);
+  });
+
+  it('delivers a chunk of many messages over several turns, in order, then reads on', async () => {
+    const messages = Array.from({ length: 400 }, (_, i) => Buffer.from([i >> 8, i & 0xff]));
+    let peer: ServerHttp2Stream | undefined;
+    const turns = new Set<number>();
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const { events } = await connect(
+      (stream) => {
+        peer = stream;
+        stream.respond(GRPC_HEADERS);
+        // All 400 in one write: one DATA frame, one chunk at the client.
+        stream.write(Buffer.concat(messages.map(frameMessage)));
+      },
+      () => {
+        // 0.1 ms of work a message: 40 ms for the chunk, far over one turn's share.
+        const until = performance.now() + 0.1;
+        while (performance.now() < until);
+        turns.add(turn);
+      },
+    );
+    await until(() => events.messages.length === 400);
+    expect(events.messages).toEqual(messages);
+    // Other work ran between parts of the chunk: its messages were delivered in many turns.
+    expect(turns.size).toBeGreaterThan(5);
+    // And the stream reads on afterwards.
+    peer!.write(frameMessage(Buffer.from([7])));
+    await until(() => events.messages.length === 401);
+    ticking = false;
   });
 
   it('breaks on a message over the limit, and on a compressed one', async () => {

@@ -11,6 +11,9 @@ function unescape(message: string | string[]): string {
   }
 }
 
+/** How long one turn of the event loop delivers messages of a chunk before it yields. */
+const DELIVERY_SLICE_MS = 2;
+
 export interface H2CallEvents {
   /** One message from the server (without its gRPC prefix); throwing breaks the call. */
   message(bytes: Buffer): void;
@@ -42,6 +45,8 @@ export class H2Call {
   #flushing: NodeJS.Immediate | undefined;
   #congested = false;
   #done = false;
+  /** Received bytes whose messages are delivered in a later turn (see #consume). */
+  #held: Buffer | undefined;
   /** Received chunks not yet a whole message, their bytes, and how many bytes make one. */
   #partial: Buffer[] = [];
   #partialBytes = 0;
@@ -128,6 +133,11 @@ export class H2Call {
   #data(chunk: Buffer): void {
     if (this.#done) return;
     let buf = chunk;
+    if (this.#held !== undefined) {
+      // Still working through an earlier chunk in later turns: this one waits its turn.
+      this.#held = Buffer.concat([this.#held, chunk]);
+      return;
+    }
     if (this.#partial.length > 0) {
       // A message straddling chunks is copied once, when all of it is here.
       this.#partial.push(chunk);
@@ -137,7 +147,31 @@ export class H2Call {
       this.#partial = [];
       this.#partialBytes = 0;
     }
+    this.#consume(buf);
+  }
+
+  /**
+   * Delivers the whole messages in `buf`. A chunk of hundreds (an AI service answering a
+   * turn's frames at once) is delivered over several turns of the event loop, a few ms of work
+   * each, so that the devices' frames that arrive meanwhile are read between them, not after.
+   */
+  #consume(input: Buffer): void {
+    let buf = input;
+    const started = performance.now();
+    let delivered = 0;
     while (buf.length >= GRPC_PREFIX_BYTES) {
+      if (++delivered % 16 === 0 && performance.now() - started > DELIVERY_SLICE_MS) {
+        this.#held = buf;
+        this.#stream.pause();
+        setImmediate(() => {
+          const held = this.#held;
+          this.#held = undefined;
+          if (held === undefined || this.#done) return;
+          this.#consume(held);
+          if (this.#held === undefined) this.#stream.resume();
+        });
+        return;
+      }
       if (buf[0] !== 0) {
         return this.#broken('the AI service sent a compressed message, which was not agreed');
       }
