@@ -15,6 +15,25 @@ export interface StoreHarness {
   dispose(): Promise<void>;
 }
 
+/**
+ * A migrated store on a fresh harness for each case of the enclosing describe, closed and
+ * disposed after it; call the returned function for the case's store.
+ */
+export function storeForEachCase(makeHarness: () => Promise<StoreHarness>): () => Store {
+  let harness: StoreHarness;
+  let store: Store;
+  beforeEach(async () => {
+    harness = await makeHarness();
+    store = await harness.open();
+    await store.migrate();
+  });
+  afterEach(async () => {
+    await store.close();
+    await harness.dispose();
+  });
+  return () => store;
+}
+
 let serial = 0;
 const uniq = () => `${Date.now().toString(36)}${(serial++).toString(36)}`;
 
