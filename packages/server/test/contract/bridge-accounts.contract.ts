@@ -3,6 +3,7 @@
  * and the paged account list: run against every engine.
  */
 import { describe, expect, it } from 'vitest';
+import { insertLiveWorkerTokens } from './bridge-store.contract.js';
 import { storeForEachCase, type StoreHarness } from './store.contract.js';
 
 let serial = 0;
@@ -18,15 +19,7 @@ export function describeBridgeAccountsContract(
     /** Live worker tokens with fresh ids. */
     async function tokens(n: number): Promise<string[]> {
       const ids = Array.from({ length: n }, () => `wt${uniq()}`);
-      for (const id of ids) {
-        await store().workerTokens.insert({
-          id,
-          name: id,
-          tokenHash: `h${id}`,
-          createdAt: 1,
-          revokedAt: null,
-        });
-      }
+      await insertLiveWorkerTokens(store(), ids);
       return ids;
     }
 

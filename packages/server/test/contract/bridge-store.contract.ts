@@ -6,6 +6,7 @@ import type {
   BridgeItemRecord,
   BridgeMode,
 } from '../../src/ports/bridge-store.js';
+import type { Store } from '../../src/ports/store.js';
 import { storeForEachCase, type StoreHarness } from './store.contract.js';
 
 let serial = 0;
@@ -39,6 +40,19 @@ function batch(
 }
 
 const ids = (items: readonly BridgeItemRecord[]) => items.map((i) => i.itemId);
+
+/** Live worker tokens with these ids (each its own name), for accounts to be claimed by. */
+export async function insertLiveWorkerTokens(store: Store, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    await store.workerTokens.insert({
+      id,
+      name: id,
+      tokenHash: `h${id}`,
+      createdAt: 1,
+      revokedAt: null,
+    });
+  }
+}
 
 export function describeBridgeStoreContract(
   engine: string,
@@ -277,15 +291,7 @@ export function describeBridgeStoreContract(
     it('gives an account to the first worker token, and to the next once that is revoked', async () => {
       const account = `a${uniq()}`;
       const [first, second] = [`wt${uniq()}`, `wt${uniq()}`];
-      for (const id of [first, second]) {
-        await store().workerTokens.insert({
-          id,
-          name: id,
-          tokenHash: `h${id}`,
-          createdAt: 1,
-          revokedAt: null,
-        });
-      }
+      await insertLiveWorkerTokens(store(), [first, second]);
       const racing = await Promise.all([
         store().bridgeItems.claimAccount('douyin', account, first, 1),
         store().bridgeItems.claimAccount('douyin', account, second, 1),
