@@ -103,12 +103,18 @@ describe('bridges on a cluster of a gateway and an api node (postgres)', () => {
         grant: { account_id: 'acc-w', user_id: reader.user.user_id },
         revoked: true,
       });
+      // The reader's connection on the gateway is told its subscription ended.
+      expect(await ws.next((f) => f.event === 'bridge.unsubscribed', 10_000)).toEqual({
+        event: 'bridge.unsubscribed',
+        data: { account_id: 'acc-w', reason: 'GRANT_WITHDRAWN' },
+      });
       await push('after', 2);
       // The gateway hands a frame to all its subscribers at once: once the peer has it, the
       // reader would have had it before the reply to a later ping.
       await peerWs.next(updated('after'), 10_000);
       await ws.call('ping');
       expect(ws.events('bridge.updated').map((f) => f.data.items[0].msg_id)).toEqual(['before']);
+      expect(peerWs.events('bridge.unsubscribed')).toEqual([]);
     } finally {
       worker.close();
       ws.close();

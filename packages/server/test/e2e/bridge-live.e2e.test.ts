@@ -126,6 +126,14 @@ describe('bridge.subscribe and bridge.updated (sqlite)', () => {
 
     const withdrawn = await withdraw(e2e.server, ADMIN, accountId, reader.user.user_id);
     expect(withdrawn.body).toMatchObject({ revoked: true });
+    // Each of the reader's connections is told that this subscription ended; the peer is not.
+    const ended = {
+      event: 'bridge.unsubscribed',
+      data: { account_id: accountId, reason: 'GRANT_WITHDRAWN' },
+    };
+    for (const ws of [phone, laptop]) {
+      expect(await ws.next((f) => f.event === 'bridge.unsubscribed')).toEqual(ended);
+    }
     const frames = [phone.frames.length, laptop.frames.length];
     await push(accountId, 'after', 2);
     await push(kept, 'other', 3);
@@ -143,6 +151,7 @@ describe('bridge.subscribe and bridge.updated (sqlite)', () => {
       }),
     ]);
     expect(sinceWithdrawal(laptop, frames[1]!)).toEqual([]);
+    expect(peerWs.events('bridge.unsubscribed')).toEqual([]);
     // Following it again is refused until it is granted again.
     expect(await phone.request('bridge.subscribe', { account_id: accountId })).toMatchObject({
       ok: false,

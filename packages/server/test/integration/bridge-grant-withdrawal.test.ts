@@ -115,11 +115,21 @@ describe('withdrawing a bridge grant across nodes', () => {
     update(bus, 'acc', 'after');
     update(bus, 'kept', 'other account');
 
+    // Updates by their text; the end of a subscription as `ended <account>`.
     const texts = (c: { sent: string[] }) =>
-      c.sent.map((f) => (JSON.parse(f) as { data: { text: string } }).data.text);
-    expect(texts(onGw1)).toEqual(['before']);
-    expect(texts(onGw2)).toEqual(['before', 'other account']);
-    expect(texts(alsoOnGw2)).toEqual(['before']);
+      c.sent.map((f) => {
+        const { event, data } = JSON.parse(f) as {
+          event: string;
+          data: { text: string; account_id: string; reason?: string };
+        };
+        return event === 'bridge.unsubscribed'
+          ? `ended ${data.account_id} ${data.reason}`
+          : data.text;
+      });
+    const ended = 'ended acc GRANT_WITHDRAWN';
+    expect(texts(onGw1)).toEqual(['before', ended]);
+    expect(texts(onGw2)).toEqual(['before', ended, 'other account']);
+    expect(texts(alsoOnGw2)).toEqual(['before', ended]);
     expect(texts(peer)).toEqual(['before', 'after']);
     // gw-1 no longer listens to the account at all; gw-2 does, for the peer.
     expect([gw1.listensTo('bridge:acc'), gw2.listensTo('bridge:acc')]).toEqual([false, true]);
@@ -130,7 +140,7 @@ describe('withdrawing a bridge grant across nodes', () => {
     await gw1.grants.grant('acc', 'u');
     expect(await onGw1.subscribe('acc')).toBe('ok');
     update(bus, 'acc', 'granted again');
-    expect(texts(onGw1)).toEqual(['before', 'granted again']);
-    expect(texts(alsoOnGw2)).toEqual(['before']);
+    expect(texts(onGw1)).toEqual(['before', ended, 'granted again']);
+    expect(texts(alsoOnGw2)).toEqual(['before', ended]);
   });
 });

@@ -106,11 +106,21 @@ describe('Hub', () => {
       hub.joinTopic(c.conn, 'bridge:acc');
     }
     hub.joinTopic(phone.conn, 'bridge:kept');
+    const laptopElsewhere = fakeConnection('u');
+    await hub.add(laptopElsewhere.conn, []);
     bus.publish('user:u', { control: { kind: 'unsubscribe-bridge', accountId: 'acc' } });
     bus.publish('bridge:acc', { frame: Buffer.from('{"event":"a"}') });
     bus.publish('bridge:kept', { frame: Buffer.from('{"event":"k"}') });
-    expect(phone.sent).toEqual(['{"event":"k"}']);
-    expect(laptop.sent).toEqual([]);
+    // Each connection that followed the account is told, once; one that did not, nothing.
+    const ended = JSON.stringify({
+      event: 'bridge.unsubscribed',
+      data: { account_id: 'acc', reason: 'GRANT_WITHDRAWN' },
+    });
+    expect(phone.sent).toEqual([ended, '{"event":"k"}']);
+    expect(laptop.sent).toEqual([ended]);
+    expect(laptopElsewhere.sent).toEqual([]);
+    bus.publish('user:u', { control: { kind: 'unsubscribe-bridge', accountId: 'acc' } });
+    expect(laptop.sent).toEqual([ended]);
     expect(other.sent).toEqual(['{"event":"a"}']);
     expect([...phone.conn.topics].sort()).toEqual(['bridge:kept', 'user:u']);
     expect([...laptop.conn.topics]).toEqual(['user:u']);

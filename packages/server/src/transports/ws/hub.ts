@@ -7,6 +7,7 @@ import {
   type BusMessage,
 } from '../../ports/bus.js';
 import type { AuthContext } from '../../app/accounts/auth-context.js';
+import { encodeEvent } from '../../protocol/ws-frames.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { TextFrame } from './text-frame.js';
 
@@ -163,6 +164,8 @@ export class Hub<C extends HubConnection = GatewayConnection> {
       }
       return;
     }
+    // Framed at most once, for the first connection that needs it.
+    let unsubscribed: TextFrame | undefined;
     // Copy first: joining, leaving and closing change the sets being walked.
     for (const conn of [...connections]) {
       switch (control.kind) {
@@ -172,9 +175,20 @@ export class Hub<C extends HubConnection = GatewayConnection> {
         case 'unsubscribe':
           this.#leave(conversationTopic(control.conversationId), conn);
           break;
-        case 'unsubscribe-bridge':
-          this.#leave(bridgeTopic(control.accountId), conn);
+        case 'unsubscribe-bridge': {
+          // A connection that followed the account is told its subscription ended.
+          const topic = bridgeTopic(control.accountId);
+          if (!conn.topics.has(topic)) break;
+          this.#leave(topic, conn);
+          unsubscribed ??= new TextFrame(
+            encodeEvent('bridge.unsubscribed', {
+              account_id: control.accountId,
+              reason: 'GRANT_WITHDRAWN',
+            }),
+          );
+          conn.send(unsubscribed);
           break;
+        }
         case 'close-session':
           if (conn.auth.sessionId === control.sessionId) conn.close(control.code, control.reason);
           break;
