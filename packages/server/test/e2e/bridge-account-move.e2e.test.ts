@@ -213,12 +213,30 @@ describe.each(ENGINES)('moving a bridge account between worker tokens on %s', (e
       400,
       'INVALID_ARGUMENT',
     );
-    // Path parameters over 100 characters: 414, as on every route.
-    const longAccount = await e2e.server.fetch(ownerPath('douyin', 'a'.repeat(101)), {
+    // Path parameters over 191 characters (the longest account id): 414, as on every route.
+    const longAccount = await e2e.server.fetch(ownerPath('douyin', 'a'.repeat(192)), {
       ...json({ worker_token_id: spare.id }, admin),
       method: 'PUT',
     });
     expectError(longAccount, 414, 'INVALID_ARGUMENT');
+    // An id of exactly 191 characters, non-ASCII ones percent-encoded, moves over REST.
+    const longest = `${accountId}-`.padEnd(191, '号');
+    const pushedLongest = await pushHttp(
+      e2e.server,
+      owner.token,
+      syncPayload(longest, 1, { messages: [] }, 'delta'),
+    );
+    expect(pushedLongest.status).toBe(200);
+    const movedLongest = await assign(e2e.server, longest, { worker_token_id: spare.id });
+    expect([movedLongest.status, movedLongest.body]).toEqual([
+      200,
+      {
+        platform: 'douyin',
+        account_id: longest,
+        owner_token_id: spare.id,
+        previous_owner_token_id: owner.id,
+      },
+    ]);
     for (const query of ['?cursor=not-a-cursor', '?limit=0', '?limit=101', '?limit=x']) {
       expectError(
         await e2e.server.fetch(`/v1/admin/bridge-accounts${query}`, { headers: admin }),

@@ -77,7 +77,7 @@ describe.each(ENGINES)('bridge grants on %s', (engine) => {
       error: { code: 'PERMISSION_DENIED' },
     });
     // Parameters are checked as a grant's are, before the bearer.
-    const tooLong = 'a'.repeat(150);
+    const tooLong = 'a'.repeat(192);
     expect(refusal(await withdraw(e2e.server, ADMIN, tooLong, userId))).toEqual(
       refusal(await grant(e2e.server, ADMIN, tooLong, userId)),
     );
@@ -107,5 +107,45 @@ describe.each(ENGINES)('bridge grants on %s', (engine) => {
 
     expect((await grant(e2e.server, ADMIN, accountId, userId)).body.created).toBe(true);
     expect((await read(reader)).status).toBe(200);
+  });
+
+  it('grants and withdraws an account id of the longest length a worker may push', async () => {
+    // 191 characters, most of them three bytes in UTF-8 (nine once percent-encoded).
+    const prefix = `acc-${engine}-${e2e.next()}-`;
+    const accountId = prefix + '号'.repeat(191 - prefix.length);
+    const worker = await createWorkerToken(e2e.server);
+    const pushed = await pushHttp(
+      e2e.server,
+      worker.token,
+      syncPayload(accountId, 1, { messages: [workerMessage(accountId, 'm1', 'hello')] }),
+    );
+    expect(pushed.status).toBe(200);
+    const reader = await e2e.account('reader');
+    const userId = reader.user.user_id;
+    expect((await grant(e2e.server, ADMIN, accountId, userId)).body).toEqual({
+      grant: { account_id: accountId, user_id: userId },
+      created: true,
+    });
+    const read = () =>
+      e2e.get(`/api/im/messages?account_id=${encodeURIComponent(accountId)}`, reader);
+    expect((await read()).body.data.messages).toHaveLength(1);
+    expect((await withdraw(e2e.server, worker.token, accountId, userId)).body).toEqual({
+      grant: { account_id: accountId, user_id: userId },
+      revoked: true,
+    });
+    expect((await read()).status).toBe(403);
+    // One character more is longer than any id Parley accepts: 414, in the REST error shape.
+    for (const answer of [
+      await grant(e2e.server, ADMIN, `${accountId}x`, userId),
+      await withdraw(e2e.server, ADMIN, `${accountId}x`, userId),
+    ]) {
+      expect([answer.status, answer.body.error]).toEqual([
+        414,
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          message: 'A path parameter is longer than 191 characters.',
+        }),
+      ]);
+    }
   });
 });

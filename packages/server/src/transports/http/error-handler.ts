@@ -3,6 +3,10 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { AppError } from '../../domain/errors.js';
 import { isAppError, type ErrorCode, type ErrorReason } from '../../domain/errors.js';
 import { codeForStatus, HTTP_STATUS } from '../../protocol/http-status.js';
+import { MAX_BRIDGE_KEY } from '../../protocol/bridge-sync.js';
+
+/** The longest path parameter any route takes: a bridge platform or account id. */
+export const MAX_PATH_PARAM = MAX_BRIDGE_KEY;
 
 export interface WireError {
   readonly status: number;
@@ -108,7 +112,7 @@ export function toWireError(err: FastifyError, bodyLimit: number): WireError {
       return {
         status: 414,
         code: 'INVALID_ARGUMENT',
-        message: 'A path parameter is longer than Parley accepts.',
+        message: `A path parameter is longer than ${MAX_PATH_PARAM} characters.`,
       };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {

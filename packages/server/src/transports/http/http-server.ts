@@ -43,6 +43,7 @@ import type { DeviceService } from '../../app/devices/device-service.js';
 import { invalidArgument } from '../../domain/errors.js';
 import { MAX_DOCUMENT_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../protocol/json-depth.js';
 import { redactUrl } from '../../observability/redact.js';
+import { MAX_PATH_PARAM } from './error-handler.js';
 import { newTraceId, traceIdOf, traceparentFor } from '../shared/trace.js';
 
 export interface HttpServerDeps {
@@ -106,6 +107,8 @@ export async function buildHttpServer(
     }),
     genReqId: traceIdOf,
     bodyLimit: options.bodyLimit,
+    // A bridge account id may be 191 characters (decoded, as the router counts); longer is 414.
+    maxParamLength: MAX_PATH_PARAM,
     trustProxy: options.trustProxy,
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler(options.bodyLimit),
