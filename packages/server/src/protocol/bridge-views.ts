@@ -3,7 +3,7 @@
  * from the raw items workers sent (camelCase). Enumerations are free strings: known values are
  * mapped, others pass through; a missing field reads as null (false, 0 for flags and counts).
  */
-import type { BridgeItemRecord, BridgeKind } from '../ports/bridge-store.js';
+import type { BridgeItemRecord } from '../ports/bridge-store.js';
 
 type Raw = Record<string, unknown>;
 export type BridgeView = Record<string, unknown>;
@@ -158,31 +158,44 @@ function notification(raw: Raw, record: BridgeItemRecord): BridgeView {
 /** Post titles by content id, for the discussions of a page. */
 export type TitleLookup = ReadonlyMap<string, string>;
 
+function viewOf(raw: Raw, record: BridgeItemRecord, titles?: TitleLookup): BridgeView {
+  switch (record.kind) {
+    case 'conversation':
+      return conversation(raw, record);
+    case 'message':
+      return message(raw, record);
+    case 'comment':
+      return discussion(raw, record, titles);
+    case 'content':
+      return content(raw, record);
+    case 'notification':
+      return notification(raw, record);
+  }
+}
+
 export function bridgeView(record: BridgeItemRecord, titles?: TitleLookup): BridgeView {
-  const raw = parse(record);
-  const views: Record<BridgeKind, () => BridgeView> = {
-    conversation: () => conversation(raw, record),
-    message: () => message(raw, record),
-    comment: () => discussion(raw, record, titles),
-    content: () => content(raw, record),
-    notification: () => notification(raw, record),
-  };
-  return views[record.kind]();
+  return viewOf(parse(record), record, titles);
 }
 
 /** A comment that answers another is a discussion; a top-level one, a comment. */
+const businessType = (raw: Raw, record: BridgeItemRecord): BusinessType =>
+  record.kind === 'message'
+    ? 'direct_message'
+    : str(raw.parentCommentId) === null
+      ? 'comment'
+      : 'discussion';
+
 export function businessTypeOf(record: BridgeItemRecord): BusinessType {
-  if (record.kind === 'message') return 'direct_message';
-  return str(parse(record).parentCommentId) === null ? 'comment' : 'discussion';
+  return record.kind === 'message' ? 'direct_message' : businessType(parse(record), record);
 }
 
+/** The item in its kind's shape, with its business type: the raw item is parsed once. */
 export function unifiedView(record: BridgeItemRecord, titles?: TitleLookup): BridgeView {
-  const view = bridgeView(record, titles);
-  return {
-    ...view,
-    business_type: businessTypeOf(record),
-    created_at: createdOf(parse(record), record),
-  };
+  const raw = parse(record);
+  const view = viewOf(raw, record, titles);
+  view.business_type = businessType(raw, record);
+  view.created_at = createdOf(raw, record);
+  return view;
 }
 
 /** The content ids the comments of a page point at (for their post titles). */
