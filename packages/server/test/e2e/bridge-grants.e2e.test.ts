@@ -19,8 +19,7 @@ describe.each(ENGINES)('bridge grants on %s', (engine) => {
   const e2e = e2eServer(engine, { admin_token: ADMIN });
 
   /** An account a worker token owns (it pushed for it), and a user the operator granted it. */
-  async function seeded() {
-    const accountId = `acc-${engine}-${e2e.next()}`;
+  async function seeded(accountId = `acc-${engine}-${e2e.next()}`) {
     const worker = await createWorkerToken(e2e.server);
     const pushed = await pushHttp(
       e2e.server,
@@ -29,7 +28,11 @@ describe.each(ENGINES)('bridge grants on %s', (engine) => {
     );
     expect(pushed.status).toBe(200);
     const reader = await e2e.account('reader');
-    expect((await grant(e2e.server, ADMIN, accountId, reader.user.user_id)).status).toBe(201);
+    const granted = await grant(e2e.server, ADMIN, accountId, reader.user.user_id);
+    expect(granted.body).toEqual({
+      grant: { account_id: accountId, user_id: reader.user.user_id },
+      created: true,
+    });
     return { accountId, worker, reader };
   }
 
@@ -112,20 +115,9 @@ describe.each(ENGINES)('bridge grants on %s', (engine) => {
   it('grants and withdraws an account id of the longest length a worker may push', async () => {
     // 191 characters, most of them three bytes in UTF-8 (nine once percent-encoded).
     const prefix = `acc-${engine}-${e2e.next()}-`;
-    const accountId = prefix + '号'.repeat(191 - prefix.length);
-    const worker = await createWorkerToken(e2e.server);
-    const pushed = await pushHttp(
-      e2e.server,
-      worker.token,
-      syncPayload(accountId, 1, { messages: [workerMessage(accountId, 'm1', 'hello')] }),
-    );
-    expect(pushed.status).toBe(200);
-    const reader = await e2e.account('reader');
+    const { accountId, worker, reader } = await seeded(prefix.padEnd(191, '号'));
+    expect(accountId).toHaveLength(191);
     const userId = reader.user.user_id;
-    expect((await grant(e2e.server, ADMIN, accountId, userId)).body).toEqual({
-      grant: { account_id: accountId, user_id: userId },
-      created: true,
-    });
     const read = () =>
       e2e.get(`/api/im/messages?account_id=${encodeURIComponent(accountId)}`, reader);
     expect((await read()).body.data.messages).toHaveLength(1);
