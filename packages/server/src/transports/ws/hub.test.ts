@@ -106,8 +106,8 @@ describe('Hub', () => {
       hub.joinTopic(c.conn, 'bridge:acc');
     }
     hub.joinTopic(phone.conn, 'bridge:kept');
-    const laptopElsewhere = fakeConnection('u');
-    await hub.add(laptopElsewhere.conn, []);
+    const tablet = fakeConnection('u'); // the user's, not following the account
+    await hub.add(tablet.conn, []);
     bus.publish('user:u', { control: { kind: 'unsubscribe-bridge', accountId: 'acc' } });
     bus.publish('bridge:acc', { frame: Buffer.from('{"event":"a"}') });
     bus.publish('bridge:kept', { frame: Buffer.from('{"event":"k"}') });
@@ -118,7 +118,7 @@ describe('Hub', () => {
     });
     expect(phone.sent).toEqual([ended, '{"event":"k"}']);
     expect(laptop.sent).toEqual([ended]);
-    expect(laptopElsewhere.sent).toEqual([]);
+    expect(tablet.sent).toEqual([]);
     bus.publish('user:u', { control: { kind: 'unsubscribe-bridge', accountId: 'acc' } });
     expect(laptop.sent).toEqual([ended]);
     expect(other.sent).toEqual(['{"event":"a"}']);
