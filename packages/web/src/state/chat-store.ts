@@ -57,12 +57,16 @@ export class ChatStore {
     return this.session.user;
   }
 
+  /** Counts changes: a component that subscribes after rendering knows whether it missed one. */
+  version = 0;
+
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
   changed(): void {
+    this.version++;
     for (const listener of [...this.#listeners]) listener();
   }
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ShownMessage } from '../state/thread.js';
 import { RedPacketIcon } from './icons.js';
 import { useStore } from './use-store.js';
@@ -20,7 +20,9 @@ export function Composer(props: {
   const input = useRef<HTMLTextAreaElement>(null);
   const { editing } = props;
 
-  useEffect(() => {
+  // The message's text is in the box before anything can be typed into it: an effect would
+  // run after the next paint, and overwrite what was typed in between.
+  useLayoutEffect(() => {
     if (editing !== undefined) {
       setText(String((editing.content as { text?: unknown }).text ?? ''));
       input.current?.focus();

@@ -108,7 +108,7 @@ export async function buildHttpServer(
     genReqId: traceIdOf,
     bodyLimit: options.bodyLimit,
     // A bridge account id may be 191 characters (decoded, as the router counts); longer is 414.
-    maxParamLength: MAX_PATH_PARAM,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM },
     trustProxy: options.trustProxy,
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler(options.bodyLimit),
