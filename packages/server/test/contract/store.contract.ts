@@ -15,11 +15,17 @@ export interface StoreHarness {
   dispose(): Promise<void>;
 }
 
+/** The case's store; `reopen` closes it and opens it again on the same database. */
+export interface CaseStore {
+  (): Store;
+  reopen(): Promise<Store>;
+}
+
 /**
  * A migrated store on a fresh harness for each case of the enclosing describe, closed and
  * disposed after it; call the returned function for the case's store.
  */
-export function storeForEachCase(makeHarness: () => Promise<StoreHarness>): () => Store {
+export function storeForEachCase(makeHarness: () => Promise<StoreHarness>): CaseStore {
   let harness: StoreHarness;
   let store: Store;
   beforeEach(async () => {
@@ -31,7 +37,13 @@ export function storeForEachCase(makeHarness: () => Promise<StoreHarness>): () =
     await store.close();
     await harness.dispose();
   });
-  return () => store;
+  return Object.assign(() => store, {
+    async reopen() {
+      await store.close();
+      store = await harness.open();
+      return store;
+    },
+  });
 }
 
 let serial = 0;
@@ -71,17 +83,11 @@ function session(userId: string, overrides: Partial<SessionRecord> = {}): Sessio
 
 export function describeStoreContract(engine: string, makeHarness: () => Promise<StoreHarness>) {
   describe(`Store contract: ${engine}`, () => {
-    let harness: StoreHarness;
+    const current = storeForEachCase(makeHarness);
     let store: Store;
-
-    beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
-      await store.migrate();
-    });
-    afterEach(async () => {
-      await store.close();
-      await harness.dispose();
+    // Runs after storeForEachCase's own beforeEach, which opened the case's store.
+    beforeEach(() => {
+      store = current();
     });
 
     it('applies migrations once and reports them', async () => {
@@ -226,8 +232,7 @@ export function describeStoreContract(engine: string, makeHarness: () => Promise
     it('keeps committed data after the store is closed and opened again', async () => {
       const ivan = user();
       await store.users.insert(ivan);
-      await store.close();
-      store = await harness.open();
+      store = await current.reopen();
       expect(await store.users.findById(ivan.id)).toEqual(ivan);
       expect((await store.migrate()).applied).toEqual([]);
     });
