@@ -8,6 +8,14 @@ import { insertIfAbsent, type EngineSql } from './engine-sql.js';
 import { inTransaction } from './rows.js';
 import type { Database } from './schema.js';
 
+/** The account's owner token (null: none), read on `db` or inside a transaction. */
+const selectOwner = (db: Kysely<Database>, platform: string, accountId: string) =>
+  db
+    .selectFrom('bridge_accounts')
+    .select('owner_token_id')
+    .where('platform', '=', platform)
+    .where('account_id', '=', accountId);
+
 /**
  * In one transaction that first writes the account's row: that write locks the row on
  * PostgreSQL and MySQL (a batch of the account, a claim or another move waits for the commit),
@@ -31,12 +39,7 @@ export function setAccountOwner(
     await update()
       .set((eb) => ({ owner_token_id: eb.ref('owner_token_id') }))
       .execute();
-    const row = await trx
-      .selectFrom('bridge_accounts')
-      .select('owner_token_id')
-      .where('platform', '=', platform)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
+    const row = await selectOwner(trx, platform, accountId).executeTakeFirst();
     if (row === undefined) return { outcome: 'no-account' };
     const live = await trx
       .selectFrom('worker_tokens')
@@ -89,11 +92,6 @@ export async function claimAccount(
       ]),
     )
     .execute();
-  const row = await db
-    .selectFrom('bridge_accounts')
-    .select('owner_token_id')
-    .where('platform', '=', platform)
-    .where('account_id', '=', accountId)
-    .executeTakeFirstOrThrow();
+  const row = await selectOwner(db, platform, accountId).executeTakeFirstOrThrow();
   return row.owner_token_id ?? tokenId;
 }
