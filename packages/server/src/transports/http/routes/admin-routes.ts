@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound, unauthenticated, unavailable } from '../../../domain/errors.js';
 import type { Membership } from '../../../ports/membership.js';
 import { ClusterNodes } from '../../../protocol/rest-admin-schemas.js';
 import { ErrorBody } from '../../../protocol/rest-schemas.js';
+import { adminTokenMatcher } from '../../shared/admin-token.js';
 import { parseBearer } from '../../shared/bearer.js';
 
 export interface AdminRouteOptions {
@@ -46,23 +46,18 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
   return app.register(adminRoutes, options);
 }
 
-/**
- * The bearer token must equal the admin token. Both are hashed first, so the comparison takes
- * the same time whatever the token's length or contents.
- */
+/** The bearer token must equal the admin token (compared in constant time: admin-token.ts). */
 export function requireAdminToken(adminToken: string | undefined) {
-  const expected = adminToken === undefined || adminToken === '' ? undefined : digest(adminToken);
+  const isAdmin = adminTokenMatcher(adminToken);
   return async (request: FastifyRequest): Promise<void> => {
-    if (expected === undefined) {
+    if (isAdmin === undefined) {
       throw notFound('The admin API is off: set PARLEY_ADMIN_TOKEN to turn it on.');
     }
     const token = parseBearer(request.headers.authorization);
-    if (token === undefined || !timingSafeEqual(digest(token), expected)) {
+    if (token === undefined || !isAdmin(token)) {
       throw unauthenticated(
         'Send the admin token as "Authorization: Bearer <PARLEY_ADMIN_TOKEN>".',
       );
     }
   };
 }
-
-const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BridgeGrantService } from '../../../app/bridges/bridge-grants.js';
@@ -6,6 +5,7 @@ import type { WorkerTokenService } from '../../../app/bridges/worker-tokens.js';
 import { appError, unauthenticated } from '../../../domain/errors.js';
 import { MAX_BRIDGE_KEY } from '../../../protocol/bridge-sync.js';
 import { ErrorBody } from '../../../protocol/rest-schemas.js';
+import { adminTokenMatcher } from '../../shared/admin-token.js';
 import { parseBearer } from '../../shared/bearer.js';
 
 export interface BridgeGrantRouteOptions {
@@ -14,8 +14,6 @@ export interface BridgeGrantRouteOptions {
   readonly workerTokens: WorkerTokenService;
   readonly grants: BridgeGrantService;
 }
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 const bridgeKey = z.string().min(1).max(MAX_BRIDGE_KEY);
 const GrantParams = z.object({ account_id: bridgeKey });
@@ -37,7 +35,7 @@ export const bridgeGrantRoutes: FastifyPluginAsyncZod<BridgeGrantRouteOptions> =
   app,
   { adminToken, workerTokens, grants },
 ) => {
-  const admin = adminToken === undefined || adminToken === '' ? undefined : digest(adminToken);
+  const isAdmin = adminTokenMatcher(adminToken);
 
   /** UNAUTHENTICATED or PERMISSION_DENIED unless the bearer may manage the account's grants. */
   async function authorizeGrantor(authorization: string | undefined, accountId: string) {
@@ -45,7 +43,7 @@ export const bridgeGrantRoutes: FastifyPluginAsyncZod<BridgeGrantRouteOptions> =
     if (token === undefined) {
       throw unauthenticated('Send the admin token or the owning worker token as a bearer.');
     }
-    if (admin !== undefined && timingSafeEqual(digest(token), admin)) return;
+    if (isAdmin?.(token) === true) return;
     const worker = await workerTokens.authenticate(token);
     if (worker === undefined) {
       throw unauthenticated('Send the admin token or the owning worker token as a bearer.');
