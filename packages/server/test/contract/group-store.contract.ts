@@ -1,23 +1,22 @@
 /** The groups part of the Store contract, run against every engine. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppError } from '../../src/domain/errors.js';
 import type { Store } from '../../src/ports/store.js';
-import { user, type StoreHarness } from './store.contract.js';
+import { storeForEachCase, user, type StoreHarness } from './store.contract.js';
 
 export function describeGroupStoreContract(
   engine: string,
   makeHarness: () => Promise<StoreHarness>,
 ) {
   describe(`Store contract, groups: ${engine}`, () => {
-    let harness: StoreHarness;
+    const current = storeForEachCase(makeHarness);
     let store: Store;
     let ids: string[];
     let serial = 0;
 
+    // After storeForEachCase's own beforeEach: the case's store is open and migrated.
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
-      await store.migrate();
+      store = current();
       ids = [];
       await store.transaction(async (tx) => {
         for (let i = 0; i < 60; i++) {
@@ -26,10 +25,6 @@ export function describeGroupStoreContract(
           ids.push(u.id);
         }
       });
-    });
-    afterEach(async () => {
-      await store.close();
-      await harness.dispose();
     });
 
     const newGroup = (ownerId: string) => {

@@ -1,10 +1,10 @@
 /** The messaging part of the Store contract, run against every engine. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LOBBY_ID, singleConversationId } from '../../src/domain/conversation.js';
 import type { NewMessage } from '../../src/domain/message.js';
 import type { ConversationPosition } from '../../src/ports/messaging-store.js';
 import type { Store } from '../../src/ports/store.js';
-import { user, type StoreHarness } from './store.contract.js';
+import { storeForEachCase, user, type StoreHarness } from './store.contract.js';
 
 let serial = 0;
 
@@ -27,16 +27,15 @@ export function describeMessagingStoreContract(
   makeHarness: () => Promise<StoreHarness>,
 ) {
   describe(`Store contract, messaging: ${engine}`, () => {
-    let harness: StoreHarness;
+    const current = storeForEachCase(makeHarness);
     let store: Store;
     let alice: string;
     let bob: string;
     let convo: string;
 
+    // After storeForEachCase's own beforeEach: the case's store is open and migrated.
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
-      await store.migrate();
+      store = current();
       const a = user();
       const b = user();
       await store.users.insert(a);
@@ -48,10 +47,6 @@ export function describeMessagingStoreContract(
         alice,
         bob,
       ]);
-    });
-    afterEach(async () => {
-      await store.close();
-      await harness.dispose();
     });
 
     it('creates a conversation once, counts its members, and starts with the lobby', async () => {

@@ -1,8 +1,8 @@
 /** The social-graph part of the Store contract (ports/social-store.ts), run against every engine. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FriendRequestRecord } from '../../src/domain/social.js';
 import type { Store } from '../../src/ports/store.js';
-import { user, type StoreHarness } from './store.contract.js';
+import { storeForEachCase, user, type StoreHarness } from './store.contract.js';
 
 let serial = 0;
 
@@ -25,17 +25,16 @@ export function describeSocialStoreContract(
   makeHarness: () => Promise<StoreHarness>,
 ) {
   describe(`Store contract, social graph: ${engine}`, () => {
-    let harness: StoreHarness;
+    const current = storeForEachCase(makeHarness);
     let store: Store;
     let users: string[];
     let alice: string;
     let bob: string;
     let carol: string;
 
+    // After storeForEachCase's own beforeEach: the case's store is open and migrated.
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
-      await store.migrate();
+      store = current();
       users = [];
       for (let i = 0; i < 6; i++) {
         const u = user();
@@ -44,10 +43,6 @@ export function describeSocialStoreContract(
       }
       users.sort();
       [alice, bob, carol] = users as [string, string, string];
-    });
-    afterEach(async () => {
-      await store.close();
-      await harness.dispose();
     });
 
     /** Pending requests of the pair, read from both sides. */
